@@ -1,0 +1,277 @@
+package dev.hyrouter.config;
+
+import dev.hyrouter.envelope.HmacSecret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Loads a router configuration from YAML ({@code .yaml}/{@code .yml}) or JSON ({@code .json})
+ * with every key, default and validation rule of the Go original, plus our optional additions.
+ *
+ * <p>Errors stop the load with a {@link ConfigException} (file, line, key path, rule); keys the
+ * original would silently ignore become {@link ConfigWarning}s with their line. JSON is read by
+ * the same YAML 1.2 parser (JSON is a subset), which keeps line numbers for both.
+ */
+public final class ConfigLoader {
+    static final String DEFAULT_LISTEN = ":5520";
+    static final Duration DEFAULT_MAX_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final DisconnectTexts DEFAULT_DISCONNECT = new DisconnectTexts(
+            "The server is currently unavailable.",
+            "The server is full or restarting. Please try again in a moment.",
+            "The server is currently unreachable. Please try again later.",
+            "The server is looking for an available instance. Please try again in a moment.");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and validates a file; the extension picks the format. */
+    public static RouterConfig load(Path path) throws ConfigException {
+        String name = path.toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        boolean json;
+        if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+            json = false;
+        } else if (lower.endsWith(".json")) {
+            json = true;
+        } else {
+            throw new ConfigException(name, 0, "", "unsupported config extension (use .yaml, .yml or .json)");
+        }
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, 0, "", "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(name, 0, "", "cannot read file: " + e.getMessage());
+        }
+        return parse(text, name, json);
+    }
+
+    /** Parses and validates config text; {@code fileName} is used in messages only. */
+    public static RouterConfig parse(String text, String fileName, boolean json) throws ConfigException {
+        ParseContext ctx = new ParseContext(fileName, json);
+        Optional<Node> root = compose(text, ctx);
+        ConfigNode top = root.map(n -> new ConfigNode(n, "", ctx)).orElse(null);
+        ConfigMapping m = top == null ? new ConfigMapping(new ConfigNode(emptyMapping(ctx), "", ctx), List.of()) : top.mapping();
+
+        String listen = m.string("listen", DEFAULT_LISTEN);
+        ConfigNode listenNode = m.get("listen");
+        validateListen(listen, listenNode, ctx);
+
+        TlsConfig tls = readTls(m.mapping("tls"), m.get("tls"), ctx);
+        QuicConfig quic = readQuic(m.mapping("quic"));
+        LoggingConfig logging = readLogging(m.mapping("logging"));
+        ReferralConfig referral = readReferral(m.mapping("referral"));
+        MessagesConfig messages = readMessages(m.mapping("messages"));
+        DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
+        RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
+        List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
+        m.finish();
+
+        return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging,
+                List.copyOf(ctx.warnings));
+    }
+
+    private static Node emptyMapping(ParseContext ctx) {
+        try {
+            return compose("{}", ctx).orElseThrow();
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<Node> compose(String text, ParseContext ctx) throws ConfigException {
+        LoadSettings settings = LoadSettings.builder().setLabel(ctx.file).setUseMarks(true).build();
+        try {
+            return new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(mk -> mk.getLine() + 1).orElse(0);
+            throw ctx.error(line, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw ctx.error(0, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getMessage());
+        }
+    }
+
+    private static void validateListen(String listen, ConfigNode node, ParseContext ctx) throws ConfigException {
+        int line = node == null ? 0 : node.line();
+        if (listen.isEmpty()) {
+            throw ctx.error(line, "listen", "must not be empty");
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw ctx.error(line, "listen", "must be host:port or :port, found \"" + listen + "\"");
+        }
+        String host = listen.substring(0, colon);
+        if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+            throw ctx.error(line, "listen", "an IPv6 host must be in brackets, as [::1]:5520");
+        }
+        try {
+            int port = Integer.parseInt(listen.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw ctx.error(line, "listen", "port must be a number between 0 and 65535, found \"" + listen.substring(colon + 1) + "\"");
+        }
+    }
+
+    private static TlsConfig readTls(ConfigMapping t, ConfigNode node, ParseContext ctx) throws ConfigException {
+        if (t == null) {
+            return new TlsConfig("", "", List.of("hytale/*"));
+        }
+        String cert = t.string("cert_file");
+        String key = t.string("key_file");
+        ConfigNode alpnNode = t.get("alpn");
+        List<String> alpn = alpnNode == null ? List.of("hytale/*") : alpnNode.stringList();
+        t.finish();
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw ctx.error(node.line(), "tls", "tls.cert_file and tls.key_file must be set together");
+        }
+        if (alpn.isEmpty()) {
+            throw ctx.error(alpnNode.line(), "tls.alpn", "must not be empty");
+        }
+        for (int i = 0; i < alpn.size(); i++) {
+            if (alpn.get(i).trim().isEmpty()) {
+                throw ctx.error(alpnNode.line(), "tls.alpn[" + i + "]", "must not be empty");
+            }
+        }
+        return new TlsConfig(cert, key, List.copyOf(alpn));
+    }
+
+    private static QuicConfig readQuic(ConfigMapping q) throws ConfigException {
+        if (q == null) {
+            return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0);
+        }
+        Duration idle = duration(q, "max_idle_timeout", DEFAULT_MAX_IDLE_TIMEOUT, false);
+        int frame = (int) q.integer("max_frame_bytes", 1024, 16L * 1024 * 1024, DEFAULT_MAX_FRAME_BYTES);
+        Duration connect = duration(q, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, true);
+        int loops = (int) q.integer("event_loops", 0, 1024, 0);
+        q.finish();
+        return new QuicConfig(idle, frame, connect, loops);
+    }
+
+    /** Reads a Go duration; an empty string keeps the default, as in the original. */
+    static Duration duration(ConfigMapping m, String key, Duration fallback, boolean positive) throws ConfigException {
+        ConfigNode n = m.get(key);
+        if (n == null) {
+            return fallback;
+        }
+        String text = n.string().trim();
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage() + " (use a Go duration such as 500ms, 30s or 1m)");
+        }
+        if (d.isNegative() || (positive && d.isZero())) {
+            throw n.error("must be " + (positive ? "greater than zero" : "zero or more") + ", found " + text);
+        }
+        return d;
+    }
+
+    private static LoggingConfig readLogging(ConfigMapping l) throws ConfigException {
+        if (l == null) {
+            return new LoggingConfig(true);
+        }
+        boolean ip = l.bool("log_client_ip", true);
+        l.finish();
+        return new LoggingConfig(ip);
+    }
+
+    private static ReferralConfig readReferral(ConfigMapping r) throws ConfigException {
+        if (r == null) {
+            return null;
+        }
+        int keyId = (int) r.integer("key_id", 0, 255, 0);
+        ConfigNode secretNode = r.get("hmac_secret");
+        HmacSecret secret = null;
+        if (secretNode != null && !secretNode.string().trim().isEmpty()) {
+            try {
+                secret = HmacSecret.parse(secretNode.string());
+            } catch (IllegalArgumentException e) {
+                throw secretNode.error("invalid referral.hmac_secret: " + e.getMessage());
+            }
+        }
+        r.finish();
+        return new ReferralConfig(keyId, secret);
+    }
+
+    private static MessagesConfig readMessages(ConfigMapping m) throws ConfigException {
+        DisconnectTexts base = DEFAULT_DISCONNECT;
+        Map<String, DisconnectTexts> locales = null;
+        if (m != null) {
+            ConfigMapping d = m.mapping("disconnect");
+            if (d != null) {
+                base = readTexts(d, base);
+            }
+            ConfigNode localesNode = m.get("disconnect_locales");
+            if (localesNode != null && !localesNode.isNull()) {
+                locales = new LinkedHashMap<>();
+                ConfigMapping lm = localesNode.mapping();
+                for (String tag : lm.keys()) {
+                    locales.put(tag, readTexts(lm.get(tag).mapping(), null));
+                }
+            }
+            m.finish();
+        }
+        if (locales == null) {
+            locales = builtInLocales();
+        }
+        return new MessagesConfig(base, Map.copyOf(locales));
+    }
+
+    private static DisconnectTexts readTexts(ConfigMapping d, DisconnectTexts defaults) throws ConfigException {
+        String noRoute = d.string("no_route", defaults == null ? null : defaults.noRoute());
+        String noBackends = d.string("no_backends", defaults == null ? null : defaults.noBackends());
+        String routingError = d.string("routing_error", defaults == null ? null : defaults.routingError());
+        String discoveryError = d.string("discovery_error", defaults == null ? null : defaults.discoveryError());
+        d.finish();
+        return new DisconnectTexts(noRoute, noBackends, routingError, discoveryError);
+    }
+
+    /** The original's translations (de, fr, es, pt, pt-BR, it), used when a config sets none. */
+    static Map<String, DisconnectTexts> builtInLocales() {
+        String resource = "default-disconnect-locales.yaml";
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            ParseContext ctx = new ParseContext(resource, false);
+            ConfigMapping lm = new ConfigNode(compose(text, ctx).orElseThrow(), "", ctx).mapping();
+            Map<String, DisconnectTexts> out = new LinkedHashMap<>();
+            for (String tag : lm.keys()) {
+                out.put(tag, readTexts(lm.get(tag).mapping(), null));
+            }
+            return out;
+        } catch (IOException | ConfigException e) {
+            throw new IllegalStateException("built-in disconnect translations are unreadable", e);
+        }
+    }
+
+    static List<String> copyNonNull(List<String> in) {
+        return in == null ? List.of() : List.copyOf(new ArrayList<>(in));
+    }
+
+}

@@ -1,0 +1,215 @@
+package dev.hyrouter.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates {@code discovery} with the original's rules (names, types, selectors,
+ * address source, durations). Settings are checked against the original's key schema, so a typo
+ * is reported, and kept as a plain tree for the providers.
+ */
+final class DiscoverySection {
+    private static final String STR = "string";
+    private static final String INT = "int";
+    private static final String BOOL = "bool";
+    private static final String STRS = "list of strings";
+
+    private static final Map<String, Object> SELECTOR = schema("labels", STR, "annotations", STR);
+    private static final Map<String, Object> METADATA = schema("include_labels", STRS, "include_annotations", STRS);
+    private static final Map<String, Object> PORT = schema("name", STR, "number", INT, "container_port", INT);
+    private static final Map<String, Object> KUBERNETES = schema(
+            "kubeconfig", STR,
+            "namespaces", STRS,
+            "resources", List.of(schema(
+                    "kind", STR,
+                    "service", schema("name", STR, "namespace", STR),
+                    "selector", SELECTOR,
+                    "port", PORT)),
+            "filters", schema("require_pod_ready", BOOL, "require_pod_phase", STRS, "require_endpoint_ready", BOOL),
+            "metadata", METADATA);
+    private static final Map<String, Object> AGONES = schema(
+            "kubeconfig", STR,
+            "namespaces", STRS,
+            "mode", STR,
+            "allocate_min_interval", STR,
+            "state", STRS,
+            "selector", SELECTOR,
+            "metadata", METADATA,
+            "address", schema("source", STR, "preference", STRS),
+            "port", PORT);
+
+    // Kubernetes label selector syntax: key (optionally prefixed), values, and the set forms.
+    private static final String KEY = "([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?";
+    private static final String VALUE = "([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?";
+    private static final Pattern REQUIREMENT = Pattern.compile(
+            "\\s*(!?\\s*" + KEY + "|" + KEY + "\\s*(=|==|!=)\\s*" + VALUE + "|" + KEY + "\\s+(in|notin)\\s*\\(\\s*"
+                    + VALUE + "(\\s*,\\s*" + VALUE + ")*\\s*\\))\\s*");
+
+    private DiscoverySection() {
+    }
+
+    private static Map<String, Object> schema(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static DiscoveryConfig read(ConfigMapping d) throws ConfigException {
+        List<DiscoveryConfig.Provider> providers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode pn : d.sequence("providers")) {
+            ConfigMapping p = pn.mapping();
+            String name = p.string("name");
+            String type = p.string("type").trim().toLowerCase(Locale.ROOT);
+            ConfigNode k8s = p.get("kubernetes");
+            ConfigNode agones = p.get("agones");
+            Map<String, Object> kSettings = k8s == null || k8s.isNull() ? null : convert(k8s, KUBERNETES);
+            Map<String, Object> aSettings = agones == null || agones.isNull() ? null : convert(agones, AGONES);
+            p.finish();
+            if (name.isEmpty()) {
+                throw pn.error("name must not be empty");
+            }
+            if (!names.add(name)) {
+                throw pn.error("name \"" + name + "\" must be unique");
+            }
+            Map<String, Object> settings;
+            switch (type) {
+                case "kubernetes":
+                    if (kSettings == null) {
+                        throw pn.error("kubernetes must be set");
+                    }
+                    settings = kSettings;
+                    List<ConfigNode> resources = k8s.mapping().sequence("resources");
+                    for (ConfigNode rn : resources) {
+                        ConfigNode sel = rn.mapping().get("selector");
+                        if (sel != null && !sel.isNull()) {
+                            checkSelector(sel);
+                        }
+                    }
+                    break;
+                case "agones":
+                    if (aSettings == null) {
+                        throw pn.error("agones must be set");
+                    }
+                    settings = aSettings;
+                    ConfigMapping am = agones.mapping();
+                    ConfigNode sel = am.get("selector");
+                    if (sel != null && !sel.isNull()) {
+                        checkSelector(sel);
+                    }
+                    ConfigNode address = am.get("address");
+                    if (address != null && !address.isNull()) {
+                        ConfigNode src = address.mapping().get("source");
+                        String s = src == null ? "" : src.string().trim().toLowerCase(Locale.ROOT);
+                        if (!s.isEmpty() && !s.equals("address") && !s.equals("addresses")) {
+                            throw src.error("must be one of: address, addresses");
+                        }
+                    }
+                    ConfigNode interval = am.get("allocate_min_interval");
+                    if (interval != null && !interval.string().trim().isEmpty()) {
+                        try {
+                            GoDuration.parse(interval.string().trim());
+                        } catch (IllegalArgumentException e) {
+                            throw interval.error("is invalid: " + e.getMessage());
+                        }
+                    }
+                    break;
+                default:
+                    throw (p.get("type") == null ? pn : p.get("type")).error("type must be one of: kubernetes, agones");
+            }
+            providers.add(new DiscoveryConfig.Provider(name, type, settings));
+        }
+        d.finish();
+        return new DiscoveryConfig(List.copyOf(providers));
+    }
+
+    private static void checkSelector(ConfigNode sel) throws ConfigException {
+        ConfigMapping s = sel.mapping();
+        ConfigNode labels = s.get("labels");
+        if (labels != null && !labels.string().trim().isEmpty()) {
+            for (String req : splitOutsideParens(labels.string().trim())) {
+                if (!REQUIREMENT.matcher(req).matches()) {
+                    throw labels.error("is invalid: \"" + req.trim() + "\" is not a label selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))");
+                }
+            }
+        }
+        ConfigNode ann = s.get("annotations");
+        if (ann != null) {
+            for (String token : ann.string().trim().split(",")) {
+                String t = token.trim();
+                if (t.isEmpty() && ann.string().trim().isEmpty()) {
+                    continue;
+                }
+                if (t.isEmpty()) {
+                    continue;
+                }
+                int eq = t.indexOf('=');
+                if (eq < 0 || t.substring(0, eq).trim().isEmpty() || t.substring(eq + 1).trim().isEmpty()) {
+                    throw ann.error("is invalid: invalid selector token \"" + t + "\" (expected key=value)");
+                }
+            }
+        }
+    }
+
+    private static List<String> splitOutsideParens(String s) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(s.substring(start));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> convert(ConfigNode node, Map<String, Object> schema) throws ConfigException {
+        ConfigMapping m = node.mapping();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : schema.entrySet()) {
+            ConfigNode child = m.get(e.getKey());
+            if (child == null || child.isNull()) {
+                continue;
+            }
+            Object type = e.getValue();
+            Object value;
+            if (type == STR) {
+                value = child.string();
+            } else if (type == INT) {
+                value = child.integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+            } else if (type == BOOL) {
+                value = child.bool();
+            } else if (type == STRS) {
+                value = List.copyOf(child.stringList());
+            } else if (type instanceof Map) {
+                value = convert(child, (Map<String, Object>) type);
+            } else {
+                Map<String, Object> itemSchema = (Map<String, Object>) ((List<Object>) type).get(0);
+                List<Object> items = new ArrayList<>();
+                for (ConfigNode item : child.sequence()) {
+                    items.add(convert(item, itemSchema));
+                }
+                value = List.copyOf(items);
+            }
+            out.put(e.getKey(), value);
+        }
+        m.finish();
+        return out;
+    }
+}

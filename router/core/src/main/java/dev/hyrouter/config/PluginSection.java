@@ -1,0 +1,103 @@
+package dev.hyrouter.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Reads and validates {@code plugins} with the original's rules, plus ordering checks. */
+final class PluginSection {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    private PluginSection() {
+    }
+
+    static List<PluginConfig> read(ConfigNode node, ParseContext ctx) throws ConfigException {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<PluginConfig> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConfigNode pn : node.sequence()) {
+            ConfigMapping p = pn.mapping();
+            String name = p.string("name");
+            String typeText = p.string("type");
+            ConfigNode stageNode = p.get("stage");
+            String stageText = stageNode == null ? "" : stageNode.string();
+            List<String> before = p.stringList("before");
+            List<String> after = p.stringList("after");
+            Duration timeout = ConfigLoader.duration(p, "timeout", DEFAULT_TIMEOUT, true);
+            ConfigMapping grpc = p.mapping("grpc");
+            String address = "";
+            if (grpc != null) {
+                address = grpc.string("address");
+                grpc.finish();
+            }
+            ConfigMapping wasm = p.mapping("wasm");
+            String path = "";
+            if (wasm != null) {
+                path = wasm.string("path");
+                wasm.finish();
+            }
+            p.finish();
+
+            if (name.isEmpty()) {
+                throw pn.error("name must not be empty");
+            }
+            if (seen.containsKey(name)) {
+                throw pn.error("name \"" + name + "\" must be unique (also used by the plugin at line " + seen.get(name) + ")");
+            }
+            seen.put(name, pn.line());
+            PluginStage stage = PluginStage.parse(stageText);
+            if (stage == null) {
+                throw stageNode.error("stage must be one of: deny, route, mutate");
+            }
+            PluginConfig.PluginType type;
+            switch (typeText.toLowerCase(Locale.ROOT)) {
+                case "grpc":
+                    type = PluginConfig.PluginType.GRPC;
+                    if (address.isEmpty()) {
+                        throw pn.error("grpc.address must not be empty");
+                    }
+                    break;
+                case "wasm":
+                    type = PluginConfig.PluginType.WASM;
+                    if (path.isEmpty()) {
+                        throw pn.error("wasm.path must not be empty");
+                    }
+                    break;
+                default:
+                    throw (p.get("type") == null ? pn : p.get("type")).error("type must be one of: grpc, wasm");
+            }
+            out.add(new PluginConfig(name, type, stage, List.copyOf(before), List.copyOf(after), timeout,
+                    type == PluginConfig.PluginType.GRPC ? new PluginConfig.GrpcSettings(address) : null,
+                    type == PluginConfig.PluginType.WASM ? new PluginConfig.WasmSettings(path) : null,
+                    pn.line()));
+        }
+        List<PluginConfig> plugins = List.copyOf(out);
+        for (PluginConfig p : plugins) {
+            for (String ref : concat(p.before(), p.after())) {
+                PluginConfig other = plugins.stream().filter(o -> o.name().equals(ref)).findFirst().orElse(null);
+                if (other == null) {
+                    ctx.warn(p.line(), "plugins." + p.name(), "before/after names \"" + ref + "\", which is not a configured plugin; the constraint is ignored");
+                } else if (other.stage() != p.stage()) {
+                    ctx.warn(p.line(), "plugins." + p.name(), "before/after names \"" + ref + "\" of another stage; stages always run deny, route, mutate, so the constraint is ignored");
+                }
+            }
+        }
+        try {
+            PluginOrder.order(plugins);
+        } catch (IllegalArgumentException e) {
+            throw ctx.error(node.line(), "plugins", e.getMessage());
+        }
+        return plugins;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.hyrouter.config;
+
+import java.time.Duration;
+
+/**
+ * {@code quic}: the original's {@code max_idle_timeout} plus our intake limits.
+ *
+ * @param maxIdleTimeout  QUIC idle timeout (default 30s)
+ * @param maxFrameBytes   largest frame payload buffered before a Connect (default 64 KiB)
+ * @param connectTimeout  how long a stream may take to deliver its Connect (default 5s)
+ * @param eventLoops      event loops serving the port; 0 = one per available processor
+ */
+public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops) {
+}

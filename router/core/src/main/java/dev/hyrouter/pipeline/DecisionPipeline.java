@@ -1,0 +1,134 @@
+package dev.hyrouter.pipeline;
+
+import dev.hyrouter.codec.ConnectLimits;
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.messages.DisconnectMessages;
+import dev.hyrouter.plugin.ChainResult;
+import dev.hyrouter.plugin.ConnectEvent;
+import dev.hyrouter.plugin.PluginChain;
+import dev.hyrouter.routing.Backend;
+import dev.hyrouter.routing.RoutingEngine;
+import dev.hyrouter.routing.RoutingErrorKind;
+import dev.hyrouter.routing.RoutingResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one answer path of the router, independent of any transport: SNI, client certificate
+ * fingerprint and decoded Connect in; a referral (backend, content) or a disconnect reason out.
+ * The QUIC intake, the benchmarks and the tests all drive this class.
+ *
+ * <p>Order: route on the SNI (and, for whitelist filters, the client identity); when the Connect
+ * was decoded and plugins are configured, run the plugin chain asynchronously; then refer to the
+ * backend if it has a host, else disconnect with the routing failure's message in the client's
+ * language. An undecodable Connect is routed on the SNI alone and runs no plugins.
+ *
+ * <p>Thread safe. Without plugins a decision completes on the calling thread and allocates only
+ * what a message template needs.
+ */
+public final class DecisionPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionPipeline.class);
+
+    private final RoutingEngine routing;
+    private final PluginChain plugins;
+    private final DisconnectMessages messages;
+    private final int maxReferralContent;
+    private final ThreadLocal<RoutingResult> scratch = ThreadLocal.withInitial(RoutingResult::new);
+
+    /**
+     * @param maxReferralContent the largest content the referral envelope can carry
+     */
+    public DecisionPipeline(RoutingEngine routing, PluginChain plugins, DisconnectMessages messages, int maxReferralContent) {
+        this.routing = routing;
+        this.plugins = plugins == null ? PluginChain.empty() : plugins;
+        this.messages = messages;
+        this.maxReferralContent = maxReferralContent;
+    }
+
+    public PluginChain plugins() {
+        return plugins;
+    }
+
+    /**
+     * Decides for one connection. Reads {@code request} (and the Connect it holds) before
+     * returning, so the caller may release the Connect's buffer afterwards; {@code sink} is called
+     * once, now or later.
+     */
+    public void decide(DecisionRequest request, OutcomeSink sink) {
+        RoutingResult r = scratch.get();
+        routing.decide(request, r);
+        String sni = request.sni();
+        if (!request.decoded() || plugins.isEmpty()) {
+            finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request.language(), sni);
+            return;
+        }
+        ConnectEvent event = event(request);
+        RoutingErrorKind error = r.error();
+        String errorMessage = r.errorMessage();
+        int routeIndex = r.routeIndex();
+        boolean ok = r.ok();
+        plugins.run(event, ok ? r.strategy().configName() : "", ok ? r.candidates() : null, ok ? r.selectedIndex() : -1,
+                        r.backend())
+                .whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        // The chain never fails by design; answer as if no plugin had run rather than hang.
+                        LOG.error("plugin chain failed for sni {}; answering from routing alone", sni, failure);
+                        finish(sink, null, null, RoutingErrorKind.ROUTING, "plugin chain failed", routeIndex, event.language(), sni);
+                        return;
+                    }
+                    finishChain(sink, result, error, errorMessage, routeIndex, event.language(), sni);
+                });
+    }
+
+    private static ConnectEvent event(DecisionRequest request) {
+        ConnectView c = request.connect();
+        return new ConnectEvent(request.sni(), request.certificateFingerprint(), c.protocolHash(), c.clientType(), c.uuid(),
+                c.username(), c.language(), c.identityTokenPresent());
+    }
+
+    private void finishChain(OutcomeSink sink, ChainResult result, RoutingErrorKind error, String errorMessage, int routeIndex,
+            String language, String sni) {
+        if (result.denied()) {
+            sink.disconnect(OutcomeKind.DENIED, result.denyReason(), routeIndex);
+            return;
+        }
+        finish(sink, result.backend(), result.referralContent(), error, errorMessage, routeIndex, language, sni);
+    }
+
+    private void finish(OutcomeSink sink, Backend backend, byte[] content, RoutingErrorKind error, String errorMessage,
+            int routeIndex, String language, String sni) {
+        if (backend != null && !backend.host().isEmpty()) {
+            int hostBytes = backend.hostUtf8().length;
+            if (hostBytes > ConnectLimits.MAX_HOST || backend.port() < 0 || backend.port() > 0xFFFF) {
+                LOG.warn("cannot refer sni {} to {}: host must be at most {} bytes and port 0..65535; disconnecting with the routing error message",
+                        sni, backend, ConnectLimits.MAX_HOST);
+                sink.disconnect(OutcomeKind.ROUTING_ERROR,
+                        messages.reason(RoutingErrorKind.ROUTING, language, sni, "invalid backend"), routeIndex);
+                return;
+            }
+            byte[] c = content;
+            if (c != null && c.length > maxReferralContent) {
+                LOG.warn("referral content of {} bytes for sni {} exceeds the envelope limit of {} bytes; sending an empty envelope",
+                        c.length, sni, maxReferralContent);
+                c = null;
+            }
+            sink.referral(backend, c == null || c.length == 0 ? null : c, routeIndex);
+            return;
+        }
+        RoutingErrorKind kind = error == null ? RoutingErrorKind.NO_ROUTE : error;
+        sink.disconnect(kindOf(kind), messages.reason(kind, language, sni, errorMessage), routeIndex);
+    }
+
+    private static OutcomeKind kindOf(RoutingErrorKind kind) {
+        switch (kind) {
+            case NO_ROUTE:
+                return OutcomeKind.NO_ROUTE;
+            case NO_BACKENDS:
+                return OutcomeKind.NO_BACKENDS;
+            case DISCOVERY:
+                return OutcomeKind.DISCOVERY_ERROR;
+            default:
+                return OutcomeKind.ROUTING_ERROR;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.hyrouter.pipeline;
+
+/** How a decision ended. */
+public enum OutcomeKind {
+    /** A ClientReferral to a backend. */
+    REFERRAL,
+    /** A plugin denied the connection. */
+    DENIED,
+    /** No route matched and there is no default pool. */
+    NO_ROUTE,
+    /** A pool had no usable backend. */
+    NO_BACKENDS,
+    /** Discovery failed. */
+    DISCOVERY_ERROR,
+    /** Any other routing failure, including a plugin-chosen backend that cannot be encoded. */
+    ROUTING_ERROR
+}

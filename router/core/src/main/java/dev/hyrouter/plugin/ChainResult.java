@@ -1,0 +1,18 @@
+package dev.hyrouter.plugin;
+
+import dev.hyrouter.routing.Backend;
+import java.util.List;
+
+/**
+ * State after all plugins ran: denied with a reason, or the backend (possibly with an empty
+ * host) and referral content to use. Immutable.
+ */
+public record ChainResult(
+        boolean denied,
+        String denyReason,
+        String strategy,
+        List<Backend> candidates,
+        int selectedIndex,
+        Backend backend,
+        byte[] referralContent) {
+}

@@ -1,0 +1,218 @@
+package dev.hyrouter.plugin;
+
+import dev.hyrouter.routing.Backend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the configured plugins one after the other (already in stage and before/after order) and
+ * applies their responses with the original's rules. Fully asynchronous: no thread waits for a
+ * plugin; each call has its own timeout; a failed or late call is counted, logged (at most once
+ * per plugin per interval) and skipped.
+ *
+ * <p>Thread safe: a run's state is confined to the run, handed from one completion to the next.
+ */
+public final class PluginChain implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginChain.class);
+    private static final Backend NO_BACKEND = new Backend("", 0);
+
+    /** One plugin with its call budget. */
+    public static final class Entry {
+        final Plugin plugin;
+        final long timeoutNanos;
+        final PluginStats stats;
+        final RateLimitedLog errorLog;
+
+        public Entry(Plugin plugin, Duration timeout) {
+            this.plugin = plugin;
+            this.timeoutNanos = timeout.toNanos();
+            this.stats = new PluginStats(plugin.name());
+            this.errorLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+        }
+    }
+
+    private final List<Entry> entries;
+    private final ScheduledExecutorService timer;
+
+    /**
+     * @param timer schedules the per-call timeouts (an event loop group works)
+     */
+    public PluginChain(List<Entry> entries, ScheduledExecutorService timer) {
+        if (!entries.isEmpty() && timer == null) {
+            throw new IllegalArgumentException("a plugin chain needs a timer for its call timeouts");
+        }
+        this.entries = List.copyOf(entries);
+        this.timer = timer;
+    }
+
+    public static PluginChain empty() {
+        return new PluginChain(List.of(), null);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Counters per plugin, in run order. */
+    public List<PluginStats> stats() {
+        List<PluginStats> out = new ArrayList<>(entries.size());
+        entries.forEach(e -> out.add(e.stats));
+        return out;
+    }
+
+    /**
+     * Runs every plugin.
+     *
+     * @param backend the routing choice, or {@code null} when routing chose none
+     */
+    public CompletableFuture<ChainResult> run(ConnectEvent event, String strategy, List<Backend> candidates,
+            int selectedIndex, Backend backend) {
+        Run run = new Run(event, strategy, candidates, selectedIndex, backend == null ? NO_BACKEND : backend);
+        run.step(0);
+        return run.result;
+    }
+
+    @Override
+    public void close() {
+        for (Entry e : entries) {
+            try {
+                e.plugin.close();
+            } catch (RuntimeException ex) {
+                LOG.warn("plugin {} failed to close: {}", e.plugin.name(), ex.toString());
+            }
+        }
+    }
+
+    /** One connection's pass through the chain. */
+    private final class Run {
+        final ConnectEvent event;
+        final String strategy;
+        List<Backend> candidates;
+        int selectedIndex;
+        Backend backend;
+        byte[] content;
+        final CompletableFuture<ChainResult> result = new CompletableFuture<>();
+
+        Run(ConnectEvent event, String strategy, List<Backend> candidates, int selectedIndex, Backend backend) {
+            this.event = event;
+            this.strategy = strategy;
+            this.candidates = candidates;
+            this.selectedIndex = selectedIndex;
+            this.backend = backend;
+        }
+
+        void step(int index) {
+            if (index >= entries.size()) {
+                result.complete(new ChainResult(false, null, strategy, candidates, selectedIndex, backend, content));
+                return;
+            }
+            Entry entry = entries.get(index);
+            entry.stats.calls.increment();
+            ConnectRequest request = new ConnectRequest(event, strategy,
+                    candidates == null || candidates.isEmpty() ? null : candidates, selectedIndex, backend, content);
+            CompletionStage<ConnectResponse> stage;
+            try {
+                stage = entry.plugin.onConnect(request);
+            } catch (RuntimeException | Error e) {
+                failed(entry, index, e);
+                return;
+            }
+            AtomicBoolean settled = new AtomicBoolean();
+            ScheduledFuture<?> deadline = timer == null ? null : timer.schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    entry.stats.timeouts.increment();
+                    entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
+                            + " ms; skipped (sni " + event.sni() + ")");
+                    cancelQuietly(stage);
+                    step(index + 1);
+                }
+            }, entry.timeoutNanos, TimeUnit.NANOSECONDS);
+            stage.whenComplete((response, error) -> {
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
+                if (error != null || response == null) {
+                    failed(entry, index, error == null ? new IllegalStateException("plugin returned no response") : error);
+                    return;
+                }
+                if (apply(entry, response)) {
+                    result.complete(new ChainResult(true, response.denyReason() == null ? "" : response.denyReason(),
+                            strategy, candidates, selectedIndex, backend, content));
+                    return;
+                }
+                step(index + 1);
+            });
+        }
+
+        private void failed(Entry entry, int index, Throwable error) {
+            entry.stats.errors.increment();
+            entry.errorLog.log(entry.plugin.name(), "failed and was skipped (sni " + event.sni() + "): " + describe(error));
+            step(index + 1);
+        }
+
+        /** Applies a response; returns {@code true} when it denies. */
+        private boolean apply(Entry entry, ConnectResponse r) {
+            if (r.deny()) {
+                entry.stats.denies.increment();
+                return true;
+            }
+            if (r.candidates() != null && !r.candidates().isEmpty()) {
+                candidates = List.copyOf(r.candidates());
+            }
+            if (r.selectedIndex() != null) {
+                int idx = r.selectedIndex();
+                if (candidates != null && idx >= 0 && idx < candidates.size()) {
+                    selectedIndex = idx;
+                    backend = candidates.get(idx);
+                }
+            }
+            if (r.backend() != null) {
+                backend = r.backend();
+                if (candidates != null) {
+                    for (int i = 0; i < candidates.size(); i++) {
+                        if (candidates.get(i).sameTarget(backend)) {
+                            selectedIndex = i;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (backend.host().isEmpty() && candidates != null && !candidates.isEmpty()) {
+                selectedIndex = 0;
+                backend = candidates.get(0);
+            }
+            if (r.referralContent() != null) {
+                content = r.referralContent();
+            }
+            return false;
+        }
+    }
+
+    private static void cancelQuietly(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(false);
+        } catch (UnsupportedOperationException ignored) {
+            // A stage that cannot be cancelled is simply abandoned; its late answer is ignored.
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.hyrouter.routing;
+
+/** A compiled pool filter; a backend stays a candidate only if every filter passes. Immutable. */
+public interface CandidateFilter {
+    boolean passes(RoutingRequest request, Backend backend, long nowMillis);
+}

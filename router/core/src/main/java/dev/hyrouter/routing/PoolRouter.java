@@ -1,0 +1,100 @@
+package dev.hyrouter.routing;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A compiled pool: where candidates come from (static backends, discovery), the base selection
+ * and its fallbacks, and the pool's round-robin counter. Thread safe: the counter is a lock-free
+ * atomic shared by every event loop, everything else is immutable.
+ */
+public final class PoolRouter {
+    /** A lock-free round-robin counter. */
+    static final class Counter {
+        private final AtomicLong value = new AtomicLong();
+
+        long next() {
+            return value.getAndIncrement();
+        }
+    }
+
+    private final List<Backend> staticBackends;
+    private final String discoveryProvider;
+    private final DiscoveryMode discoveryMode;
+    private final Selection base;
+    private final List<Selection> fallbacks;
+    private final Counter counter = new Counter();
+
+    public PoolRouter(List<Backend> staticBackends, String discoveryProvider, DiscoveryMode discoveryMode,
+            Selection base, List<Selection> fallbacks) {
+        this.staticBackends = List.copyOf(staticBackends);
+        this.discoveryProvider = discoveryProvider;
+        this.discoveryMode = discoveryMode;
+        this.base = base;
+        this.fallbacks = List.copyOf(fallbacks);
+    }
+
+    public Strategy strategy() {
+        return base.strategy();
+    }
+
+    /** Fills {@code out} with the pool's choice or its error. */
+    void select(RoutingRequest request, DiscoveryResolver discovery, RandomSource rng, long nowMillis, RoutingResult out) {
+        List<Backend> all;
+        if (discoveryProvider == null) {
+            all = staticBackends;
+        } else {
+            try {
+                all = merge(discovery.resolve(discoveryProvider));
+            } catch (DiscoveryException e) {
+                out.fail(RoutingErrorKind.DISCOVERY, "discovery error: " + e.getMessage());
+                return;
+            }
+        }
+        if (all.isEmpty()) {
+            out.fail(RoutingErrorKind.NO_BACKENDS, "no backends");
+            return;
+        }
+        if (tryPick(base, request, all, rng, nowMillis, out)) {
+            return;
+        }
+        for (int i = 0; i < fallbacks.size(); i++) {
+            if (tryPick(fallbacks.get(i), request, all, rng, nowMillis, out)) {
+                return;
+            }
+        }
+        out.fail(RoutingErrorKind.NO_BACKENDS, "no backends");
+    }
+
+    private boolean tryPick(Selection s, RoutingRequest request, List<Backend> all, RandomSource rng, long now, RoutingResult out) {
+        List<Backend> candidates = s.candidates(request, all, now);
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        out.choose(base.strategy(), candidates, s.pick(candidates, counter, rng));
+        return true;
+    }
+
+    private List<Backend> merge(List<Backend> discovered) {
+        List<Backend> merged;
+        if (discoveryMode == DiscoveryMode.PREFER) {
+            merged = discovered.isEmpty() ? staticBackends : discovered;
+        } else {
+            merged = new ArrayList<>(discovered.size() + staticBackends.size());
+            merged.addAll(discovered);
+            merged.addAll(staticBackends);
+        }
+        Set<String> seen = new HashSet<>();
+        List<Backend> out = new ArrayList<>(merged.size());
+        boolean weighted = base.strategy() == Strategy.WEIGHTED;
+        for (Backend b : merged) {
+            if (seen.add(b.host() + ":" + b.port())) {
+                out.add(weighted && b.weight() <= 0 ? b.withWeight(1) : b);
+            }
+        }
+        return out;
+    }
+}
