@@ -1,0 +1,141 @@
+package dev.hyrouter.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.codec.ConnectEncoder;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.config.RoutingCompiler;
+import dev.hyrouter.messages.DisconnectMessages;
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.plugin.PluginChain;
+import dev.hyrouter.routing.Backend;
+import dev.hyrouter.testing.TestPlugin;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class DecisionPipelineTest {
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();
+    private static final String CONFIG = "routing:\n  routes:\n    - match: {hostname: play.example.com}\n"
+            + "      pool: {strategy: round_robin, backends: [{host: backend-a, port: 5520}, {host: backend-b, port: 5521}]}\n"
+            + "    - match: {hostname: empty.example.com}\n"
+            + "      pool: {strategy: random, filters: [{type: game_start_not_past, key: s}], backends: [{host: x, port: 1, meta: {s: \"5\"}}]}\n";
+
+    @AfterAll
+    static void stop() {
+        TIMER.shutdownNow();
+    }
+
+    /** What the sink received. */
+    static final class Captured implements OutcomeSink {
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        volatile byte[] content;
+        volatile int routeIndex;
+
+        @Override
+        public void referral(Backend backend, byte[] content, int routeIndex) {
+            this.content = content;
+            this.routeIndex = routeIndex;
+            outcome.complete("referral " + backend.host() + ":" + backend.port());
+        }
+
+        @Override
+        public void disconnect(OutcomeKind kind, String reason, int routeIndex) {
+            this.routeIndex = routeIndex;
+            outcome.complete(kind + " " + reason);
+        }
+
+        String get() throws Exception {
+            return outcome.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static DecisionPipeline pipeline(PluginChain chain) throws Exception {
+        RouterConfig c = ConfigLoader.parse(CONFIG, "p.yaml", false);
+        return new DecisionPipeline(RoutingCompiler.compile(c.routing(), null), chain, new DisconnectMessages(c.messages()), 100);
+    }
+
+    private static ConnectView connect(String username, String language) {
+        ByteBuf b = Unpooled.buffer();
+        ConnectEncoder.encodeV2(ConnectFields.defaults().withUsername(username).withLanguage(language), b);
+        ConnectView v = new ConnectView();
+        assertThat(v.wrap(b)).isTrue();
+        return v;
+    }
+
+    private static String decide(DecisionPipeline p, String sni, ConnectView connect) throws Exception {
+        Captured c = new Captured();
+        p.decide(new DecisionRequest().set(sni, "", connect), c);
+        return c.get();
+    }
+
+    @Test
+    void refersRoundRobinWithoutPlugins() throws Exception {
+        DecisionPipeline p = pipeline(PluginChain.empty());
+        assertThat(decide(p, "play.example.com", connect("steve", "en"))).isEqualTo("referral backend-a:5520");
+        assertThat(decide(p, "play.example.com", connect("steve", "en"))).isEqualTo("referral backend-b:5521");
+    }
+
+    @Test
+    void routingFailuresSpeakTheClientsLanguage() throws Exception {
+        DecisionPipeline p = pipeline(PluginChain.empty());
+        assertThat(decide(p, "nowhere.example.com", connect("steve", "de-DE"))).isEqualTo("NO_ROUTE Der Server ist aktuell nicht verfügbar.");
+        assertThat(decide(p, "empty.example.com", connect("steve", "fr_FR")))
+                .isEqualTo("NO_BACKENDS Le serveur est plein ou redémarre. Réessaie dans un instant.");
+    }
+
+    @Test
+    void undecodableConnectIsRoutedOnSniAloneWithoutPlugins() throws Exception {
+        TestPlugin deny = TestPlugin.denyUsername("deny", "", "denied");
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1))), TIMER));
+        assertThat(decide(p, "play.example.com", null)).startsWith("referral backend-");
+        assertThat(deny.requests()).isEmpty();
+        assertThat(decide(p, "nowhere", null)).isEqualTo("NO_ROUTE The server is currently unavailable.");
+    }
+
+    @Test
+    void pluginsDenyOverrideAndSetContent() throws Exception {
+        TestPlugin deny = TestPlugin.denyUsername("deny", "deny", "denied by test plugin");
+        TestPlugin mutate = TestPlugin.answering("mutate", r -> new ConnectResponse(false, null, null, null,
+                r.event().sni().startsWith("nowhere") ? new Backend("rescue", 7777) : null, "hello".getBytes()));
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1)),
+                new PluginChain.Entry(mutate, Duration.ofSeconds(1))), TIMER));
+        assertThat(decide(p, "play.example.com", connect("deny", "en"))).isEqualTo("DENIED denied by test plugin");
+        Captured c = new Captured();
+        p.decide(new DecisionRequest().set("play.example.com", "fp", connect("alex", "en")), c);
+        assertThat(c.get()).startsWith("referral backend-");
+        assertThat(c.content).isEqualTo("hello".getBytes());
+        assertThat(c.routeIndex).isZero();
+        // A plugin can rescue a connection routing could not place.
+        assertThat(decide(p, "nowhere.example.com", connect("alex", "en"))).isEqualTo("referral rescue:7777");
+        assertThat(mutate.requests().get(0).event().clientCertFingerprint()).isEqualTo("fp");
+        assertThat(mutate.requests().get(1).strategy()).isEmpty();
+        assertThat(mutate.requests().get(1).selectedIndex()).isEqualTo(-1);
+        assertThat(mutate.requests().get(1).candidates()).isNull();
+    }
+
+    @Test
+    void unencodableBackendAndOversizedContentAreHandled() throws Exception {
+        TestPlugin longHost = TestPlugin.answering("long", r -> new ConnectResponse(false, null, null, null,
+                new Backend("h".repeat(300), 1), null));
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(longHost, Duration.ofSeconds(1))), TIMER));
+        assertThat(decide(p, "play.example.com", connect("a", "en"))).startsWith("ROUTING_ERROR The server is currently unreachable");
+
+        TestPlugin big = TestPlugin.answering("big", r -> new ConnectResponse(false, null, null, null, null, new byte[101]));
+        DecisionPipeline q = pipeline(new PluginChain(List.of(new PluginChain.Entry(big, Duration.ofSeconds(1))), TIMER));
+        Captured c = new Captured();
+        q.decide(new DecisionRequest().set("play.example.com", "", connect("a", "en")), c);
+        assertThat(c.get()).startsWith("referral");
+        assertThat(c.content).isNull();
+    }
+}

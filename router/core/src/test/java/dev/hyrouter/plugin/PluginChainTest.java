@@ -1,0 +1,144 @@
+package dev.hyrouter.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.PluginConfig;
+import dev.hyrouter.config.PluginOrder;
+import dev.hyrouter.routing.Backend;
+import dev.hyrouter.testing.TestPlugin;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class PluginChainTest {
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();
+    private static final ConnectEvent EVENT = new ConnectEvent("play.example.com", "", "h", 0, "u", "steve", "en-US", false);
+    private static final Backend A = new Backend("a", 1);
+    private static final Backend B = new Backend("b", 2);
+    private static final Backend C = new Backend("c", 3);
+
+    @AfterAll
+    static void stop() {
+        TIMER.shutdownNow();
+    }
+
+    private static ChainResult run(List<Backend> candidates, int selected, Backend backend, Duration timeout, TestPlugin... plugins)
+            throws Exception {
+        List<PluginChain.Entry> entries = java.util.Arrays.stream(plugins).map(p -> new PluginChain.Entry(p, timeout)).toList();
+        return new PluginChain(entries, TIMER).run(EVENT, "round_robin", candidates, selected, backend).get(5, TimeUnit.SECONDS);
+    }
+
+    private static ChainResult run(TestPlugin... plugins) throws Exception {
+        return run(List.of(A, B), 0, A, Duration.ofSeconds(1), plugins);
+    }
+
+    @Test
+    void denyStopsTheChain() throws Exception {
+        TestPlugin later = TestPlugin.answering("later", r -> ConnectResponse.EMPTY);
+        ChainResult r = run(TestPlugin.denyUsername("deny", "steve", "go away"), later);
+        assertThat(r.denied()).isTrue();
+        assertThat(r.denyReason()).isEqualTo("go away");
+        assertThat(later.requests()).isEmpty();
+    }
+
+    @Test
+    void candidatesReplaceAndSelectedIndexSelects() throws Exception {
+        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, List.of(B, C), 1, null, null)));
+        assertThat(r.candidates()).containsExactly(B, C);
+        assertThat(r.selectedIndex()).isEqualTo(1);
+        assertThat(r.backend()).isEqualTo(C);
+    }
+
+    @Test
+    void emptyCandidatesAndOutOfRangeIndexChangeNothing() throws Exception {
+        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, List.of(), 5, null, null)));
+        assertThat(r.candidates()).containsExactly(A, B);
+        assertThat(r.backend()).isEqualTo(A);
+        assertThat(r.selectedIndex()).isZero();
+    }
+
+    @Test
+    void backendMovesTheIndexToAMatchingCandidate() throws Exception {
+        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, null, null, new Backend("b", 2, 9, null), null)));
+        assertThat(r.backend().host()).isEqualTo("b");
+        assertThat(r.backend().weight()).isEqualTo(9);
+        assertThat(r.selectedIndex()).isEqualTo(1);
+        ChainResult other = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, null, null, new Backend("z", 9), null)));
+        assertThat(other.backend().host()).isEqualTo("z");
+        assertThat(other.selectedIndex()).isZero();
+    }
+
+    @Test
+    void emptyHostWithCandidatesSelectsTheFirst() throws Exception {
+        ChainResult r = run(List.of(B, C), -1, null, Duration.ofSeconds(1),
+                TestPlugin.answering("p", q -> ConnectResponse.EMPTY));
+        assertThat(r.backend()).isEqualTo(B);
+        assertThat(r.selectedIndex()).isZero();
+    }
+
+    @Test
+    void referralContentPresentReplacesAndEachPluginSeesTheState() throws Exception {
+        TestPlugin first = TestPlugin.answering("first", q -> new ConnectResponse(false, null, null, null, null, new byte[] {1}));
+        TestPlugin second = TestPlugin.answering("second", q -> ConnectResponse.EMPTY);
+        TestPlugin third = TestPlugin.answering("third", q -> new ConnectResponse(false, null, null, null, null, new byte[0]));
+        ChainResult r = run(first, second, third);
+        assertThat(second.requests().get(0).referralContent()).containsExactly(1);
+        assertThat(second.requests().get(0).strategy()).isEqualTo("round_robin");
+        assertThat(second.requests().get(0).event()).isEqualTo(EVENT);
+        assertThat(r.referralContent()).isEmpty();
+    }
+
+    @Test
+    void failingThrowingAndHangingPluginsAreSkippedAndCounted() throws Exception {
+        TestPlugin failing = TestPlugin.failing("failing");
+        TestPlugin throwing = TestPlugin.throwing("throwing");
+        TestPlugin hanging = TestPlugin.hanging("hanging");
+        TestPlugin last = TestPlugin.answering("last", q -> new ConnectResponse(false, null, null, null, C, null));
+        List<PluginChain.Entry> entries = List.of(new PluginChain.Entry(failing, Duration.ofSeconds(1)),
+                new PluginChain.Entry(throwing, Duration.ofSeconds(1)), new PluginChain.Entry(hanging, Duration.ofMillis(50)),
+                new PluginChain.Entry(last, Duration.ofSeconds(1)));
+        PluginChain chain = new PluginChain(entries, TIMER);
+        ChainResult r = chain.run(EVENT, "random", List.of(A), 0, A).get(5, TimeUnit.SECONDS);
+        assertThat(r.backend()).isEqualTo(C);
+        assertThat(chain.stats()).extracting(PluginStats::errors).containsExactly(1L, 1L, 0L, 0L);
+        assertThat(chain.stats()).extracting(PluginStats::timeouts).containsExactly(0L, 0L, 1L, 0L);
+        assertThat(chain.stats()).extracting(PluginStats::calls).containsOnly(1L);
+        chain.close();
+        assertThat(last.closed()).isTrue();
+    }
+
+    @Test
+    void aLateAnswerAfterTheTimeoutIsIgnored() throws Exception {
+        java.util.concurrent.CompletableFuture<ConnectResponse> late = new java.util.concurrent.CompletableFuture<>();
+        TestPlugin slow = TestPlugin.async("slow", q -> late);
+        ChainResult r = run(List.of(A), 0, A, Duration.ofMillis(30), slow);
+        late.complete(ConnectResponse.denyWith("too late"));
+        assertThat(r.denied()).isFalse();
+        assertThat(r.backend()).isEqualTo(A);
+    }
+
+    @Test
+    void orderIsStageThenBeforeAfterWithConfigOrderTies() throws Exception {
+        String yaml = "plugins:\n"
+                + "  - {name: m1, type: wasm, stage: mutate, wasm: {path: x}}\n"
+                + "  - {name: r1, type: wasm, wasm: {path: x}, after: [r2]}\n"
+                + "  - {name: r2, type: wasm, stage: ROUTE, wasm: {path: x}}\n"
+                + "  - {name: d1, type: grpc, stage: deny, grpc: {address: x}}\n"
+                + "  - {name: r3, type: wasm, wasm: {path: x}, before: [r2], after: [d1]}\n";
+        List<PluginConfig> ordered = PluginOrder.order(ConfigLoader.parse(yaml, "p.yaml", false).plugins());
+        assertThat(ordered).extracting(PluginConfig::name).containsExactly("d1", "r3", "r2", "r1", "m1");
+        assertThat(ConfigLoader.parse(yaml, "p.yaml", false).warnings()).singleElement().asString().contains("of another stage");
+    }
+
+    @Test
+    void chainNeedsATimer() {
+        assertThatThrownBy(() -> new PluginChain(List.of(new PluginChain.Entry(TestPlugin.hanging("x"), Duration.ofSeconds(1))), null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
