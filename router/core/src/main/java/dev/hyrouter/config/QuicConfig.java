@@ -9,6 +9,9 @@ import java.time.Duration;
  * @param maxFrameBytes   largest frame payload buffered before a Connect (default 64 KiB)
  * @param connectTimeout  how long a stream may take to deliver its Connect (default 5s)
  * @param eventLoops      event loops serving the port; 0 = one per available processor
+ * @param closeAfterAnswer how long a connection may stay open after its answer was sent, waiting
+ *                        for the client to close it (default 5s)
  */
-public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops) {
+public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
+        Duration closeAfterAnswer) {
 }

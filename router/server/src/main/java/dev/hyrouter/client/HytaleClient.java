@@ -1,0 +1,234 @@
+package dev.hyrouter.client;
+
+import dev.hyrouter.codec.ConnectEncoder;
+import dev.hyrouter.codec.FrameLayout;
+import dev.hyrouter.codec.FrameReader;
+import dev.hyrouter.codec.ServerAnswer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A Hytale client as far as a router sees one: opens a QUIC connection with a given SNI and
+ * ALPN (optionally with a client certificate), sends a Connect in layout V1 or V2 on a
+ * bidirectional stream, and returns the decoded answer with timings. Used by the tests, the
+ * {@code probe} command and the load tests. It trusts any server certificate: it is a test and
+ * measurement tool, not a game client.
+ *
+ * <p>Thread safe: sessions may be started from any thread; each runs on the client's event loops.
+ */
+public final class HytaleClient implements AutoCloseable {
+    private static final AttributeKey<ClientRequest> REQUEST = AttributeKey.valueOf(HytaleClient.class, "request");
+
+    private final EventLoopGroup group;
+    private final boolean ownGroup;
+    private final List<Channel> sockets;
+    private final Map<TlsKey, QuicSslContext> contexts = new ConcurrentHashMap<>();
+    private int next;
+
+    private record TlsKey(List<String> alpn, Object certificate) {
+    }
+
+    /** A client with {@code threads} event loops, one UDP socket each. */
+    public static HytaleClient create(int threads) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        try {
+            return new HytaleClient(group, threads, true);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private HytaleClient(EventLoopGroup group, int sockets, boolean ownGroup) {
+        this.group = group;
+        this.ownGroup = ownGroup;
+        QuicClientCodecBuilder codec = new QuicClientCodecBuilder()
+                .sslEngineProvider(q -> {
+                    ClientRequest r = q.attr(REQUEST).get();
+                    QuicSslContext ctx = contextFor(r);
+                    return ctx.newEngine(q.alloc(), r.sni(), r.target().getPort());
+                })
+                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .initialMaxData(1 << 20)
+                .initialMaxStreamDataBidirectionalLocal(256 * 1024)
+                .initialMaxStreamDataBidirectionalRemote(256 * 1024)
+                .initialMaxStreamsBidirectional(16)
+                .initialMaxStreamsUnidirectional(16);
+        Channel[] chans = new Channel[sockets];
+        for (int i = 0; i < sockets; i++) {
+            chans[i] = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec.clone().build())
+                    .bind(0).syncUninterruptibly().channel();
+        }
+        this.sockets = List.of(chans);
+    }
+
+    private QuicSslContext contextFor(ClientRequest r) {
+        TlsKey key = new TlsKey(r.alpn(), r.clientCertificate());
+        return contexts.computeIfAbsent(key, k -> {
+            QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .applicationProtocols(r.alpn().toArray(new String[0]));
+            if (r.clientCertificate() != null) {
+                b.keyManager(r.clientKey(), null, r.clientCertificate());
+            }
+            return b.build();
+        });
+    }
+
+    private synchronized Channel socket() {
+        Channel s = sockets.get(next);
+        next = (next + 1) % sockets.size();
+        return s;
+    }
+
+    /** Runs one session; the future fails on handshake failure, stream error or timeout. */
+    public CompletableFuture<SessionResult> run(ClientRequest request) {
+        Objects.requireNonNull(request.target(), "target");
+        CompletableFuture<SessionResult> result = new CompletableFuture<>();
+        long start = System.nanoTime();
+        Channel socket = socket();
+        ScheduledFuture<?> timeout = socket.eventLoop().schedule(
+                () -> result.completeExceptionally(new TimeoutException("no answer within " + request.timeout().toMillis() + " ms")),
+                request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        QuicChannel.newBootstrap(socket)
+                .attr(REQUEST, request)
+                .handler(new ChannelInboundHandlerAdapter())
+                .streamHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                    }
+                })
+                .remoteAddress(request.target())
+                .connect()
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        result.completeExceptionally(new IOException("QUIC handshake with " + request.target() + " (sni "
+                                + request.sni() + ", alpn " + request.alpn() + ") failed: " + f.cause(), f.cause()));
+                        return;
+                    }
+                    QuicChannel quic = (QuicChannel) f.getNow();
+                    result.whenComplete((r, e) -> quic.close());
+                    long handshake = System.nanoTime() - start;
+                    String alpn = quic.sslEngine() == null ? null : quic.sslEngine().getApplicationProtocol();
+                    AnswerHandler handler = new AnswerHandler(request, result, start, handshake, alpn);
+                    quic.createStream(QuicStreamType.BIDIRECTIONAL, handler).addListener(sf -> {
+                        if (!sf.isSuccess()) {
+                            result.completeExceptionally(sf.cause());
+                        }
+                    });
+                });
+        result.whenComplete((r, e) -> timeout.cancel(false));
+        return result;
+    }
+
+    /** Collects the first answer frame of the stream. */
+    private static final class AnswerHandler extends ChannelInboundHandlerAdapter {
+        private final ClientRequest request;
+        private final CompletableFuture<SessionResult> result;
+        private final long start;
+        private final long handshake;
+        private final String alpn;
+        private FrameReader reader;
+        private long sent;
+
+        AnswerHandler(ClientRequest request, CompletableFuture<SessionResult> result, long start, long handshake, String alpn) {
+            this.request = request;
+            this.result = result;
+            this.start = start;
+            this.handshake = handshake;
+            this.alpn = alpn;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            reader = new FrameReader(ctx.alloc(), FrameLayout.DEFAULT_MAX_PAYLOAD);
+            sent = System.nanoTime();
+            if (request.silent()) {
+                return;
+            }
+            ByteBuf out = request.rawBytes() != null
+                    ? Unpooled.wrappedBuffer(request.rawBytes())
+                    : ConnectEncoder.encodeFrame(ctx.alloc(), request.layout(), request.fields());
+            ctx.writeAndFlush(out).addListener(w -> {
+                if (!w.isSuccess()) {
+                    result.completeExceptionally(w.cause());
+                }
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf) || result.isDone()) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            reader.read((ByteBuf) msg, (id, payload) -> {
+                long now = System.nanoTime();
+                try {
+                    result.complete(new SessionResult(ServerAnswer.decode(id, payload), alpn, handshake, now - sent, now - start));
+                } catch (IllegalArgumentException e) {
+                    result.completeExceptionally(e);
+                }
+                return false;
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (reader != null) {
+                reader.close();
+            }
+            result.completeExceptionally(new IOException("stream closed without an answer"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.completeExceptionally(cause);
+            ctx.close();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (reader != null) {
+                reader.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel s : sockets) {
+            s.close().syncUninterruptibly();
+        }
+        if (ownGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

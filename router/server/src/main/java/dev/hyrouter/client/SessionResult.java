@@ -1,0 +1,10 @@
+package dev.hyrouter.client;
+
+import dev.hyrouter.codec.ServerAnswer;
+
+/**
+ * The outcome of one client session: the router's answer, the negotiated ALPN, and timings in
+ * nanoseconds (QUIC+TLS handshake; first Connect byte written to answer received; whole session).
+ */
+public record SessionResult(ServerAnswer answer, String alpn, long handshakeNanos, long responseNanos, long totalNanos) {
+}

@@ -1,0 +1,79 @@
+package dev.hyrouter.server;
+
+import dev.hyrouter.config.PluginConfig;
+import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.pipeline.RouterCore;
+import dev.hyrouter.plugin.PluginFactory;
+import dev.hyrouter.routing.DiscoveryResolver;
+import dev.hyrouter.server.quic.IntakeStats;
+import dev.hyrouter.server.quic.LatencyRecorder;
+import dev.hyrouter.server.quic.QuicIntake;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running router: event loops, the transport-independent core (routing, plugins, pipeline) and
+ * the QUIC intake. {@link #close()} stops accepting, closes plugins and shuts the loops down.
+ */
+public final class RouterServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final RouterCore core;
+    private final QuicIntake intake;
+
+    private RouterServer(EventLoopGroup group, RouterCore core, QuicIntake intake) {
+        this.group = group;
+        this.core = core;
+        this.intake = intake;
+    }
+
+    /** Starts with the plugin runtimes found on the class path. */
+    public static RouterServer start(RouterConfig config) throws InterruptedException {
+        return start(config, RouterCore.discoverFactories(), DiscoveryResolver.NONE);
+    }
+
+    public static RouterServer start(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
+            DiscoveryResolver discovery) throws InterruptedException {
+        EventLoopGroup group = QuicIntake.newGroup(config);
+        RouterCore core = null;
+        try {
+            core = RouterCore.build(config, factories, group, discovery);
+            QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable());
+            return new RouterServer(group, core, intake);
+        } catch (RuntimeException | InterruptedException e) {
+            if (core != null) {
+                core.close();
+            }
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return intake.address();
+    }
+
+    public IntakeStats stats() {
+        return intake.stats();
+    }
+
+    public LatencyRecorder latency() {
+        return intake.latency();
+    }
+
+    public RouterCore core() {
+        return core;
+    }
+
+    public QuicIntake intake() {
+        return intake;
+    }
+
+    @Override
+    public void close() {
+        intake.close();
+        core.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.hyrouter.server.quic;
+
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.codec.DisconnectEncoder;
+import dev.hyrouter.codec.FrameReader;
+import dev.hyrouter.codec.PacketIds;
+import dev.hyrouter.pipeline.DecisionRequest;
+import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.pipeline.OutcomeSink;
+import dev.hyrouter.routing.Backend;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's bidirectional stream: reassembles frames until the first Connect, hands it to the
+ * decision pipeline, writes exactly one ClientReferral or Disconnect, then closes the stream.
+ *
+ * <p>Frames other than Connect before it are ignored, as in the original. A stream that does
+ * not deliver a Connect in time, ends in the middle of one, or declares a frame over the size
+ * cap is answered with a Disconnect and closed; nothing of it is buffered beyond the cap.
+ *
+ * <p>Owned by the stream's event loop. The pipeline may answer from a plugin's thread; the
+ * answer then hops back to the event loop before anything is written.
+ */
+final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
+        implements FrameReader.FrameHandler, OutcomeSink, ChannelFutureListener {
+    static final String TIMEOUT_REASON = "Timed out waiting for the Connect packet.";
+    static final String TOO_LARGE_REASON = "Packet too large.";
+    static final String INCOMPLETE_REASON = "Connect packet incomplete.";
+
+    private final IntakeContext context;
+    private ChannelHandlerContext ctx;
+    private FrameReader reader;
+    private ConnectionHandler connection;
+    private ScheduledFuture<?> deadline;
+    private boolean connectSeen;
+    private boolean answered;
+    private boolean measured;
+    private long connectNanos;
+
+    ConnectStreamHandler(IntakeContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        context.stats.streamsOpened.increment();
+        reader = new FrameReader(ctx.alloc(), context.maxFrameBytes);
+        connection = ((QuicStreamChannel) ctx.channel()).parent().attr(ConnectionHandler.KEY).get();
+        deadline = ctx.executor().schedule(this::connectTimedOut, context.connectTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        reader.close();
+        cancelDeadline();
+        context.stats.streamsClosed.increment();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (connectSeen || !(msg instanceof ByteBuf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (reader.read((ByteBuf) msg, this) == FrameReader.Status.OVERSIZED) {
+            context.stats.oversizedFrames.increment();
+            OutcomeLog.refused(connection, context.logClientIp, "a frame declared " + reader.refusedLength()
+                    + " bytes, over the cap of " + context.maxFrameBytes + " (quic.max_frame_bytes)");
+            connectSeen = true;
+            answerDisconnect(TOO_LARGE_REASON);
+        }
+    }
+
+    @Override
+    public boolean onFrame(int packetId, ByteBuf payload) {
+        if (packetId != PacketIds.CONNECT) {
+            return true;
+        }
+        connectSeen = true;
+        measured = true;
+        connectNanos = System.nanoTime();
+        cancelDeadline();
+        ConnectView view = context.view();
+        boolean decoded = view.wrap(payload);
+        if (!decoded) {
+            context.stats.undecodableConnects.increment();
+            OutcomeLog.undecodable(connection, context.logClientIp, payload.readableBytes());
+        }
+        DecisionRequest request = context.request().set(connection.sni(),
+                context.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
+        try {
+            context.pipeline.decide(request, this);
+        } finally {
+            view.reset();
+        }
+        return false;
+    }
+
+    @Override
+    public void referral(Backend backend, byte[] content, int routeIndex) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> referral(backend, content, routeIndex));
+            return;
+        }
+        if (answered || !ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf frame = context.encoder().encode(ctx.alloc(), backend.hostUtf8(), backend.port(), content);
+        context.stats.referrals.increment();
+        OutcomeLog.referral(connection, context.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
+        write(frame);
+    }
+
+    @Override
+    public void disconnect(OutcomeKind kind, String reason, int routeIndex) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> disconnect(kind, reason, routeIndex));
+            return;
+        }
+        if (answered || !ctx.channel().isActive()) {
+            return;
+        }
+        OutcomeLog.disconnect(connection, context.logClientIp, routeIndex, kind, reason);
+        answerDisconnect(reason);
+    }
+
+    private void answerDisconnect(String reason) {
+        if (answered) {
+            return;
+        }
+        context.stats.disconnects.increment();
+        write(DisconnectEncoder.encode(ctx.alloc(), reason));
+    }
+
+    private void write(ByteBuf frame) {
+        answered = true;
+        cancelDeadline();
+        connection.answered();
+        ctx.writeAndFlush(frame).addListener(this);
+    }
+
+    /** The answer was handed to QUIC: record the latency, then finish the stream (FIN after the data). */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        if (!future.isSuccess()) {
+            context.stats.writeFailures.increment();
+            ctx.close();
+            return;
+        }
+        if (measured) {
+            context.latency.record(System.nanoTime() - connectNanos);
+        }
+        ((QuicStreamChannel) ctx.channel()).shutdownOutput().addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !connectSeen) {
+            // The client finished its side without a whole Connect.
+            connectSeen = true;
+            context.stats.incompleteStreams.increment();
+            if (reader.bufferedBytes() > 0) {
+                OutcomeLog.refused(connection, context.logClientIp, "the stream ended inside a frame");
+                answerDisconnect(INCOMPLETE_REASON);
+            } else {
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OutcomeLog.streamError(connection, context.logClientIp, cause);
+        ctx.close();
+    }
+
+    private void connectTimedOut() {
+        if (!connectSeen && !answered && ctx.channel().isActive()) {
+            connectSeen = true;
+            context.stats.connectTimeouts.increment();
+            OutcomeLog.refused(connection, context.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
+            answerDisconnect(TIMEOUT_REASON);
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

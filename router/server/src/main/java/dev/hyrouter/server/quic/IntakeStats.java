@@ -1,0 +1,79 @@
+package dev.hyrouter.server.quic;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the QUIC intake, readable at any time (metrics, tests, shutdown report). Written
+ * from the event loops with striped adders, so loops never contend on one cache line.
+ */
+public final class IntakeStats {
+    final LongAdder connectionsOpened = new LongAdder();
+    final LongAdder connectionsClosed = new LongAdder();
+    final LongAdder streamsOpened = new LongAdder();
+    final LongAdder streamsClosed = new LongAdder();
+    final LongAdder referrals = new LongAdder();
+    final LongAdder disconnects = new LongAdder();
+    final LongAdder undecodableConnects = new LongAdder();
+    final LongAdder connectTimeouts = new LongAdder();
+    final LongAdder oversizedFrames = new LongAdder();
+    final LongAdder incompleteStreams = new LongAdder();
+    final LongAdder writeFailures = new LongAdder();
+
+    public long connectionsOpened() {
+        return connectionsOpened.sum();
+    }
+
+    public long connectionsClosed() {
+        return connectionsClosed.sum();
+    }
+
+    /** Connections currently open. */
+    public long connectionsOpen() {
+        return connectionsOpened.sum() - connectionsClosed.sum();
+    }
+
+    public long streamsOpened() {
+        return streamsOpened.sum();
+    }
+
+    /** Streams (bidirectional and unidirectional) currently open. */
+    public long streamsOpen() {
+        return streamsOpened.sum() - streamsClosed.sum();
+    }
+
+    public long referrals() {
+        return referrals.sum();
+    }
+
+    public long disconnects() {
+        return disconnects.sum();
+    }
+
+    public long undecodableConnects() {
+        return undecodableConnects.sum();
+    }
+
+    public long connectTimeouts() {
+        return connectTimeouts.sum();
+    }
+
+    public long oversizedFrames() {
+        return oversizedFrames.sum();
+    }
+
+    public long incompleteStreams() {
+        return incompleteStreams.sum();
+    }
+
+    public long writeFailures() {
+        return writeFailures.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "connections open=" + connectionsOpen() + " total=" + connectionsOpened() + ", streams open=" + streamsOpen()
+                + ", referrals=" + referrals() + ", disconnects=" + disconnects() + ", undecodable=" + undecodableConnects()
+                + ", connect timeouts=" + connectTimeouts() + ", oversized frames=" + oversizedFrames()
+                + ", incomplete streams=" + incompleteStreams() + ", write failures=" + writeFailures();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.hyrouter.server.quic;
+
+import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.pipeline.RouterCore;
+import dev.hyrouter.server.tls.ServerTls;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QUIC data plane: N event loops serving one UDP port. On Linux with epoll, N datagram
+ * channels bind the port with SO_REUSEPORT and Netty's {@link QuicCodecDispatcher} encodes the
+ * owning channel in every connection ID, so all packets of a connection reach the same loop and
+ * loops share no mutable state. Without epoll it falls back to one NIO channel, with a warning.
+ */
+public final class QuicIntake implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuicIntake.class);
+
+    private final EventLoopGroup group;
+    private final List<Channel> channels;
+    private final IntakeContext context;
+    private final InetSocketAddress address;
+    private final boolean epoll;
+
+    private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll) {
+        this.group = group;
+        this.channels = channels;
+        this.context = context;
+        this.address = address;
+        this.epoll = epoll;
+    }
+
+    /** Binds and starts serving; throws with the reason when the port cannot be bound. */
+    public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll) throws InterruptedException {
+        RouterConfig config = core.config();
+        IntakeContext context = new IntakeContext(core);
+        QuicSslContext ssl = ServerTls.build(config.tls());
+        InetSocketAddress bindTo = ListenAddress.parse(config.listen());
+        int loops = loopCount(config);
+
+        ChannelHandler connectionInit = new ChannelInitializer<QuicChannel>() {
+            @Override
+            protected void initChannel(QuicChannel ch) {
+                ch.pipeline().addLast(new ConnectionHandler(context));
+            }
+        };
+        DrainStreamHandler drain = new DrainStreamHandler(context.stats);
+        ChannelHandler streamInit = new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                if (ch.type() == QuicStreamType.BIDIRECTIONAL) {
+                    ch.pipeline().addLast(new ConnectStreamHandler(context));
+                } else {
+                    ch.pipeline().addLast(drain);
+                }
+            }
+        };
+        long streamWindow = context.maxFrameBytes + 1024L;
+        QuicServerCodecBuilder codec = new QuicServerCodecBuilder()
+                .sslContext(ssl)
+                .maxIdleTimeout(config.quic().maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(streamWindow * 4)
+                .initialMaxStreamDataBidirectionalRemote(streamWindow)
+                .initialMaxStreamDataUnidirectional(16 * 1024)
+                .initialMaxStreamsBidirectional(8)
+                .initialMaxStreamsUnidirectional(8)
+                .tokenHandler(NoRetryTokenHandler.INSTANCE)
+                .handler(connectionInit)
+                .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .streamHandler(streamInit);
+
+        List<Channel> channels = new ArrayList<>();
+        InetSocketAddress bound;
+        try {
+            if (epoll) {
+                QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
+                    @Override
+                    protected void initChannel(Channel channel, int localConnectionIdLength, QuicConnectionIdGenerator idGenerator) {
+                        channel.pipeline().addLast(codec.clone()
+                                .localConnectionIdLength(localConnectionIdLength)
+                                .connectionIdAddressGenerator(idGenerator)
+                                .build());
+                    }
+                };
+                Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                        .option(UnixChannelOption.SO_REUSEPORT, true)
+                        .handler(dispatcher);
+                Channel first = b.bind(bindTo).sync().channel();
+                channels.add(first);
+                bound = (InetSocketAddress) first.localAddress();
+                for (int i = 1; i < loops; i++) {
+                    channels.add(b.bind(bound).sync().channel());
+                }
+            } else {
+                Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec.build());
+                Channel ch = b.bind(bindTo).sync().channel();
+                channels.add(ch);
+                bound = (InetSocketAddress) ch.localAddress();
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            channels.forEach(Channel::close);
+            throw e;
+        }
+        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll);
+        LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
+                epoll ? "epoll, SO_REUSEPORT" : "NIO", config.tls().alpn());
+        return intake;
+    }
+
+    /** Creates the event loop group for {@code config}: epoll when available, else NIO with a warning. */
+    public static EventLoopGroup newGroup(RouterConfig config) {
+        int loops = loopCount(config);
+        if (Epoll.isAvailable()) {
+            return new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
+        }
+        LOG.warn("epoll is not available ({}); falling back to NIO with one QUIC socket: expect lower throughput",
+                Epoll.unavailabilityCause() == null ? "unknown reason" : Epoll.unavailabilityCause().toString());
+        return new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
+    }
+
+    public static boolean epollAvailable() {
+        return Epoll.isAvailable();
+    }
+
+    static int loopCount(RouterConfig config) {
+        int configured = config.quic().eventLoops();
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public IntakeStats stats() {
+        return context.stats;
+    }
+
+    public LatencyRecorder latency() {
+        return context.latency;
+    }
+
+    public int socketCount() {
+        return channels.size();
+    }
+
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /** Stops accepting packets; the group is the caller's to shut down. */
+    @Override
+    public void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+}

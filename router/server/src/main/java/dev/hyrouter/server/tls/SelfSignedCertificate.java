@@ -1,0 +1,61 @@
+package dev.hyrouter.server.tls;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A short-lived self-signed certificate for development, used when no {@code tls.cert_file} is
+ * configured. The key is ECDSA P-256: quiche- and Kwik-based clients abort a handshake with the
+ * Ed25519 certificate the Go original generates.
+ */
+public final class SelfSignedCertificate {
+    private final PrivateKey key;
+    private final X509Certificate certificate;
+
+    private SelfSignedCertificate(PrivateKey key, X509Certificate certificate) {
+        this.key = key;
+        this.certificate = certificate;
+    }
+
+    public static SelfSignedCertificate generate(String commonName, Duration validity) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+            KeyPair pair = g.generateKeyPair();
+            Instant now = Instant.now();
+            X500Name name = new X500Name("CN=" + commonName);
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name, pair.getPublic());
+            b.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, commonName)));
+            X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+            return new SelfSignedCertificate(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(holder));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot generate a self-signed ECDSA P-256 certificate: " + e.getMessage(), e);
+        }
+    }
+
+    public PrivateKey key() {
+        return key;
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+}
