@@ -8,6 +8,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +43,17 @@ public final class ServerTls {
                     + "(fine for development; configure a real certificate for production)");
             b = QuicSslContextBuilder.forServer(self.key(), null, self.certificate());
         }
+        // The SNI mapping returns this same context: it exists only so that the codec reports
+        // the server name (an SniCompletionEvent). Mapping to another context would lose the
+        // client-certificate request, which belongs to the context the handshake started with.
+        AtomicReference<QuicSslContext> self = new AtomicReference<>();
         QuicSslContext context = b.applicationProtocols(alpn.toArray(new String[0]))
                 .clientAuth(ClientAuth.OPTIONAL)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .earlyData(false)
+                .sni(hostname -> self.get())
                 .build();
-        return QuicSslContextBuilder.buildForServerWithSni(hostname -> context);
+        self.set(context);
+        return context;
     }
 }

@@ -1,0 +1,54 @@
+package dev.hyrouter.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code hyrouter} command. Without a subcommand it runs the router, with the original's
+ * flags {@code -config} (default {@code config.yaml}) and {@code -log-level}; {@code validate}
+ * checks a config; {@code probe} connects as a Hytale client and reports what the router answers.
+ */
+public final class Main {
+    static final String USAGE = String.join("\n",
+            "Usage:",
+            "  hyrouter [-config config.yaml] [-log-level debug|info|warn|error]   run the router",
+            "  hyrouter validate <config>                                          check a config file and exit",
+            "  hyrouter probe --target HOST:PORT --sni NAME [options]              connect as a Hytale client",
+            "",
+            "probe options:",
+            "  --username U --uuid ID --language L --layout v1|v2 --alpn A[,B] --hmac-secret S --timeout 5s",
+            "  --count N --concurrency C     run N sessions, C at a time, and report sessions/s and latency percentiles");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(Arrays.asList(args), System.out, System.err);
+        if (code != RunCommand.KEEP_RUNNING) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the exit status ({@link RunCommand#KEEP_RUNNING} when the router runs on). */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        try {
+            if (!args.isEmpty() && args.get(0).equals("validate")) {
+                return ValidateCommand.run(args.subList(1, args.size()), out, err);
+            }
+            if (!args.isEmpty() && args.get(0).equals("probe")) {
+                return ProbeCommand.run(args.subList(1, args.size()), out, err);
+            }
+            if (!args.isEmpty() && (args.get(0).equals("run") || args.get(0).equals("serve"))) {
+                return RunCommand.run(args.subList(1, args.size()), err);
+            }
+            return RunCommand.run(args, err);
+        } catch (Args.UsageException e) {
+            if (e.getMessage() != null) {
+                err.println(e.getMessage());
+            }
+            err.println(USAGE);
+            return 2;
+        }
+    }
+}

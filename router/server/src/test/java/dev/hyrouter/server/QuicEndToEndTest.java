@@ -1,0 +1,243 @@
+package dev.hyrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.SessionResult;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.codec.ServerAnswer;
+import dev.hyrouter.envelope.EnvelopeVerifier;
+import dev.hyrouter.envelope.HmacSecret;
+import dev.hyrouter.envelope.ReferralEnvelope;
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.server.tls.CertificateFingerprint;
+import dev.hyrouter.server.tls.SelfSignedCertificate;
+import dev.hyrouter.testing.TestPlugin;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Real QUIC over loopback: a router and a Hytale client, no mock transport. */
+class QuicEndToEndTest {
+    private static final String ROUTES = "quic: {event_loops: 2, connect_timeout: 400ms, close_after_answer: 2s}\n"
+            + "routing:\n  routes:\n"
+            + "    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
+            + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}, {host: c.internal, port: 5523}]}\n"
+            + "    - match: {hostname: weighted.example.com}\n"
+            + "      pool: {strategy: weighted, backends: [{host: light.internal, port: 1, weight: 1}, {host: heavy.internal, port: 2, weight: 3}]}\n"
+            + "    - match: {hostname: full.example.com}\n"
+            + "      pool: {strategy: random, filters: [{type: game_start_not_past, key: start}], backends: [{host: x, port: 1, meta: {start: \"10\"}}]}\n"
+            + "  default:\n    strategy: random\n    backends: [{host: lobby.internal, port: 5520}]\n";
+
+    @Test
+    void refersMatchedRoutesAndTheDefaultPool() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            SessionResult matched = r.run("eu.play.example.com");
+            assertThat(matched.answer().isReferral()).isTrue();
+            assertThat(matched.answer().host()).endsWith(".internal");
+            assertThat(matched.alpn()).isEqualTo("hytale/2");
+            ServerAnswer def = r.run("unknown.example.org").answer();
+            assertThat(def.host()).isEqualTo("lobby.internal");
+            assertThat(def.port()).isEqualTo(5520);
+            // Unsigned envelope with empty content is always present.
+            assertThat(def.data()).isEqualTo(new byte[] {'H', 'Y', 'R', 'P', 1, 0, 0, 0, 0});
+        }
+    }
+
+    @Test
+    void roundRobinCyclesAcrossConnections() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            List<String> hosts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                hosts.add(r.run("play.example.com").answer().host());
+            }
+            assertThat(hosts).containsExactly("a.internal", "b.internal", "c.internal", "a.internal", "b.internal", "c.internal");
+        }
+    }
+
+    @Test
+    void weightedSpreadsByWeight() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            List<CompletableFuture<SessionResult>> all = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                all.add(r.client.run(r.request("weighted.example.com")));
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            for (CompletableFuture<SessionResult> f : all) {
+                counts.merge(f.get(20, TimeUnit.SECONDS).answer().host(), 1, Integer::sum);
+            }
+            // 1:3 weights; a 400-sample binomial stays well inside these bounds.
+            assertThat(counts.get("heavy.internal")).isBetween(255, 345);
+            assertThat(counts.get("light.internal")).isBetween(55, 145);
+        }
+    }
+
+    @Test
+    void routingFailuresAreDisconnectsInTheClientsLanguage() throws Exception {
+        String noDefault = ROUTES.substring(0, ROUTES.indexOf("  default:"));
+        try (TestRouter r = TestRouter.start(noDefault)) {
+            ServerAnswer noRoute = r.run(r.request("nowhere.example.org")
+                    .withFields(ConnectFields.defaults().withLanguage("de-DE"))).answer();
+            assertThat(noRoute.kind()).isEqualTo(ServerAnswer.Kind.DISCONNECT);
+            assertThat(noRoute.reason()).isEqualTo("Der Server ist aktuell nicht verfügbar.");
+            ServerAnswer full = r.run(r.request("full.example.com").withFields(ConnectFields.defaults().withLanguage("de-DE"))).answer();
+            assertThat(full.reason()).isEqualTo("Der Server ist gerade voll oder startet neu. Bitte versuche es gleich erneut.");
+            ServerAnswer english = r.run(r.request("full.example.com").withLayout(ConnectView.Layout.V1)
+                    .withFields(ConnectFields.defaults().withProtocolHash("ab".repeat(32)).withLanguage("ja-JP"))).answer();
+            assertThat(english.reason()).isEqualTo("The server is full or restarting. Please try again in a moment.");
+        }
+    }
+
+    @Test
+    void signedEnvelopeVerifiesWithTheSecretAndCarriesPluginContent() throws Exception {
+        String yaml = ROUTES + "referral: {key_id: 4, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
+                + "plugins:\n  - {name: content, type: wasm, stage: mutate, wasm: {path: unused.wasm}}\n";
+        TestPlugin content = TestPlugin.answering("content", q -> new ConnectResponse(false, null, null, null, null,
+                ("hello " + q.event().username()).getBytes()));
+        try (TestRouter r = TestRouter.start(yaml, Map.of("content", content))) {
+            ServerAnswer a = r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("steve"))).answer();
+            ReferralEnvelope env = EnvelopeVerifier.withKeys(Map.of(4, HmacSecret.parse("secret-key"))).verify(a.data());
+            assertThat(new String(env.content())).isEqualTo("hello steve");
+            assertThatThrownBy(() -> EnvelopeVerifier.withSecret(HmacSecret.parse("wrong")).verify(a.data()))
+                    .hasMessageContaining("signature");
+        }
+    }
+
+    @Test
+    void v1AndV2ClientsAndPluginDeny() throws Exception {
+        String yaml = ROUTES + "plugins:\n  - {name: deny, type: wasm, stage: deny, wasm: {path: unused.wasm}}\n";
+        TestPlugin deny = TestPlugin.denyUsername("deny", "deny", "denied by test plugin");
+        try (TestRouter r = TestRouter.start(yaml, Map.of("deny", deny))) {
+            ConnectFields denied = ConnectFields.defaults().withUsername("deny").withProtocolHash("ab".repeat(32));
+            for (ConnectView.Layout layout : ConnectView.Layout.values()) {
+                ServerAnswer a = r.run(r.request("play.example.com").withLayout(layout).withFields(denied)).answer();
+                assertThat(a.reason()).as(layout.name()).isEqualTo("denied by test plugin");
+                ServerAnswer ok = r.run(r.request("play.example.com").withLayout(layout)
+                        .withFields(denied.withUsername("alex"))).answer();
+                assertThat(ok.isReferral()).as(layout.name()).isTrue();
+            }
+            assertThat(deny.requests()).extracting(q -> q.event().protocolHash()).contains("ab".repeat(32));
+            assertThat(deny.requests()).extracting(q -> q.event().sni()).containsOnly("play.example.com");
+        }
+    }
+
+    @Test
+    void alpnHytaleVersionsAreAcceptedAndOthersRefused() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/1"))).alpn()).isEqualTo("hytale/1");
+            assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/1", "hytale/2"))).alpn()).isEqualTo("hytale/2");
+            assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/2"))).alpn()).isEqualTo("hytale/2");
+            assertThatThrownBy(() -> r.run(r.request("play.example.com").withAlpn(List.of("h3")).withTimeout(Duration.ofSeconds(3))))
+                    .isInstanceOf(ExecutionException.class);
+        }
+        try (TestRouter strict = TestRouter.start("tls: {alpn: [hytale/1]}\n" + ROUTES)) {
+            assertThat(strict.run(strict.request("play.example.com").withAlpn(List.of("hytale/1", "hytale/2"))).alpn())
+                    .isEqualTo("hytale/1");
+            assertThatThrownBy(() -> strict.run(strict.request("play.example.com").withAlpn(List.of("hytale/2"))
+                    .withTimeout(Duration.ofSeconds(3)))).isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void clientCertificateFingerprintReachesPlugins() throws Exception {
+        String yaml = ROUTES + "plugins:\n  - {name: seen, type: wasm, wasm: {path: unused.wasm}}\n";
+        TestPlugin seen = TestPlugin.answering("seen", q -> ConnectResponse.EMPTY);
+        SelfSignedCertificate cert = SelfSignedCertificate.generate("client.example.com", Duration.ofHours(1));
+        try (TestRouter r = TestRouter.start(yaml, Map.of("seen", seen))) {
+            r.run(r.request("play.example.com").withClientCertificate(cert.key(), cert.certificate()));
+            r.run(r.request("play.example.com"));
+            assertThat(seen.requests().get(0).event().clientCertFingerprint())
+                    .isEqualTo(CertificateFingerprint.of(cert.certificate().getEncoded()));
+            assertThat(seen.requests().get(1).event().clientCertFingerprint()).isEmpty();
+        }
+    }
+
+    @Test
+    void undecodableConnectIsAnsweredByRoutingOnSni() throws Exception {
+        byte[] frame = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(4).writeIntLE(0).writeBytes(new byte[] {1, 2, 3, 4}));
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            assertThat(r.run(r.request("play.example.com").withRawBytes(frame)).answer().host()).isEqualTo("a.internal");
+            assertThat(r.server.stats().undecodableConnects()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void packetsBeforeConnectAreIgnored() throws Exception {
+        byte[] ping = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(0).writeIntLE(2));
+        io.netty.buffer.ByteBuf connect = dev.hyrouter.codec.ConnectEncoder.encodeFrame(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+                ConnectView.Layout.V2, ConnectFields.defaults());
+        byte[] both = new byte[ping.length + connect.readableBytes()];
+        System.arraycopy(ping, 0, both, 0, ping.length);
+        connect.readBytes(both, ping.length, connect.readableBytes());
+        connect.release();
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            assertThat(r.run(r.request("play.example.com").withRawBytes(both)).answer().isReferral()).isTrue();
+            assertThat(r.server.stats().undecodableConnects()).isZero();
+        }
+    }
+
+    @Test
+    void aStreamThatStallsInsideItsConnectIsDisconnectedAfterTheDeadline() throws Exception {
+        byte[] partial = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(100).writeIntLE(0).writeBytes(new byte[10]));
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            SessionResult s = r.run(r.request("play.example.com").withRawBytes(partial));
+            assertThat(s.answer().reason()).isEqualTo("Timed out waiting for the Connect packet.");
+            assertThat(s.responseNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(350));
+            assertThat(r.server.stats().connectTimeouts()).isEqualTo(1);
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
+    void aClientThatNeverSendsIsDropped() throws Exception {
+        // A stream that carried no byte does not exist for QUIC; the connection deadline ends it.
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            assertThatThrownBy(() -> r.run(r.request("play.example.com").withSilence()))
+                    .isInstanceOf(ExecutionException.class);
+            r.assertNothingLeaks();
+            assertThat(r.server.stats().connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void oversizedFrameClosesTheStreamWithADisconnect() throws Exception {
+        byte[] header = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(10 * 1024 * 1024).writeIntLE(0).writeBytes(new byte[512]));
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            assertThat(r.run(r.request("play.example.com").withRawBytes(header)).answer().reason()).isEqualTo("Packet too large.");
+            assertThat(r.server.stats().oversizedFrames()).isEqualTo(1);
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
+    void manySequentialAndConcurrentSessionsLeakNothing() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES)) {
+            for (int i = 0; i < 500; i++) {
+                assertThat(r.run("play.example.com").answer().isReferral()).isTrue();
+            }
+            List<CompletableFuture<SessionResult>> all = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(r.client.run(r.request(i % 2 == 0 ? "play.example.com" : "full.example.com")));
+            }
+            int referrals = 0;
+            for (CompletableFuture<SessionResult> f : all) {
+                referrals += f.get(30, TimeUnit.SECONDS).answer().isReferral() ? 1 : 0;
+            }
+            assertThat(referrals).isEqualTo(100);
+            r.assertNothingLeaks();
+            assertThat(r.server.stats().connectionsOpened()).isEqualTo(700);
+            assertThat(r.server.stats().referrals() + r.server.stats().disconnects()).isEqualTo(700);
+            assertThat(r.server.latency().cumulative().getTotalCount()).isEqualTo(700);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hyrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
+import dev.hyrouter.client.SessionResult;
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.PluginConfig;
+import dev.hyrouter.plugin.Plugin;
+import dev.hyrouter.plugin.PluginFactory;
+import dev.hyrouter.routing.DiscoveryResolver;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real router on a loopback port with a client, for end-to-end tests. */
+final class TestRouter implements AutoCloseable {
+    final RouterServer server;
+    final HytaleClient client;
+
+    private TestRouter(RouterServer server, HytaleClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Starts from YAML (listen on 127.0.0.1:0 is prepended); plugins of type wasm resolve by name to {@code plugins}. */
+    static TestRouter start(String yaml, Map<String, Plugin> plugins) throws Exception {
+        String full = "listen: \"127.0.0.1:0\"\n" + yaml;
+        Map<PluginConfig.PluginType, PluginFactory> factories = new HashMap<>();
+        factories.put(PluginConfig.PluginType.WASM, new PluginFactory() {
+            @Override
+            public PluginConfig.PluginType type() {
+                return PluginConfig.PluginType.WASM;
+            }
+
+            @Override
+            public Plugin create(PluginConfig config) {
+                Plugin p = plugins.get(config.name());
+                if (p == null) {
+                    throw new IllegalArgumentException("no test plugin " + config.name());
+                }
+                return p;
+            }
+        });
+        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false), factories, DiscoveryResolver.NONE);
+        return new TestRouter(server, HytaleClient.create(2));
+    }
+
+    static TestRouter start(String yaml) throws Exception {
+        return start(yaml, Map.of());
+    }
+
+    ClientRequest request(String sni) {
+        return ClientRequest.to(server.address(), sni).withTimeout(Duration.ofSeconds(10));
+    }
+
+    SessionResult run(ClientRequest r) throws Exception {
+        return client.run(r).get(15, TimeUnit.SECONDS);
+    }
+
+    SessionResult run(String sni) throws Exception {
+        return run(request(sni));
+    }
+
+    /** Waits until the server has no open connection or stream left. */
+    void assertNothingLeaks() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline && (server.stats().connectionsOpen() > 0 || server.stats().streamsOpen() > 0)) {
+            Thread.sleep(20);
+        }
+        assertThat(server.stats().connectionsOpen()).as("open connections: " + server.stats()).isZero();
+        assertThat(server.stats().streamsOpen()).as("open streams: " + server.stats()).isZero();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}
