@@ -1,0 +1,101 @@
+package dev.hyrouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.server.RouterServer;
+import dev.hyrouter.testing.SharedFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void validateAcceptsEveryCompatFile() throws Exception {
+        try (var files = Files.list(SharedFixtures.compatDir())) {
+            for (Path f : files.toList()) {
+                assertThat(run("validate", f.toString())).as(f.toString()).isZero();
+            }
+        }
+        assertThat(out()).contains("config.plugins.dev.yaml: ok (0 route(s), default pool set, 2 plugin(s), 0 warning(s))");
+    }
+
+    @Test
+    void validateRefusesABrokenConfigWithItsReason(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "routing:\n  default:\n    strategy: fastest\n    backends: [{host: a, port: 1}]\n");
+        assertThat(run("validate", bad.toString())).isEqualTo(1);
+        assertThat(err()).contains("invalid config: " + bad + ":3: routing.default.strategy: unknown strategy \"fastest\"");
+    }
+
+    @Test
+    void validateReportsWarnings(@TempDir Path dir) throws Exception {
+        Path warn = dir.resolve("w.yml");
+        Files.writeString(warn, "listen: \":5520\"\nlisten_port: 1\n");
+        assertThat(run("--config=" + warn, "validate")).isEqualTo(2);
+        out.reset();
+        err.reset();
+        assertThat(run("validate", warn.toString())).isZero();
+        assertThat(err()).contains("warning: " + warn + ":2: listen_port: unknown key");
+    }
+
+    @Test
+    void unknownFlagsAndBadLevelsAreUsageErrors() {
+        assertThat(run("-nope")).isEqualTo(2);
+        assertThat(err()).contains("flag provided but not defined: -nope").contains("Usage:");
+        assertThat(run("-log-level", "loud", "-config", "x.yaml")).isEqualTo(2);
+        assertThat(err()).contains("invalid log level \"loud\"");
+    }
+
+    @Test
+    void runFailsCleanlyOnAMissingConfig() {
+        assertThat(run("-config", "does-not-exist.yaml")).isEqualTo(1);
+    }
+
+    @Test
+    void probePrintsOneJsonLineWithTheCheckedEnvelope() throws Exception {
+        String yaml = "listen: \"127.0.0.1:0\"\nreferral: {key_id: 2, hmac_secret: s3cret}\n"
+                + "routing:\n  default: {strategy: round_robin, backends: [{host: play.hyvane.com, port: 5520}]}\n";
+        try (RouterServer server = RouterServer.start(ConfigLoader.parse(yaml, "p.yaml", false))) {
+            String target = "127.0.0.1:" + server.address().getPort();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--hmac-secret", "s3cret", "--layout", "v1"))
+                    .isZero();
+            assertThat(out()).startsWith("{\"target\":\"" + target + "\",\"sni\":\"play.example.com\",\"alpn\":\"hytale/2\","
+                    + "\"outcome\":\"referral\",\"host\":\"play.hyvane.com\",\"port\":5520,"
+                    + "\"envelope\":{\"version\":1,\"key_id\":2,\"signed\":true,\"content_base64\":\"\",\"signature\":\"valid\"}");
+            out.reset();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--hmac-secret", "wrong")).isZero();
+            assertThat(out()).contains("\"signature\":\"invalid\"");
+            out.reset();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "200", "--concurrency", "16")).isZero();
+            assertThat(out()).contains("\"sessions\":200").contains("\"referrals\":200").contains("\"failed\":0")
+                    .contains("\"sessions_per_s\":").contains("\"p99\":");
+        }
+    }
+
+    @Test
+    void probeReportsAnUnreachableRouterAsAnError() {
+        assertThat(run("probe", "--target", "127.0.0.1:9", "--sni", "play.example.com", "--timeout", "1s")).isEqualTo(1);
+        assertThat(out()).contains("\"outcome\":\"error\"");
+    }
+}
