@@ -1,14 +1,13 @@
 package dev.hyrouter.codec;
 
-import dev.hyrouter.envelope.EnvelopeLayout;
 import dev.hyrouter.envelope.EnvelopeSigner;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Encodes ClientReferral frames with the referral envelope as data, straight into one pooled
- * direct buffer: header, host address, envelope header and content are written in place and the
- * HMAC is computed over the envelope bytes inside that buffer, so no intermediate array exists.
+ * direct buffer; the envelope is signed in the signer's reusable scratch array, so encoding
+ * allocates nothing but the (pooled) buffer.
  *
  * <p>Not thread safe (it owns an {@link EnvelopeSigner}); one per event loop.
  */
@@ -69,19 +68,7 @@ public final class ClientReferralEncoder {
         VarInts.write(out, hostUtf8.length);
         out.writeBytes(hostUtf8);
         VarInts.write(out, envelopeLength);
-        int envelopeStart = out.writerIndex();
-        out.writeBytes(EnvelopeLayout.MAGIC);
-        out.writeByte(EnvelopeLayout.VERSION_1);
-        out.writeByte(signer.flags());
-        out.writeByte(signer.keyId());
-        out.writeShortLE(contentLength);
-        if (contentLength > 0) {
-            out.writeBytes(content);
-        }
-        if (signer.signed()) {
-            int signedLength = out.writerIndex() - envelopeStart;
-            out.writeBytes(signer.mac(out.nioBuffer(envelopeStart, signedLength)));
-        }
+        out.writeBytes(signer.sign(content), 0, envelopeLength);
         return out;
     }
 }

@@ -59,7 +59,8 @@ public final class DecisionPipeline {
         routing.decide(request, r);
         String sni = request.sni();
         if (!request.decoded() || plugins.isEmpty()) {
-            finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request.language(), sni);
+            // The language is read only if a disconnect needs it: a referral creates no String.
+            finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
             return;
         }
         ConnectEvent event = event(request);
@@ -73,7 +74,7 @@ public final class DecisionPipeline {
                     if (failure != null) {
                         // The chain never fails by design; answer as if no plugin had run rather than hang.
                         LOG.error("plugin chain failed for sni {}; answering from routing alone", sni, failure);
-                        finish(sink, null, null, RoutingErrorKind.ROUTING, "plugin chain failed", routeIndex, event.language(), sni);
+                        finish(sink, null, null, RoutingErrorKind.ROUTING, "plugin chain failed", routeIndex, null, event.language(), sni);
                         return;
                     }
                     finishChain(sink, result, error, errorMessage, routeIndex, event.language(), sni);
@@ -92,16 +93,19 @@ public final class DecisionPipeline {
             sink.disconnect(OutcomeKind.DENIED, result.denyReason(), routeIndex);
             return;
         }
-        finish(sink, result.backend(), result.referralContent(), error, errorMessage, routeIndex, language, sni);
+        finish(sink, result.backend(), result.referralContent(), error, errorMessage, routeIndex, null, language, sni);
     }
 
+    /** @param request read for the language when {@code language} is {@code null} (synchronous path only) */
     private void finish(OutcomeSink sink, Backend backend, byte[] content, RoutingErrorKind error, String errorMessage,
-            int routeIndex, String language, String sni) {
+            int routeIndex, DecisionRequest request, String knownLanguage, String sni) {
         if (backend != null && !backend.host().isEmpty()) {
+            String language = null;
             int hostBytes = backend.hostUtf8().length;
             if (hostBytes > ConnectLimits.MAX_HOST || backend.port() < 0 || backend.port() > 0xFFFF) {
                 LOG.warn("cannot refer sni {} to {}: host must be at most {} bytes and port 0..65535; disconnecting with the routing error message",
                         sni, backend, ConnectLimits.MAX_HOST);
+                language = knownLanguage != null ? knownLanguage : request.language();
                 sink.disconnect(OutcomeKind.ROUTING_ERROR,
                         messages.reason(RoutingErrorKind.ROUTING, language, sni, "invalid backend"), routeIndex);
                 return;
@@ -116,6 +120,7 @@ public final class DecisionPipeline {
             return;
         }
         RoutingErrorKind kind = error == null ? RoutingErrorKind.NO_ROUTE : error;
+        String language = knownLanguage != null ? knownLanguage : request.language();
         sink.disconnect(kindOf(kind), messages.reason(kind, language, sni, errorMessage), routeIndex);
     }
 

@@ -20,6 +20,8 @@ import org.agrona.collections.Object2IntHashMap;
  */
 public final class HostMatcher {
     private static final int NONE = Integer.MAX_VALUE;
+    /** Longest {@code *<suffix>} literal indexed; longer ones (beyond any DNS name) go to the glob list. */
+    private static final int MAX_SUFFIX = 256;
 
     private final Object2IntHashMap<String> exact = new Object2IntHashMap<>(NONE);
     private final SuffixTable suffixes;
@@ -42,7 +44,7 @@ public final class HostMatcher {
                     if (exact.getValue(p) == NONE) {
                         exact.put(p, route);
                     }
-                } else if (p.charAt(0) == '*' && GoGlob.isLiteral(p.substring(1))) {
+                } else if (p.charAt(0) == '*' && p.length() <= MAX_SUFFIX && GoGlob.isLiteral(p.substring(1))) {
                     suffixLiterals.add(p.substring(1));
                     suffixRoutes.add(route);
                 } else {
@@ -65,7 +67,7 @@ public final class HostMatcher {
             return -1;
         }
         int best = exact.getValue(canonicalHost);
-        best = Math.min(best, suffixes.match(canonicalHost));
+        best = Math.min(best, suffixes.match(canonicalHost, best));
         for (int i = 0; i < globRoutes.length && globRoutes[i] < best; i++) {
             if (GoGlob.matches(globPatterns[i], canonicalHost)) {
                 best = globRoutes[i];
@@ -75,14 +77,21 @@ public final class HostMatcher {
         return best == NONE ? -1 : best;
     }
 
-    /** Open-addressing table of {@code *<suffix>} literals keyed by a hash rolled from the end. */
+    /**
+     * Open-addressing table of {@code *<suffix>} literals keyed by a hash rolled from the end of
+     * the hostname. Literals that start with a dot (the usual {@code *.example.com}) are probed
+     * only where the hostname has a dot, others at every length that some literal has.
+     */
     private static final class SuffixTable {
         private final String[] literals;
         private final int[] routes;
         private final int[] hashes;
         private final boolean[] lengthPresent;
+        private final boolean[] dotLengthPresent;
+        private final boolean anyNonDot;
         private final int mask;
         private final int emptySuffixRoute;
+        private final int minRoute;
 
         SuffixTable(List<String> literalList, List<Integer> routeList) {
             int capacity = Integer.highestOneBit(Math.max(4, literalList.size() * 2)) << 1;
@@ -92,18 +101,27 @@ public final class HostMatcher {
             mask = capacity - 1;
             int maxLen = 0;
             int empty = NONE;
+            int min = NONE;
+            boolean nonDot = false;
             for (String s : literalList) {
                 maxLen = Math.max(maxLen, s.length());
             }
             lengthPresent = new boolean[maxLen + 1];
+            dotLengthPresent = new boolean[maxLen + 1];
             for (int i = 0; i < literalList.size(); i++) {
                 String lit = literalList.get(i);
                 int route = routeList.get(i);
+                min = Math.min(min, route);
                 if (lit.isEmpty()) {
                     empty = Math.min(empty, route);
                     continue;
                 }
-                lengthPresent[lit.length()] = true;
+                if (lit.charAt(0) == '.') {
+                    dotLengthPresent[lit.length()] = true;
+                } else {
+                    lengthPresent[lit.length()] = true;
+                    nonDot = true;
+                }
                 int h = suffixHash(lit, lit.length());
                 int slot = h & mask;
                 while (literals[slot] != null && !literals[slot].equals(lit)) {
@@ -118,6 +136,8 @@ public final class HostMatcher {
                 }
             }
             emptySuffixRoute = empty;
+            minRoute = min;
+            anyNonDot = nonDot;
         }
 
         private static int suffixHash(String s, int length) {
@@ -135,32 +155,51 @@ public final class HostMatcher {
             return h;
         }
 
-        int match(String host) {
+        /** The lowest route whose suffix matches, or NONE; skipped when no suffix route could beat {@code best}. */
+        int match(String host, int best) {
+            if (minRoute >= best) {
+                return NONE;
+            }
             int n = host.length();
-            int slash = host.indexOf('/');
-            int best = NONE;
-            // '*' cannot take a '/': the part before the suffix must be slash-free.
-            if (emptySuffixRoute != NONE && slash < 0) {
-                best = emptySuffixRoute;
+            int found = NONE;
+            if (emptySuffixRoute != NONE && host.indexOf('/') < 0) {
+                found = emptySuffixRoute;
             }
-            int h = 0;
             int maxLen = Math.min(n, lengthPresent.length - 1);
-            for (int len = 1; len <= maxLen; len++) {
-                h = 31 * h + host.charAt(n - len);
-                if (!lengthPresent[len] || (slash >= 0 && slash < n - len)) {
-                    continue;
-                }
-                int mixed = mix(h);
-                int slot = mixed & mask;
-                while (literals[slot] != null) {
-                    if (hashes[slot] == mixed && host.regionMatches(n - len, literals[slot], 0, len)) {
-                        best = Math.min(best, routes[slot]);
-                        break;
+            int h = 0;
+            if (anyNonDot) {
+                for (int len = 1; len <= maxLen; len++) {
+                    char c = host.charAt(n - len);
+                    h = 31 * h + c;
+                    if (c == '.' ? dotLengthPresent[len] : lengthPresent[len]) {
+                        found = probe(host, len, h, found);
                     }
-                    slot = (slot + 1) & mask;
+                }
+            } else {
+                for (int len = 1; len <= maxLen; len++) {
+                    char c = host.charAt(n - len);
+                    h = 31 * h + c;
+                    if (c == '.' && dotLengthPresent[len]) {
+                        found = probe(host, len, h, found);
+                    }
                 }
             }
-            return best;
+            return found;
+        }
+
+        private int probe(String host, int len, int h, int found) {
+            int n = host.length();
+            int mixed = mix(h);
+            int slot = mixed & mask;
+            while (literals[slot] != null) {
+                if (hashes[slot] == mixed && host.regionMatches(n - len, literals[slot], 0, len)) {
+                    // '*' cannot take a '/': the part before the suffix must be slash-free.
+                    boolean slashFree = host.lastIndexOf('/', n - len - 1) < 0;
+                    return slashFree ? Math.min(found, routes[slot]) : found;
+                }
+                slot = (slot + 1) & mask;
+            }
+            return found;
         }
     }
 }

@@ -42,7 +42,8 @@ public final class PoolRouter {
     }
 
     /** Fills {@code out} with the pool's choice or its error. */
-    void select(RoutingRequest request, DiscoveryResolver discovery, RandomSource rng, long nowMillis, RoutingResult out) {
+    void select(RoutingRequest request, DiscoveryResolver discovery, RandomSource rng, java.util.function.LongSupplier clockMillis,
+            RoutingResult out) {
         List<Backend> all;
         if (discoveryProvider == null) {
             all = staticBackends;
@@ -58,18 +59,19 @@ public final class PoolRouter {
             out.fail(RoutingErrorKind.NO_BACKENDS, "no backends");
             return;
         }
-        if (tryPick(base, request, all, rng, nowMillis, out)) {
+        if (tryPick(base, request, all, rng, clockMillis, out)) {
             return;
         }
         for (int i = 0; i < fallbacks.size(); i++) {
-            if (tryPick(fallbacks.get(i), request, all, rng, nowMillis, out)) {
+            if (tryPick(fallbacks.get(i), request, all, rng, clockMillis, out)) {
                 return;
             }
         }
         out.fail(RoutingErrorKind.NO_BACKENDS, "no backends");
     }
 
-    private boolean tryPick(Selection s, RoutingRequest request, List<Backend> all, RandomSource rng, long now, RoutingResult out) {
+    private boolean tryPick(Selection s, RoutingRequest request, List<Backend> all, RandomSource rng,
+            java.util.function.LongSupplier now, RoutingResult out) {
         List<Backend> candidates = s.candidates(request, all, now);
         if (candidates.isEmpty()) {
             return false;

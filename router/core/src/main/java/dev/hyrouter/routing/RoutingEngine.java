@@ -40,10 +40,10 @@ public final class RoutingEngine {
         if (route >= 0) {
             PoolRouter pool = routes[route];
             out.route(true, route, pool.strategy());
-            pool.select(request, discovery, rng, clockMillis.getAsLong(), out);
+            pool.select(request, discovery, rng, clockMillis, out);
         } else if (defaultPool != null) {
             out.route(false, -1, defaultPool.strategy());
-            defaultPool.select(request, discovery, rng, clockMillis.getAsLong(), out);
+            defaultPool.select(request, discovery, rng, clockMillis, out);
         }
     }
 

@@ -55,9 +55,10 @@ public final class Selection {
      * The candidates after filters, sort and limit: the input list itself (no copy) when none of
      * them changes it; an empty list when the filters leave nothing.
      */
-    List<Backend> candidates(RoutingRequest request, List<Backend> backends, long nowMillis) {
+    List<Backend> candidates(RoutingRequest request, List<Backend> backends, java.util.function.LongSupplier clockMillis) {
         List<Backend> out = backends;
         if (!filters.isEmpty()) {
+            long nowMillis = clockMillis.getAsLong();
             List<Backend> kept = new ArrayList<>(backends.size());
             for (int i = 0; i < backends.size(); i++) {
                 Backend b = backends.get(i);

@@ -1,26 +1,16 @@
 package dev.hyrouter.envelope;
 
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
- * Builds referral envelopes, signing them when a secret is configured.
+ * Builds referral envelopes, signing them with HMAC-SHA256 when a secret is configured.
  *
- * <p>Not thread safe: it keeps one {@link Mac} and a scratch buffer. Give each thread (event
- * loop) its own instance, for example through {@link #copy()}.
+ * <p>Not thread safe: it keeps a MAC state and a scratch envelope. Give each thread (event loop)
+ * its own instance, for example through {@link #copy()}. {@link #sign} allocates nothing.
  */
 public final class EnvelopeSigner {
-    private static final String HMAC_SHA256 = "HmacSHA256";
-
     private final byte keyId;
     private final HmacSecret secret;
-    private final Mac mac;
-    private final byte[] macScratch = new byte[EnvelopeLayout.MAC_LENGTH];
+    private final HmacSha256 hmac;
+    private final byte[] scratch = new byte[EnvelopeLayout.MAX_ENVELOPE_LENGTH];
 
     /**
      * @param keyId  written into every envelope (config {@code referral.key_id})
@@ -32,17 +22,7 @@ public final class EnvelopeSigner {
         }
         this.keyId = (byte) keyId;
         this.secret = secret;
-        this.mac = secret == null ? null : newMac(secret);
-    }
-
-    private static Mac newMac(HmacSecret secret) {
-        try {
-            Mac m = Mac.getInstance(HMAC_SHA256);
-            m.init(new SecretKeySpec(secret.keyRef(), HMAC_SHA256));
-            return m;
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        this.hmac = secret == null ? null : new HmacSha256(secret.keyRef());
     }
 
     /** A fresh signer with the same key and key id, for another thread. */
@@ -51,7 +31,7 @@ public final class EnvelopeSigner {
     }
 
     public boolean signed() {
-        return mac != null;
+        return hmac != null;
     }
 
     public int keyId() {
@@ -73,27 +53,6 @@ public final class EnvelopeSigner {
         return signed() ? EnvelopeLayout.FLAG_SIGNED_HMAC_SHA256 : 0;
     }
 
-    /**
-     * Encodes an envelope into a new array.
-     *
-     * @throws IllegalArgumentException when the content does not fit
-     */
-    public byte[] encode(byte[] content) {
-        int len = content == null ? 0 : content.length;
-        checkContentLength(len);
-        byte[] out = new byte[envelopeLength(len)];
-        ByteBuffer buf = ByteBuffer.wrap(out);
-        writeHeader(buf, len);
-        if (len > 0) {
-            buf.put(content);
-        }
-        if (signed()) {
-            ByteBuffer region = ByteBuffer.wrap(out, 0, EnvelopeLayout.HEADER_LENGTH + len);
-            writeMac(region, out, EnvelopeLayout.HEADER_LENGTH + len);
-        }
-        return out;
-    }
-
     /** Throws when {@code len} content bytes cannot be carried. */
     public void checkContentLength(int len) {
         if (len > maxContentLength()) {
@@ -102,47 +61,41 @@ public final class EnvelopeSigner {
         }
     }
 
-    /** Writes the 9 header bytes at the buffer's position (little-endian content length). */
-    public void writeHeader(ByteBuffer dst, int contentLength) {
-        dst.put(EnvelopeLayout.MAGIC);
-        dst.put(EnvelopeLayout.VERSION_1);
-        dst.put(flags());
-        dst.put(keyId);
-        dst.put((byte) contentLength);
-        dst.put((byte) (contentLength >>> 8));
-    }
-
     /**
-     * Computes the MAC of {@code signedRegion} (position to limit, consumed) into this signer's
-     * scratch array and returns it; valid until the next call. Lets callers write the MAC
-     * straight into a direct buffer without an intermediate envelope array.
+     * Builds the envelope for {@code content} ({@code null} = empty) in this signer's scratch
+     * array and returns that array; the envelope is its first {@link #envelopeLength} bytes and
+     * stays valid until the next call.
+     *
+     * @throws IllegalArgumentException when the content does not fit
      */
-    public byte[] mac(ByteBuffer signedRegion) {
-        if (mac == null) {
-            throw new IllegalStateException("envelope signer has no secret");
+    public byte[] sign(byte[] content) {
+        int len = content == null ? 0 : content.length;
+        checkContentLength(len);
+        byte[] e = scratch;
+        System.arraycopy(EnvelopeLayout.MAGIC, 0, e, EnvelopeLayout.MAGIC_OFFSET, EnvelopeLayout.MAGIC.length);
+        e[EnvelopeLayout.VERSION_OFFSET] = EnvelopeLayout.VERSION_1;
+        e[EnvelopeLayout.FLAGS_OFFSET] = flags();
+        e[EnvelopeLayout.KEY_ID_OFFSET] = keyId;
+        e[EnvelopeLayout.CONTENT_LENGTH_OFFSET] = (byte) len;
+        e[EnvelopeLayout.CONTENT_LENGTH_OFFSET + 1] = (byte) (len >>> 8);
+        if (len > 0) {
+            System.arraycopy(content, 0, e, EnvelopeLayout.CONTENT_OFFSET, len);
         }
-        mac.update(signedRegion);
-        try {
-            mac.doFinal(macScratch, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
+        if (hmac != null) {
+            int signedLength = EnvelopeLayout.CONTENT_OFFSET + len;
+            hmac.mac(e, 0, signedLength, e, signedLength);
         }
-        return macScratch;
+        return e;
     }
 
-    private void writeMac(ByteBuffer region, byte[] out, int offset) {
-        byte[] m = mac(region);
-        System.arraycopy(m, 0, out, offset, EnvelopeLayout.MAC_LENGTH);
+    /** Encodes an envelope into a new array. */
+    public byte[] encode(byte[] content) {
+        int len = content == null ? 0 : content.length;
+        return java.util.Arrays.copyOf(sign(content), envelopeLength(len));
     }
 
     @Override
     public String toString() {
         return "EnvelopeSigner[keyId=" + keyId() + ", signed=" + signed() + "]";
-    }
-
-    static Mac macFor(byte[] key) throws GeneralSecurityException {
-        Mac m = Mac.getInstance(HMAC_SHA256);
-        m.init(new SecretKeySpec(key, HMAC_SHA256));
-        return m;
     }
 }

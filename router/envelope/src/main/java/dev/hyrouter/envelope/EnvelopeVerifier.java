@@ -1,11 +1,9 @@
 package dev.hyrouter.envelope;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntFunction;
-import javax.crypto.Mac;
 
 /**
  * Verifies the referral envelopes a router signed, on the backend side.
@@ -21,7 +19,7 @@ import javax.crypto.Mac;
  *
  * Keys are looked up by the envelope's {@code key_id}, so a router fleet can rotate secrets
  * by publishing a new key id before switching to it. The MAC is compared in constant time.
- * Thread safe: each call uses its own {@link Mac}.
+ * Thread safe: each call uses its own MAC state.
  */
 public final class EnvelopeVerifier {
     private final IntFunction<HmacSecret> keys;
@@ -64,14 +62,8 @@ public final class EnvelopeVerifier {
             throw new EnvelopeException(EnvelopeException.Reason.UNKNOWN_KEY_ID, "no key for key_id " + envelope.keyId());
         }
         int signedLength = envelope.length() - EnvelopeLayout.MAC_LENGTH;
-        byte[] expected;
-        try {
-            Mac mac = EnvelopeSigner.macFor(secret.keyRef());
-            mac.update(data, 0, signedLength);
-            expected = mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        byte[] expected = new byte[EnvelopeLayout.MAC_LENGTH];
+        new HmacSha256(secret.keyRef()).mac(data, 0, signedLength, expected, 0);
         if (!MessageDigest.isEqual(expected, envelope.mac())) {
             throw new EnvelopeException(EnvelopeException.Reason.BAD_SIGNATURE, "envelope signature does not match");
         }

@@ -1,0 +1,110 @@
+package dev.hyrouter.bench;
+
+import dev.hyrouter.codec.ClientReferralEncoder;
+import dev.hyrouter.codec.ConnectEncoder;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.codec.DisconnectEncoder;
+import dev.hyrouter.envelope.EnvelopeSigner;
+import dev.hyrouter.envelope.HmacSecret;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The codec's hot path: decoding a V2 Connect in place (flyweight, nothing allocated) and
+ * encoding answer frames into pooled direct buffers. Run with {@code -prof gc} for B/op.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
+        "-Dio.netty.allocator.useCacheForAllThreads=true"})
+public class CodecBenchmark {
+    private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final ConnectView view = new ConnectView();
+    private ByteBuf connectV2;
+    private ByteBuf connectV1;
+    private ClientReferralEncoder signed;
+    private ClientReferralEncoder unsigned;
+    private final byte[] host = "play.hyvane.com".getBytes(StandardCharsets.UTF_8);
+    private final byte[] content = "wasm-plugin".getBytes(StandardCharsets.UTF_8);
+
+    @Setup
+    public void setup() {
+        ConnectFields f = ConnectFields.defaults().withUsername("Steve").withLanguage("de-DE")
+                .withUuid(UUID.fromString("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"))
+                .withIdentityToken(new byte[300]).withProtocolHash("2026.01.29-abc");
+        connectV2 = alloc.directBuffer();
+        ConnectEncoder.encodeV2(f, connectV2);
+        connectV1 = alloc.directBuffer();
+        ConnectEncoder.encodeV1(f.withProtocolHash("6708f121966c1c443f4b0eb525b2f81d0a8dc61f5003a692a8fa157e5e02cea9"), connectV1);
+        signed = new ClientReferralEncoder(new EnvelopeSigner(3, HmacSecret.parse("s3cret")));
+        unsigned = new ClientReferralEncoder(new EnvelopeSigner(0, null));
+    }
+
+    @TearDown
+    public void tearDown() {
+        connectV2.release();
+        connectV1.release();
+    }
+
+    @Benchmark
+    public boolean decodeConnectV2() {
+        return view.wrap(connectV2, connectV2.readerIndex(), connectV2.readableBytes());
+    }
+
+    @Benchmark
+    public boolean decodeConnectV1() {
+        return view.wrap(connectV1, connectV1.readerIndex(), connectV1.readableBytes());
+    }
+
+    /** Decoding plus the Strings plugins need (username, language, uuid). */
+    @Benchmark
+    public void decodeConnectV2WithStrings(Blackhole bh) {
+        view.wrap(connectV2, connectV2.readerIndex(), connectV2.readableBytes());
+        bh.consume(view.username());
+        bh.consume(view.language());
+        bh.consume(view.uuid());
+    }
+
+    @Benchmark
+    public int encodeSignedReferralFrame() {
+        ByteBuf frame = signed.encode(alloc, host, 5520, content);
+        int n = frame.readableBytes();
+        frame.release();
+        return n;
+    }
+
+    @Benchmark
+    public int encodeUnsignedReferralFrame() {
+        ByteBuf frame = unsigned.encode(alloc, host, 5520, null);
+        int n = frame.readableBytes();
+        frame.release();
+        return n;
+    }
+
+    @Benchmark
+    public int encodeDisconnectFrame() {
+        ByteBuf frame = DisconnectEncoder.encode(alloc, "The server is currently unavailable.");
+        int n = frame.readableBytes();
+        frame.release();
+        return n;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hyrouter.bench;
+
+import dev.hyrouter.codec.ConnectEncoder;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.pipeline.DecisionPipeline;
+import dev.hyrouter.pipeline.DecisionRequest;
+import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.pipeline.OutcomeSink;
+import dev.hyrouter.pipeline.RouterCore;
+import dev.hyrouter.routing.Backend;
+import dev.hyrouter.routing.DiscoveryResolver;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One whole answer without the transport: decode a V2 Connect, route, and encode the signed
+ * referral frame (what a stream handler does between "Connect complete" and the write).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
+        "-Dio.netty.allocator.useCacheForAllThreads=true"})
+public class PipelineBenchmark implements OutcomeSink {
+    private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final ConnectView view = new ConnectView();
+    private final DecisionRequest request = new DecisionRequest();
+    private RouterCore core;
+    private DecisionPipeline pipeline;
+    private dev.hyrouter.codec.ClientReferralEncoder encoder;
+    private ByteBuf connect;
+    private int written;
+
+    @Setup
+    public void setup() throws Exception {
+        RouterConfig c = ConfigLoader.parse("referral: {key_id: 1, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
+                + "routing:\n  routes:\n    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
+                + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n"
+                + "  default: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n", "bench.yaml", false);
+        core = RouterCore.build(c, Map.of(), null, DiscoveryResolver.NONE);
+        pipeline = core.pipeline();
+        encoder = core.referralEncoderPrototype().copy();
+        connect = alloc.directBuffer();
+        ConnectEncoder.encodeV2(ConnectFields.defaults().withUsername("Steve").withLanguage("en-US"), connect);
+    }
+
+    @TearDown
+    public void tearDown() {
+        connect.release();
+        core.close();
+    }
+
+    @Benchmark
+    public int decideAndEncodeReferral() {
+        boolean decoded = view.wrap(connect, connect.readerIndex(), connect.readableBytes());
+        pipeline.decide(request.set("eu.play.example.com", "", decoded ? view : null), this);
+        view.reset();
+        return written;
+    }
+
+    @Override
+    public void referral(Backend backend, byte[] content, int routeIndex) {
+        ByteBuf frame = encoder.encode(alloc, backend.hostUtf8(), backend.port(), content);
+        written = frame.readableBytes();
+        frame.release();
+    }
+
+    @Override
+    public void disconnect(OutcomeKind kind, String reason, int routeIndex) {
+        throw new IllegalStateException(reason);
+    }
+}
