@@ -34,6 +34,7 @@ public final class ConfigLoader {
     static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_CLOSE_AFTER_ANSWER = Duration.ofSeconds(5);
+    static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
     static final DisconnectTexts DEFAULT_DISCONNECT = new DisconnectTexts(
             "The server is currently unavailable.",
             "The server is full or restarting. Please try again in a moment.",
@@ -159,15 +160,17 @@ public final class ConfigLoader {
 
     private static QuicConfig readQuic(ConfigMapping q) throws ConfigException {
         if (q == null) {
-            return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, DEFAULT_CLOSE_AFTER_ANSWER);
+            return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, DEFAULT_CLOSE_AFTER_ANSWER,
+                    DEFAULT_SOCKET_BUFFER_BYTES);
         }
         Duration idle = duration(q, "max_idle_timeout", DEFAULT_MAX_IDLE_TIMEOUT, false);
         int frame = (int) q.integer("max_frame_bytes", 1024, 16L * 1024 * 1024, DEFAULT_MAX_FRAME_BYTES);
         Duration connect = duration(q, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, true);
         int loops = (int) q.integer("event_loops", 0, 1024, 0);
         Duration linger = duration(q, "close_after_answer", DEFAULT_CLOSE_AFTER_ANSWER, true);
+        int buffers = (int) q.integer("socket_buffer_bytes", 64 * 1024, 256L * 1024 * 1024, DEFAULT_SOCKET_BUFFER_BYTES);
         q.finish();
-        return new QuicConfig(idle, frame, connect, loops, linger);
+        return new QuicConfig(idle, frame, connect, loops, linger, buffers);
     }
 
     /** Reads a Go duration; an empty string keeps the default, as in the original. */

@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param eventLoops      event loops serving the port; 0 = one per available processor
  * @param closeAfterAnswer how long a connection may stay open after its answer was sent, waiting
  *                        for the client to close it (default 5s)
+ * @param socketBufferBytes UDP receive/send buffer per socket (default 4 MiB; the kernel caps it at
+ *                        net.core.rmem_max/wmem_max): bursts of handshakes overflow small buffers
  */
 public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
-        Duration closeAfterAnswer) {
+        Duration closeAfterAnswer, int socketBufferBytes) {
 }

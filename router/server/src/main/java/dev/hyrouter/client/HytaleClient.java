@@ -82,7 +82,10 @@ public final class HytaleClient implements AutoCloseable {
                 .initialMaxStreamsUnidirectional(16);
         Channel[] chans = new Channel[sockets];
         for (int i = 0; i < sockets; i++) {
-            chans[i] = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec.clone().build())
+            chans[i] = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(io.netty.channel.ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                    .option(io.netty.channel.ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                    .handler(codec.clone().build())
                     .bind(0).syncUninterruptibly().channel();
         }
         this.sockets = List.of(chans);

@@ -107,6 +107,8 @@ public final class QuicIntake implements AutoCloseable {
                 };
                 Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                         .option(UnixChannelOption.SO_REUSEPORT, true)
+                        .option(ChannelOption.SO_RCVBUF, config.quic().socketBufferBytes())
+                        .option(ChannelOption.SO_SNDBUF, config.quic().socketBufferBytes())
                         .handler(dispatcher);
                 Channel first = b.bind(bindTo).sync().channel();
                 channels.add(first);
@@ -115,7 +117,10 @@ public final class QuicIntake implements AutoCloseable {
                     channels.add(b.bind(bound).sync().channel());
                 }
             } else {
-                Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec.build());
+                Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, config.quic().socketBufferBytes())
+                        .option(ChannelOption.SO_SNDBUF, config.quic().socketBufferBytes())
+                        .handler(codec.build());
                 Channel ch = b.bind(bindTo).sync().channel();
                 channels.add(ch);
                 bound = (InetSocketAddress) ch.localAddress();

@@ -1,0 +1,99 @@
+package dev.hyrouter.bench;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
+import dev.hyrouter.client.SessionResult;
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.server.RouterServer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end load over real QUIC on loopback: starts a router in this JVM with N event loops and
+ * static routing (no plugins), drives it with the Hytale client at a fixed concurrency, and
+ * reports sessions/s, client-side session latency, and the server's own answer latency
+ * ("Connect complete" to "answer written") from its HdrHistogram.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+ *     dev.hyrouter.bench.QuicLoad [eventLoops=2] [sessions=20000] [concurrency=64] [clientThreads=2]</pre>
+ *
+ * Client and server share the machine, so on a small box the numbers are a floor, not a ceiling.
+ */
+public final class QuicLoad {
+    private QuicLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int loops = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        int clientThreads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        String yaml = "listen: \"127.0.0.1:0\"\nquic: {event_loops: " + loops + ", close_after_answer: 2s}\n"
+                + "logging: {log_client_ip: false}\n"
+                + "referral: {key_id: 1, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
+                + "routing:\n  routes:\n    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
+                + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n"
+                + "  default: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n";
+        RouterConfig config = ConfigLoader.parse(yaml, "quic-load.yaml", false);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hyrouter.outcome"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        try (RouterServer server = RouterServer.start(config); HytaleClient client = HytaleClient.create(clientThreads)) {
+            ClientRequest request = ClientRequest.to(server.address(), "eu.play.example.com").withTimeout(Duration.ofSeconds(10));
+            run(client, request, Math.min(5_000, sessions), concurrency, null);
+            server.latency().reset();
+            Histogram clientLatency = new Histogram(60_000_000_000L, 3);
+            long start = System.nanoTime();
+            long[] outcome = run(client, request, sessions, concurrency, clientLatency);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Histogram serverLatency = server.latency().cumulative();
+            System.out.printf(Locale.ROOT, "event_loops=%d sockets=%d epoll=%s sessions=%d concurrency=%d client_threads=%d%n", loops,
+                    server.intake().socketCount(), server.intake().epoll(), sessions, concurrency, clientThreads);
+            System.out.printf(Locale.ROOT, "ok=%d failed=%d elapsed_s=%.3f sessions_per_s=%.0f%n", outcome[0], outcome[1], seconds,
+                    outcome[0] / seconds);
+            System.out.printf(Locale.ROOT, "client session latency ms: p50=%.3f p99=%.3f p999=%.3f max=%.3f%n",
+                    clientLatency.getValueAtPercentile(50) / 1e6, clientLatency.getValueAtPercentile(99) / 1e6,
+                    clientLatency.getValueAtPercentile(99.9) / 1e6, clientLatency.getMaxValue() / 1e6);
+            System.out.printf(Locale.ROOT, "server answer latency us (Connect complete -> answer written): count=%d p50=%.1f p99=%.1f p999=%.1f max=%.1f%n",
+                    serverLatency.getTotalCount(), serverLatency.getValueAtPercentile(50) / 1e3, serverLatency.getValueAtPercentile(99) / 1e3,
+                    serverLatency.getValueAtPercentile(99.9) / 1e3, serverLatency.getMaxValue() / 1e3);
+            System.out.println("server stats: " + server.stats());
+        }
+    }
+
+    private static long[] run(HytaleClient client, ClientRequest request, int sessions, int concurrency, Histogram latency) {
+        LongAdder ok = new LongAdder();
+        LongAdder failed = new LongAdder();
+        AtomicInteger started = new AtomicInteger();
+        CompletableFuture<?>[] workers = new CompletableFuture<?>[Math.min(concurrency, sessions)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = worker(client, request, sessions, started, ok, failed, latency);
+        }
+        CompletableFuture.allOf(workers).join();
+        return new long[] {ok.sum(), failed.sum()};
+    }
+
+    private static CompletableFuture<Void> worker(HytaleClient client, ClientRequest request, int sessions, AtomicInteger started,
+            LongAdder ok, LongAdder failed, Histogram latency) {
+        if (started.getAndIncrement() >= sessions) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.run(request).handle((SessionResult r, Throwable e) -> {
+            if (e != null || !r.answer().isReferral()) {
+                failed.increment();
+            } else {
+                ok.increment();
+                if (latency != null) {
+                    synchronized (latency) {
+                        latency.recordValue(Math.min(r.totalNanos(), 60_000_000_000L));
+                    }
+                }
+            }
+            return null;
+        }).thenCompose(x -> worker(client, request, sessions, started, ok, failed, latency));
+    }
+}
