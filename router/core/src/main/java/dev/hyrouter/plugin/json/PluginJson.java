@@ -1,0 +1,450 @@
+package dev.hyrouter.plugin.json;
+
+import com.dslplatform.json.DslJson;
+import com.dslplatform.json.JsonReader;
+import com.dslplatform.json.JsonWriter;
+import com.dslplatform.json.NumberConverter;
+import dev.hyrouter.plugin.ConnectEvent;
+import dev.hyrouter.plugin.ConnectRequest;
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.routing.Backend;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The plugin JSON documents (ConnectRequest, ConnectResponse) on dsl-json's reader and writer,
+ * with no reflection: fields are written and read by hand so that the output is byte-for-byte
+ * what Go's {@code encoding/json} produces for the original's structs (field order, omitted empty
+ * fields, {@code null} for nil slices and maps, sorted map keys, padded base64 byte arrays, HTML
+ * escaping) and the input is read as tolerantly as Go reads it (unknown fields ignored, field
+ * names matched case-insensitively, {@code null} as absent).
+ *
+ * <p>Stateless; readers and writers are per call or per thread, supplied by the caller.
+ */
+public final class PluginJson {
+    private static final DslJson<Object> DSL = new DslJson<>();
+    private static final Backend NO_BACKEND = new Backend("", 0);
+
+    private PluginJson() {
+    }
+
+    /** A writer for {@link #writeRequest}; reuse one per thread. */
+    public static JsonWriter newWriter() {
+        return DSL.newWriter(512);
+    }
+
+    /** A reader for the {@code read*} methods; reuse one per thread. */
+    public static JsonReader<Object> newReader() {
+        return DSL.newReader(new byte[0]);
+    }
+
+    // ---- ConnectRequest -------------------------------------------------------------------
+
+    /** Writes a ConnectRequest (the writer is reset first); bytes are {@code w.getByteBuffer()[0, w.size())}. */
+    public static void writeRequest(JsonWriter w, ConnectRequest r) {
+        w.reset();
+        w.writeAscii("{\"event\":");
+        writeEvent(w, r.event());
+        w.writeAscii(",\"strategy\":");
+        GoJson.writeString(w, r.strategy() == null ? "" : r.strategy());
+        w.writeAscii(",\"candidates\":");
+        writeBackends(w, r.candidates());
+        w.writeAscii(",\"selected_index\":");
+        GoJson.writeLong(w, r.selectedIndex());
+        w.writeAscii(",\"backend\":");
+        writeBackend(w, r.backend() == null ? NO_BACKEND : r.backend());
+        if (r.referralContent() != null && r.referralContent().length > 0) {
+            w.writeAscii(",\"referral_content\":");
+            w.writeBinary(r.referralContent());
+        }
+        w.writeByte(JsonWriter.OBJECT_END);
+    }
+
+    /** A ConnectRequest as a new array (tests, the SDK). */
+    public static byte[] requestBytes(ConnectRequest r) {
+        JsonWriter w = newWriter();
+        writeRequest(w, r);
+        return w.toByteArray();
+    }
+
+    private static void writeEvent(JsonWriter w, ConnectEvent e) {
+        w.writeAscii("{\"sni\":");
+        GoJson.writeString(w, e.sni() == null ? "" : e.sni());
+        optional(w, "client_cert_fingerprint", e.clientCertFingerprint());
+        optional(w, "protocol_hash", e.protocolHash());
+        if (e.clientType() != 0) {
+            w.writeAscii(",\"client_type\":");
+            GoJson.writeLong(w, e.clientType());
+        }
+        optional(w, "uuid", e.uuid());
+        optional(w, "username", e.username());
+        optional(w, "language", e.language());
+        if (e.identityTokenPresent()) {
+            w.writeAscii(",\"identity_token_present\":true");
+        }
+        w.writeByte(JsonWriter.OBJECT_END);
+    }
+
+    private static void optional(JsonWriter w, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            w.writeAscii(",\"");
+            w.writeAscii(name);
+            w.writeAscii("\":");
+            GoJson.writeString(w, value);
+        }
+    }
+
+    private static void writeBackends(JsonWriter w, List<Backend> list) {
+        if (list == null) {
+            w.writeNull();
+            return;
+        }
+        w.writeByte(JsonWriter.ARRAY_START);
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                w.writeByte(JsonWriter.COMMA);
+            }
+            writeBackend(w, list.get(i));
+        }
+        w.writeByte(JsonWriter.ARRAY_END);
+    }
+
+    private static void writeBackend(JsonWriter w, Backend b) {
+        w.writeAscii("{\"host\":");
+        GoJson.writeString(w, b.host());
+        w.writeAscii(",\"port\":");
+        GoJson.writeLong(w, b.port());
+        w.writeAscii(",\"weight\":");
+        GoJson.writeLong(w, b.weight());
+        w.writeAscii(",\"meta\":");
+        Map<String, String> meta = b.meta();
+        if (meta == null) {
+            w.writeNull();
+        } else {
+            w.writeByte(JsonWriter.OBJECT_START);
+            boolean first = true;
+            // Go writes map keys sorted (byte order of UTF-8, which String order matches for the BMP).
+            for (Map.Entry<String, String> e : new TreeMap<>(meta).entrySet()) {
+                if (!first) {
+                    w.writeByte(JsonWriter.COMMA);
+                }
+                first = false;
+                GoJson.writeString(w, e.getKey());
+                w.writeByte(JsonWriter.SEMI);
+                GoJson.writeString(w, e.getValue());
+            }
+            w.writeByte(JsonWriter.OBJECT_END);
+        }
+        w.writeByte(JsonWriter.OBJECT_END);
+    }
+
+    /** Reads a ConnectRequest (plugin side, e.g. the Java SDK). */
+    public static ConnectRequest readRequest(JsonReader<Object> r, byte[] bytes, int length) throws PluginJsonException {
+        try {
+            r.process(bytes, length);
+            ConnectEvent event = new ConnectEvent("", "", "", 0, "", "", "", false);
+            String strategy = "";
+            List<Backend> candidates = null;
+            int selected = 0;
+            Backend backend = NO_BACKEND;
+            byte[] content = null;
+            if (startObject(r)) {
+                boolean more = true;
+                while (more) {
+                    String key = r.readKey().toLowerCase(Locale.ROOT);
+                    boolean advanced = false;
+                    if (!r.wasNull()) {
+                        switch (key) {
+                            case "event" -> event = readEvent(r);
+                            case "strategy" -> strategy = readString(r);
+                            case "candidates" -> candidates = readBackends(r);
+                            case "selected_index" -> selected = readInt(r);
+                            case "backend" -> backend = readBackend(r);
+                            case "referral_content" -> content = readBase64(r);
+                            default -> {
+                                r.skip();
+                                advanced = true;
+                            }
+                        }
+                    }
+                    more = next(r, advanced);
+                }
+            }
+            end(r);
+            return new ConnectRequest(event, strategy, candidates, selected, backend, content);
+        } catch (IOException | RuntimeException e) {
+            throw invalid(e);
+        }
+    }
+
+    private static ConnectEvent readEvent(JsonReader<Object> r) throws IOException {
+        String sni = "";
+        String fp = "";
+        String hash = "";
+        int type = 0;
+        String uuid = "";
+        String user = "";
+        String lang = "";
+        boolean token = false;
+        if (startObjectHere(r)) {
+            boolean more = true;
+            while (more) {
+                String key = r.readKey().toLowerCase(Locale.ROOT);
+                boolean advanced = false;
+                if (!r.wasNull()) {
+                    switch (key) {
+                        case "sni" -> sni = readString(r);
+                        case "client_cert_fingerprint" -> fp = readString(r);
+                        case "protocol_hash" -> hash = readString(r);
+                        case "client_type" -> type = readInt(r);
+                        case "uuid" -> uuid = readString(r);
+                        case "username" -> user = readString(r);
+                        case "language" -> lang = readString(r);
+                        case "identity_token_present" -> token = readBool(r);
+                        default -> {
+                            r.skip();
+                            advanced = true;
+                        }
+                    }
+                }
+                more = next(r, advanced);
+            }
+        }
+        return new ConnectEvent(sni, fp, hash, type, uuid, user, lang, token);
+    }
+
+    // ---- ConnectResponse ------------------------------------------------------------------
+
+    /** Reads a ConnectResponse from {@code bytes[0, length)}; unknown fields are ignored. */
+    public static ConnectResponse readResponse(JsonReader<Object> r, byte[] bytes, int length) throws PluginJsonException {
+        try {
+            r.process(bytes, length);
+            boolean deny = false;
+            String reason = null;
+            List<Backend> candidates = null;
+            Integer selected = null;
+            Backend backend = null;
+            byte[] content = null;
+            if (startObject(r)) {
+                boolean more = true;
+                while (more) {
+                    String key = r.readKey().toLowerCase(Locale.ROOT);
+                    boolean advanced = false;
+                    if (!r.wasNull()) {
+                        switch (key) {
+                            case "deny" -> deny = readBool(r);
+                            case "deny_reason" -> reason = readString(r);
+                            case "candidates" -> candidates = readBackends(r);
+                            case "selected_index" -> selected = readInt(r);
+                            case "backend" -> backend = readBackend(r);
+                            case "referral_content" -> content = readBase64(r);
+                            default -> {
+                                r.skip();
+                                advanced = true;
+                            }
+                        }
+                    }
+                    more = next(r, advanced);
+                }
+            }
+            end(r);
+            return new ConnectResponse(deny, reason, candidates, selected, backend, content);
+        } catch (IOException | RuntimeException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** Writes a ConnectResponse as Go writes the original's struct (the SDK's servers). */
+    public static byte[] responseBytes(ConnectResponse resp) {
+        JsonWriter w = newWriter();
+        w.writeAscii(resp.deny() ? "{\"deny\":true" : "{\"deny\":false");
+        if (resp.denyReason() != null && !resp.denyReason().isEmpty()) {
+            w.writeAscii(",\"deny_reason\":");
+            GoJson.writeString(w, resp.denyReason());
+        }
+        if (resp.candidates() != null && !resp.candidates().isEmpty()) {
+            w.writeAscii(",\"candidates\":");
+            writeBackends(w, resp.candidates());
+        }
+        if (resp.selectedIndex() != null) {
+            w.writeAscii(",\"selected_index\":");
+            GoJson.writeLong(w, resp.selectedIndex());
+        }
+        if (resp.backend() != null) {
+            w.writeAscii(",\"backend\":");
+            writeBackend(w, resp.backend());
+        }
+        if (resp.referralContent() != null && resp.referralContent().length > 0) {
+            w.writeAscii(",\"referral_content\":");
+            w.writeBinary(resp.referralContent());
+        }
+        w.writeByte(JsonWriter.OBJECT_END);
+        return w.toByteArray();
+    }
+
+    // ---- shared pieces --------------------------------------------------------------------
+
+    private static List<Backend> readBackends(JsonReader<Object> r) throws IOException {
+        if (r.last() != '[') {
+            throw r.newParseError("expecting an array of backends");
+        }
+        List<Backend> out = new ArrayList<>();
+        if (r.getNextToken() == ']') {
+            return out;
+        }
+        while (true) {
+            if (r.wasNull()) {
+                out.add(NO_BACKEND);
+            } else {
+                out.add(readBackend(r));
+            }
+            byte t = r.getNextToken();
+            if (t == ']') {
+                return out;
+            }
+            if (t != ',') {
+                throw r.newParseError("expecting ',' or ']' in backends");
+            }
+            r.getNextToken();
+        }
+    }
+
+    private static Backend readBackend(JsonReader<Object> r) throws IOException {
+        String host = "";
+        int port = 0;
+        int weight = 0;
+        Map<String, String> meta = null;
+        if (startObjectHere(r)) {
+            boolean more = true;
+            while (more) {
+                String key = r.readKey().toLowerCase(Locale.ROOT);
+                boolean advanced = false;
+                if (!r.wasNull()) {
+                    switch (key) {
+                        case "host" -> host = readString(r);
+                        case "port" -> port = readInt(r);
+                        case "weight" -> weight = readInt(r);
+                        case "meta" -> meta = readStringMap(r);
+                        default -> {
+                            r.skip();
+                            advanced = true;
+                        }
+                    }
+                }
+                more = next(r, advanced);
+            }
+        }
+        return new Backend(host, port, weight, meta);
+    }
+
+    private static Map<String, String> readStringMap(JsonReader<Object> r) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (startObjectHere(r)) {
+            boolean more = true;
+            while (more) {
+                String key = r.readKey();
+                if (!r.wasNull()) {
+                    out.put(key, readString(r));
+                } else {
+                    out.put(key, "");
+                }
+                more = next(r, false);
+            }
+        }
+        return out;
+    }
+
+    /** At the document start: reads the first token; {@code true} when the object has fields. */
+    private static boolean startObject(JsonReader<Object> r) throws IOException {
+        if (r.getNextToken() != '{') {
+            throw r.newParseError("expecting a JSON object");
+        }
+        return r.getNextToken() != '}';
+    }
+
+    /** At an object value's '{' (current token): {@code true} when it has fields. */
+    private static boolean startObjectHere(JsonReader<Object> r) throws IOException {
+        if (r.last() != '{') {
+            throw r.newParseError("expecting an object");
+        }
+        return r.getNextToken() != '}';
+    }
+
+    /**
+     * After a value: moves past ',' to the next key and returns {@code true}, or {@code false} at
+     * '}'. {@code advanced}: the reader already stands on the separator (after {@code skip()}).
+     */
+    private static boolean next(JsonReader<Object> r, boolean advanced) throws IOException {
+        byte t = advanced ? r.last() : r.getNextToken();
+        if (t == ',') {
+            r.getNextToken();
+            return true;
+        }
+        if (t == '}') {
+            return false;
+        }
+        throw r.newParseError("expecting ',' or '}'");
+    }
+
+    private static void end(JsonReader<Object> r) throws IOException {
+        // Trailing white space is fine; anything else after the document is not JSON.
+        if (r.getCurrentIndex() < r.length()) {
+            for (int i = r.getCurrentIndex(); i < r.length(); i++) {
+                byte b = r.read();
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    throw r.newParseError("unexpected data after the JSON document");
+                }
+            }
+        }
+    }
+
+    private static String readString(JsonReader<Object> r) throws IOException {
+        if (r.last() != '"') {
+            throw r.newParseError("expecting a string");
+        }
+        return r.readString();
+    }
+
+    private static int readInt(JsonReader<Object> r) throws IOException {
+        byte first = r.last();
+        if (first != '-' && (first < '0' || first > '9')) {
+            throw r.newParseError("expecting an integer");
+        }
+        return NumberConverter.deserializeInt(r);
+    }
+
+    private static byte[] readBase64(JsonReader<Object> r) throws IOException {
+        String s = readString(r);
+        try {
+            return Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw r.newParseError("expecting standard base64");
+        }
+    }
+
+    private static boolean readBool(JsonReader<Object> r) throws IOException {
+        if (r.wasTrue()) {
+            return true;
+        }
+        if (r.wasFalse()) {
+            return false;
+        }
+        throw r.newParseError("expecting true or false");
+    }
+
+    private static PluginJsonException invalid(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new PluginJsonException("invalid plugin JSON: " + (m.length() > 200 ? m.substring(0, 200) + "…" : m));
+    }
+
+    /** Base64 as Go writes {@code []byte}. */
+    static String base64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+}
