@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true"})
+        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class CodecBenchmark {
     private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ConnectView view = new ConnectView();

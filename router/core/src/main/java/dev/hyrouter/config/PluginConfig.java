@@ -32,7 +32,26 @@ public record PluginConfig(
     public record GrpcSettings(String address) {
     }
 
-    /** {@code wasm}: the module's path. */
-    public record WasmSettings(String path) {
+    /**
+     * {@code wasm}: the module's path (the original's only key) and our runtime limits.
+     *
+     * @param poolSize            instances (and worker threads); 0 = one per available processor
+     * @param maxMemoryBytes      an instance whose memory reaches this is recycled after its call (default 64 MiB);
+     *                            twice this is the hard cap a single call cannot grow past
+     * @param maxCallsPerInstance an instance is recycled after this many calls (default 10,000; modules
+     *                            built by Go never free what {@code alloc} returns); 0 = never
+     * @param maxResponseBytes    a larger response is a plugin error (default 64 KiB)
+     * @param queueSize           calls waiting per worker before load is shed (default 1,024)
+     * @param compile             compile to JVM bytecode (default) or interpret
+     * @param env                 WASI environment granted to the module (default none)
+     * @param args                WASI arguments granted to the module (default none)
+     */
+    public record WasmSettings(String path, int poolSize, long maxMemoryBytes, int maxCallsPerInstance, int maxResponseBytes,
+            int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args) {
+
+        /** Defaults for everything but the path. */
+        public static WasmSettings of(String path) {
+            return new WasmSettings(path, 0, 64L * 1024 * 1024, 10_000, 64 * 1024, 1024, true, java.util.Map.of(), List.of());
+        }
     }
 }

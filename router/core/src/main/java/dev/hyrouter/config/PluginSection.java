@@ -37,8 +37,21 @@ final class PluginSection {
             }
             ConfigMapping wasm = p.mapping("wasm");
             String path = "";
+            PluginConfig.WasmSettings wasmSettings = null;
             if (wasm != null) {
                 path = wasm.string("path");
+                PluginConfig.WasmSettings d = PluginConfig.WasmSettings.of(path);
+                ConfigNode envNode = wasm.get("env");
+                java.util.Map<String, String> env = envNode == null ? null : envNode.stringMap();
+                wasmSettings = new PluginConfig.WasmSettings(path,
+                        (int) wasm.integer("pool_size", 0, 1024, d.poolSize()),
+                        wasm.integer("max_memory_bytes", 64 * 1024, 4L * 1024 * 1024 * 1024, d.maxMemoryBytes()),
+                        (int) wasm.integer("max_calls_per_instance", 0, Integer.MAX_VALUE, d.maxCallsPerInstance()),
+                        (int) wasm.integer("max_response_bytes", 256, 16 * 1024 * 1024, d.maxResponseBytes()),
+                        (int) wasm.integer("queue_size", 1, 1 << 20, d.queueSize()),
+                        wasm.bool("compile", d.compile()),
+                        env == null ? java.util.Map.of() : java.util.Map.copyOf(env),
+                        List.copyOf(wasm.stringList("args")));
                 wasm.finish();
             }
             p.finish();
@@ -73,7 +86,7 @@ final class PluginSection {
             }
             out.add(new PluginConfig(name, type, stage, List.copyOf(before), List.copyOf(after), timeout,
                     type == PluginConfig.PluginType.GRPC ? new PluginConfig.GrpcSettings(address) : null,
-                    type == PluginConfig.PluginType.WASM ? new PluginConfig.WasmSettings(path) : null,
+                    type == PluginConfig.PluginType.WASM ? wasmSettings : null,
                     pn.line()));
         }
         List<PluginConfig> plugins = List.copyOf(out);

@@ -89,6 +89,10 @@ public final class DecisionPipeline {
 
     private void finishChain(OutcomeSink sink, ChainResult result, RoutingErrorKind error, String errorMessage, int routeIndex,
             String language, String sni) {
+        if (result.shed()) {
+            sink.disconnect(OutcomeKind.SHED, messages.reason(RoutingErrorKind.ROUTING, language, sni, "overloaded"), routeIndex);
+            return;
+        }
         if (result.denied()) {
             sink.disconnect(OutcomeKind.DENIED, result.denyReason(), routeIndex);
             return;

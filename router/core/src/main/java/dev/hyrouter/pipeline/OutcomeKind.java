@@ -6,6 +6,8 @@ public enum OutcomeKind {
     REFERRAL,
     /** A plugin denied the connection. */
     DENIED,
+    /** A plugin was overloaded; the connection was shed with the routing-error message. */
+    SHED,
     /** No route matched and there is no default pool. */
     NO_ROUTE,
     /** A pool had no usable backend. */

@@ -4,10 +4,11 @@ import dev.hyrouter.routing.Backend;
 import java.util.List;
 
 /**
- * State after all plugins ran: denied with a reason, or the backend (possibly with an empty
- * host) and referral content to use. Immutable.
+ * State after all plugins ran: denied with a reason, shed (a plugin was overloaded), or the
+ * backend (possibly with an empty host) and referral content to use. Immutable.
  */
 public record ChainResult(
+        boolean shed,
         boolean denied,
         String denyReason,
         String strategy,

@@ -112,7 +112,7 @@ public final class PluginChain implements AutoCloseable {
 
         void step(int index) {
             if (index >= entries.size()) {
-                result.complete(new ChainResult(false, null, strategy, candidates, selectedIndex, backend, content));
+                result.complete(new ChainResult(false, false, null, strategy, candidates, selectedIndex, backend, content));
                 return;
             }
             Entry entry = entries.get(index);
@@ -148,7 +148,7 @@ public final class PluginChain implements AutoCloseable {
                     return;
                 }
                 if (apply(entry, response)) {
-                    result.complete(new ChainResult(true, response.denyReason() == null ? "" : response.denyReason(),
+                    result.complete(new ChainResult(false, true, response.denyReason() == null ? "" : response.denyReason(),
                             strategy, candidates, selectedIndex, backend, content));
                     return;
                 }
@@ -157,6 +157,12 @@ public final class PluginChain implements AutoCloseable {
         }
 
         private void failed(Entry entry, int index, Throwable error) {
+            if (unwrap(error) instanceof PluginOverloadedException) {
+                entry.stats.shed.increment();
+                entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + event.sni() + ")");
+                result.complete(new ChainResult(true, false, null, strategy, candidates, selectedIndex, backend, content));
+                return;
+            }
             entry.stats.errors.increment();
             entry.errorLog.log(entry.plugin.name(), "failed and was skipped (sni " + event.sni() + "): " + describe(error));
             step(index + 1);
@@ -208,11 +214,16 @@ public final class PluginChain implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable e) {
+    private static Throwable unwrap(Throwable e) {
         Throwable t = e;
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = unwrap(e);
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

@@ -9,6 +9,7 @@ public final class PluginStats {
     final LongAdder errors = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder denies = new LongAdder();
+    final LongAdder shed = new LongAdder();
 
     PluginStats(String name) {
         this.name = name;
@@ -35,8 +36,13 @@ public final class PluginStats {
         return denies.sum();
     }
 
+    /** Connections shed because the plugin was overloaded. */
+    public long shed() {
+        return shed.sum();
+    }
+
     @Override
     public String toString() {
-        return name + "[calls=" + calls() + ", errors=" + errors() + ", timeouts=" + timeouts() + ", denies=" + denies() + "]";
+        return name + "[calls=" + calls() + ", errors=" + errors() + ", timeouts=" + timeouts() + ", denies=" + denies() + ", shed=" + shed() + "]";
     }
 }

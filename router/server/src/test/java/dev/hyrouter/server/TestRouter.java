@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real router on a loopback port with a client, for end-to-end tests. */
-final class TestRouter implements AutoCloseable {
-    final RouterServer server;
-    final HytaleClient client;
+public final class TestRouter implements AutoCloseable {
+    public final RouterServer server;
+    public final HytaleClient client;
 
     private TestRouter(RouterServer server, HytaleClient client) {
         this.server = server;
@@ -26,7 +26,7 @@ final class TestRouter implements AutoCloseable {
     }
 
     /** Starts from YAML (listen on 127.0.0.1:0 is prepended); plugins of type wasm resolve by name to {@code plugins}. */
-    static TestRouter start(String yaml, Map<String, Plugin> plugins) throws Exception {
+    public static TestRouter start(String yaml, Map<String, Plugin> plugins) throws Exception {
         String full = "listen: \"127.0.0.1:0\"\n" + yaml;
         Map<PluginConfig.PluginType, PluginFactory> factories = new HashMap<>();
         factories.put(PluginConfig.PluginType.WASM, new PluginFactory() {
@@ -48,24 +48,31 @@ final class TestRouter implements AutoCloseable {
         return new TestRouter(server, HytaleClient.create(2));
     }
 
-    static TestRouter start(String yaml) throws Exception {
+    public static TestRouter start(String yaml) throws Exception {
         return start(yaml, Map.of());
     }
 
-    ClientRequest request(String sni) {
+    /** Starts with the plugin runtimes found on the class path (real WASM or gRPC plugins). */
+    public static TestRouter startWithRuntimes(String yaml) throws Exception {
+        String full = "listen: \"127.0.0.1:0\"\n" + yaml;
+        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false));
+        return new TestRouter(server, HytaleClient.create(2));
+    }
+
+    public ClientRequest request(String sni) {
         return ClientRequest.to(server.address(), sni).withTimeout(Duration.ofSeconds(10));
     }
 
-    SessionResult run(ClientRequest r) throws Exception {
+    public SessionResult run(ClientRequest r) throws Exception {
         return client.run(r).get(15, TimeUnit.SECONDS);
     }
 
-    SessionResult run(String sni) throws Exception {
+    public SessionResult run(String sni) throws Exception {
         return run(request(sni));
     }
 
     /** Waits until the server has no open connection or stream left. */
-    void assertNothingLeaks() throws InterruptedException {
+    public void assertNothingLeaks() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline && (server.stats().connectionsOpen() > 0 || server.stats().streamsOpen() > 0)) {
             Thread.sleep(20);

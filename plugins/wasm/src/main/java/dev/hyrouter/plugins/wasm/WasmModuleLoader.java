@@ -1,0 +1,101 @@
+package dev.hyrouter.plugins.wasm;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Parses a plugin module, checks the plugin ABI (exports {@code memory}, {@code alloc(i32) -> i32},
+ * {@code on_connect(i32, i32) -> i64}) and compiles it once to JVM bytecode; every instance then
+ * shares the compiled machine. Functions the compiler cannot take run in the interpreter (the
+ * compiler logs which).
+ */
+final class WasmModuleLoader {
+    private WasmModuleLoader() {
+    }
+
+    /** A parsed, checked and compiled module. */
+    record Loaded(WasmModule module, Function<Instance, Machine> machines, boolean reactor, boolean compiled, long loadMillis,
+            long sizeBytes) {
+    }
+
+    static Loaded load(Path path, boolean compile) throws WasmPluginException {
+        long start = System.nanoTime();
+        if (!Files.isRegularFile(path)) {
+            throw new WasmPluginException("module " + path + " does not exist or is not a file");
+        }
+        WasmModule module;
+        long size;
+        try {
+            size = Files.size(path);
+            module = Parser.parse(path);
+        } catch (Exception e) {
+            throw new WasmPluginException("module " + path + " is not a valid WebAssembly binary: " + e.getMessage());
+        }
+        requireExport(module, path, "memory", ExternalType.MEMORY, null);
+        requireExport(module, path, "alloc", ExternalType.FUNCTION, List.of(List.of(ValType.I32), List.of(ValType.I32)));
+        requireExport(module, path, "on_connect", ExternalType.FUNCTION,
+                List.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
+        boolean reactor = findExport(module, "_initialize") != null;
+        Function<Instance, Machine> machines;
+        if (compile) {
+            try {
+                machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+            } catch (RuntimeException e) {
+                throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
+            }
+        } else {
+            machines = InterpreterMachine::new;
+        }
+        return new Loaded(module, machines, reactor, compile, (System.nanoTime() - start) / 1_000_000, size);
+    }
+
+    private static Export findExport(WasmModule module, String name) {
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            Export e = exports.getExport(i);
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static void requireExport(WasmModule module, Path path, String name, ExternalType type, List<List<ValType>> signature)
+            throws WasmPluginException {
+        Export e = findExport(module, name);
+        if (e == null || e.exportType() != type) {
+            throw new WasmPluginException("module " + path + " must export " + (type == ExternalType.MEMORY ? "a memory" : "a function")
+                    + " named \"" + name + "\" (plugin ABI: memory, alloc(i32) -> i32, on_connect(i32, i32) -> i64)");
+        }
+        if (signature != null) {
+            FunctionType ft = functionType(module, e.index());
+            if (!ft.params().equals(signature.get(0)) || !ft.returns().equals(signature.get(1))) {
+                throw new WasmPluginException("module " + path + ": export \"" + name + "\" has type " + ft
+                        + ", expected params " + signature.get(0) + " returns " + signature.get(1));
+            }
+        }
+    }
+
+    private static FunctionType functionType(WasmModule module, int funcIndex) {
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        if (funcIndex < imported) {
+            var imp = (com.dylibso.chicory.wasm.types.FunctionImport) module.importSection().stream()
+                    .filter(i -> i.importType() == ExternalType.FUNCTION).skip(funcIndex).findFirst().orElseThrow();
+            return module.typeSection().getType(imp.typeIndex());
+        }
+        return module.functionSection().getFunctionType(funcIndex - imported, module.typeSection());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.hyrouter.plugins.wasm;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one WASM plugin's instances (metrics, tests). Thread safe. */
+public final class WasmStats {
+    final LongAdder instancesCreated = new LongAdder();
+    final LongAdder recycledAfterFailure = new LongAdder();
+    final LongAdder recycledForMemory = new LongAdder();
+    final LongAdder recycledForCalls = new LongAdder();
+    final LongAdder shed = new LongAdder();
+    final LongAdder interrupted = new LongAdder();
+
+    public long instancesCreated() {
+        return instancesCreated.sum();
+    }
+
+    public long recycledAfterFailure() {
+        return recycledAfterFailure.sum();
+    }
+
+    public long recycledForMemory() {
+        return recycledForMemory.sum();
+    }
+
+    public long recycledForCalls() {
+        return recycledForCalls.sum();
+    }
+
+    /** Calls refused because the worker's queue was full. */
+    public long shed() {
+        return shed.sum();
+    }
+
+    /** Calls interrupted after their time budget. */
+    public long interrupted() {
+        return interrupted.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "instances created=" + instancesCreated() + ", recycled after failure=" + recycledAfterFailure() + ", for memory="
+                + recycledForMemory() + ", for calls=" + recycledForCalls() + ", interrupted=" + interrupted() + ", shed=" + shed();
+    }
+}

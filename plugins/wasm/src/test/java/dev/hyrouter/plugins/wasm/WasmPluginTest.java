@@ -1,0 +1,170 @@
+package dev.hyrouter.plugins.wasm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyrouter.plugin.ChainResult;
+import dev.hyrouter.plugin.ConnectEvent;
+import dev.hyrouter.plugin.ConnectRequest;
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.plugin.PluginChain;
+import dev.hyrouter.plugin.PluginOverloadedException;
+import dev.hyrouter.routing.Backend;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class WasmPluginTest {
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterAll
+    static void stop() {
+        TIMER.shutdownNow();
+    }
+
+    static ConnectRequest request(String username) {
+        return new ConnectRequest(new ConnectEvent("play.example.com", "", "h", 0, "11111111-2222-3333-4444-555555555555", username,
+                "en-US", true), "round_robin", List.of(new Backend("a.internal", 5520)), 0, new Backend("a.internal", 5520), null);
+    }
+
+    private static ConnectResponse call(WasmPlugin p, String username) throws Exception {
+        return p.onConnect(request(username)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void watPluginDeniesOrSetsContentCompiledAndInterpreted() throws Exception {
+        for (boolean compile : new boolean[] {true, false}) {
+            WasmPlugin p = WasmPlugin.load(Modules.config("wat", Modules.with(Modules.settings("wat-plugin"), 2, 64L << 20, 10_000, 64, compile)));
+            try {
+                assertThat(call(p, "deny")).isEqualTo(ConnectResponse.denyWith("denied by wasm plugin"));
+                ConnectResponse ok = call(p, "alex");
+                assertThat(ok.deny()).isFalse();
+                assertThat(new String(ok.referralContent())).isEqualTo("wasm-plugin");
+            } finally {
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    void cPluginUsesWasiAndOverridesTheBackend() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("c", Modules.settings("c-plugin")));
+        try {
+            assertThat(call(p, "deny").denyReason()).isEqualTo("denied by wasm plugin");
+            for (int i = 0; i < 50; i++) {
+                ConnectResponse ok = call(p, "alex");
+                assertThat(ok.backend()).isEqualTo(new Backend("play.hyvane.com", 5520));
+                assertThat(new String(ok.referralContent())).isEqualTo("wasm-plugin");
+            }
+            assertThat(p.stats().recycledAfterFailure()).isZero();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void reactorInitializeRunsOncePerInstance() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("r", Modules.with(Modules.settings("echo-reactor"), 1, 64L << 20, 3, 64, true)));
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertThat(call(p, "x")).isEqualTo(ConnectResponse.EMPTY);
+            }
+            // Recycled every 3 calls: 4 instances, each initialized exactly once (a second
+            // _initialize or a call before it would trap).
+            assertThat(p.stats().instancesCreated()).isEqualTo(4);
+            assertThat(p.stats().recycledForCalls()).isEqualTo(3);
+            assertThat(p.stats().recycledAfterFailure()).isZero();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void modulesThatBreakTheAbiAreRefusedAtStartUp() {
+        assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x", Modules.settings("no-on-connect"))))
+                .hasMessageContaining("must export a function named \"on_connect\"");
+        assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x", Modules.settings("wrong-signature"))))
+                .hasMessageContaining("export \"on_connect\" has type");
+        assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x", dev.hyrouter.config.PluginConfig.WasmSettings.of("missing.wasm"))))
+                .hasMessageContaining("missing.wasm does not exist");
+        assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x",
+                dev.hyrouter.config.PluginConfig.WasmSettings.of(Modules.path("wat-plugin").getParent().resolve("../classes").toString()))))
+                .isInstanceOf(WasmPluginException.class);
+    }
+
+    @Test
+    void brokenModulesFailTheirCallAndRecover() throws Exception {
+        for (String module : new String[] {"trap", "oob", "garbage", "oversized"}) {
+            WasmPlugin p = WasmPlugin.load(Modules.config(module, Modules.settings(module)));
+            try {
+                assertThatThrownBy(() -> call(p, "alex")).as(module).isInstanceOf(ExecutionException.class)
+                        .cause().isInstanceOf(WasmPluginException.class);
+                assertThatThrownBy(() -> call(p, "alex")).as(module).isInstanceOf(ExecutionException.class);
+            } finally {
+                p.close();
+            }
+            if (module.equals("trap")) {
+                assertThat(p.stats().recycledAfterFailure()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void anInfiniteLoopIsInterruptedAtItsBudgetAndTheInstanceReplaced() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.with(Modules.settings("loop"), 1, 64L << 20, 0, 64, true)));
+        try {
+            PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(p, Duration.ofMillis(200))), TIMER);
+            for (int i = 0; i < 3; i++) {
+                ChainResult r = chain.run(request("alex").event(), "round_robin", List.of(), 0, new Backend("a.internal", 5520))
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(r.backend().host()).isEqualTo("a.internal");
+            }
+            assertThat(chain.stats().get(0).timeouts()).isEqualTo(3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (p.stats().recycledAfterFailure() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(p.stats().interrupted()).isEqualTo(3);
+            assertThat(p.stats().recycledAfterFailure()).isEqualTo(3);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void memoryGrowthRecyclesTheInstance() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("leak", Modules.with(Modules.settings("leak"), 1, 1L << 20, 0, 64, true)));
+        try {
+            for (int i = 0; i < 40; i++) {
+                assertThat(call(p, "alex")).isEqualTo(ConnectResponse.EMPTY);
+            }
+            // One page per call and a 16-page recycle threshold: recycled every 15 calls, never failing.
+            assertThat(p.stats().recycledForMemory()).isEqualTo(2);
+            assertThat(p.stats().recycledAfterFailure()).isZero();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void aFullQueueShedsInsteadOfQueueingWithoutBound() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.with(Modules.settings("loop"), 1, 64L << 20, 0, 2, true)));
+        try {
+            List<CompletableFuture<ConnectResponse>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(p.onConnect(request("x")).toCompletableFuture());
+            }
+            assertThat(p.stats().shed()).isGreaterThanOrEqualTo(3);
+            assertThatThrownBy(() -> calls.get(5).get(1, TimeUnit.SECONDS)).cause().isInstanceOf(PluginOverloadedException.class);
+            calls.forEach(c -> c.cancel(false));
+        } finally {
+            p.close();
+        }
+    }
+}

@@ -1,0 +1,5 @@
+;; on_connect returns i32 instead of i64: refused at start-up.
+(module
+  (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "on_connect") (param i32 i32) (result i32) (i32.const 0)))
