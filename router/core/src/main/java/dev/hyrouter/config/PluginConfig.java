@@ -28,8 +28,27 @@ public record PluginConfig(
         WASM
     }
 
-    /** {@code grpc}: the plugin server's address. */
-    public record GrpcSettings(String address) {
+    /**
+     * {@code grpc}: the plugin server's address (the original's only key) and our additions.
+     *
+     * @param channels           HTTP/2 connections to the plugin server, calls spread over them (default 2)
+     * @param tls                TLS to the plugin server (default off: plaintext, as the original)
+     * @param caFile             PEM trust roots for TLS ({@code ""} = the JVM's)
+     * @param serverName         name to verify in the server certificate ({@code ""} = the address host)
+     * @param keepaliveTime      HTTP/2 keepalive ping interval (0 = off)
+     * @param keepaliveTimeout   how long a keepalive ping may go unanswered
+     * @param breakerFailures    consecutive failures that open the circuit breaker (0 = no breaker)
+     * @param breakerCooldown    how long an open breaker skips the plugin before one trial call
+     */
+    public record GrpcSettings(String address, int channels, boolean tls, String caFile, String serverName,
+            java.time.Duration keepaliveTime, java.time.Duration keepaliveTimeout, int breakerFailures,
+            java.time.Duration breakerCooldown) {
+
+        /** Defaults for everything but the address. */
+        public static GrpcSettings of(String address) {
+            return new GrpcSettings(address, 2, false, "", "", java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
+                    5, java.time.Duration.ofSeconds(10));
+        }
     }
 
     /**

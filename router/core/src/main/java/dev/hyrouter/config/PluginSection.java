@@ -31,8 +31,38 @@ final class PluginSection {
             Duration timeout = ConfigLoader.duration(p, "timeout", DEFAULT_TIMEOUT, true);
             ConfigMapping grpc = p.mapping("grpc");
             String address = "";
+            PluginConfig.GrpcSettings grpcSettings = null;
             if (grpc != null) {
                 address = grpc.string("address");
+                PluginConfig.GrpcSettings d = PluginConfig.GrpcSettings.of(address);
+                ConfigMapping tls = grpc.mapping("tls");
+                boolean tlsOn = false;
+                String ca = "";
+                String serverName = "";
+                if (tls != null) {
+                    tlsOn = tls.bool("enabled", true);
+                    ca = tls.string("ca_file");
+                    serverName = tls.string("server_name");
+                    tls.finish();
+                }
+                ConfigMapping keepalive = grpc.mapping("keepalive");
+                Duration kaTime = d.keepaliveTime();
+                Duration kaTimeout = d.keepaliveTimeout();
+                if (keepalive != null) {
+                    kaTime = ConfigLoader.duration(keepalive, "time", kaTime, false);
+                    kaTimeout = ConfigLoader.duration(keepalive, "timeout", kaTimeout, true);
+                    keepalive.finish();
+                }
+                ConfigMapping breaker = grpc.mapping("circuit_breaker");
+                int failures = d.breakerFailures();
+                Duration cooldown = d.breakerCooldown();
+                if (breaker != null) {
+                    failures = (int) breaker.integer("failures", 0, 1_000_000, failures);
+                    cooldown = ConfigLoader.duration(breaker, "cooldown", cooldown, true);
+                    breaker.finish();
+                }
+                grpcSettings = new PluginConfig.GrpcSettings(address, (int) grpc.integer("channels", 1, 64, d.channels()), tlsOn, ca,
+                        serverName, kaTime, kaTimeout, failures, cooldown);
                 grpc.finish();
             }
             ConfigMapping wasm = p.mapping("wasm");
@@ -85,7 +115,7 @@ final class PluginSection {
                     throw (p.get("type") == null ? pn : p.get("type")).error("type must be one of: grpc, wasm");
             }
             out.add(new PluginConfig(name, type, stage, List.copyOf(before), List.copyOf(after), timeout,
-                    type == PluginConfig.PluginType.GRPC ? new PluginConfig.GrpcSettings(address) : null,
+                    type == PluginConfig.PluginType.GRPC ? grpcSettings : null,
                     type == PluginConfig.PluginType.WASM ? wasmSettings : null,
                     pn.line()));
         }
