@@ -1,0 +1,161 @@
+package dev.hyrouter.plugins.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.client.SessionResult;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ServerAnswer;
+import dev.hyrouter.envelope.ReferralEnvelope;
+import dev.hyrouter.plugin.ConnectRequest;
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.plugin.PluginStats;
+import dev.hyrouter.plugins.sdk.PluginServer;
+import dev.hyrouter.plugins.sdk.example.ExamplePluginServer;
+import dev.hyrouter.routing.Backend;
+import dev.hyrouter.server.TestRouter;
+import dev.hyrouter.testing.SharedFixtures;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Real QUIC clients, the real router, real gRPC plugin servers on loopback. */
+class GrpcEndToEndTest {
+    private static final String ROUTES = "quic: {event_loops: 2}\n"
+            + "routing:\n  routes:\n    - match: {hostname: \"*.example.com\"}\n"
+            + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n";
+
+    private static String plugin(String name, int port, String extra) {
+        return "  - name: " + name + "\n    type: grpc\n    stage: deny\n    timeout: 500ms\n    grpc:\n      address: 127.0.0.1:" + port + "\n" + extra;
+    }
+
+    private static String content(ServerAnswer a) throws Exception {
+        return new String(ReferralEnvelope.parse(a.data()).content());
+    }
+
+    @Test
+    void theExamplePluginDeniesSteersAndSetsContent() throws Exception {
+        try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide);
+             TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("example", example.port(), ""))) {
+            ServerAnswer denied = r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("Deny"))).answer();
+            assertThat(denied.reason()).isEqualTo("denied by grpc plugin");
+            ServerAnswer steered = r.run("grpc.example.com").answer();
+            assertThat(steered.host()).isEqualTo("play.hyvane.com");
+            assertThat(steered.port()).isEqualTo(5520);
+            assertThat(content(steered)).isEqualTo("grpc-plugin");
+            ServerAnswer plain = r.run("play.example.com").answer();
+            assertThat(plain.host()).endsWith(".internal");
+            assertThat(content(plain)).isEqualTo("grpc-plugin");
+        }
+    }
+
+    @Test
+    void responseRulesApplyToCandidatesAndSelectedIndex() throws Exception {
+        Function<ConnectRequest, ConnectResponse> handler = q -> switch (q.event().username()) {
+            case "pick" -> new ConnectResponse(false, null, null, 1, null, null);
+            case "replace" -> new ConnectResponse(false, null, List.of(new Backend("x.internal", 1), new Backend("y.internal", 2)), 1, null, null);
+            case "seen" -> new ConnectResponse(false, null, null, null, null, (q.strategy() + "/" + q.candidates().size()).getBytes());
+            default -> ConnectResponse.EMPTY;
+        };
+        try (PluginServer server = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), handler);
+             TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("rules", server.port(), ""))) {
+            assertThat(r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("pick"))).answer().host())
+                    .isEqualTo("b.internal");
+            ServerAnswer replaced = r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("replace"))).answer();
+            assertThat(replaced.host()).isEqualTo("y.internal");
+            assertThat(replaced.port()).isEqualTo(2);
+            assertThat(content(r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("seen"))).answer()))
+                    .isEqualTo("round_robin/2");
+        }
+    }
+
+    @Test
+    void aSlowOrDownPluginIsSkippedAndTheClientStillAnswered() throws Exception {
+        try (PluginServer slow = PluginServer.startAsync(new InetSocketAddress("127.0.0.1", 0), q -> {
+            CompletableFuture<ConnectResponse> f = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> f.complete(ConnectResponse.denyWith("late")));
+            return f;
+        })) {
+            int down = GrpcPluginTest.freePort();
+            try (TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("slow", slow.port(), "")
+                    + plugin("down", down, ""))) {
+                SessionResult s = r.run("play.example.com");
+                assertThat(s.answer().isReferral()).isTrue();
+                List<PluginStats> stats = r.server.core().plugins().stats();
+                assertThat(stats.get(0).timeouts() + stats.get(0).errors()).isEqualTo(1);
+                assertThat(stats.get(1).errors()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void oneThousandSessionsAtSixtyFourConcurrentLeakNoCallOrChannel() throws Exception {
+        try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide);
+             TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("example", example.port(), "      channels: 3\n"))) {
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger ok = new AtomicInteger();
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                workers.add(worker(r, started, ok));
+            }
+            CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
+            assertThat(ok.get()).isEqualTo(1000);
+            PluginStats s = r.server.core().plugins().stats().get(0);
+            assertThat(s.calls()).isEqualTo(1000);
+            assertThat(s.errors() + s.timeouts() + s.shed()).isZero();
+            GrpcPlugin plugin = (GrpcPlugin) pluginOf(r);
+            GrpcPluginTest.waitFor(() -> plugin.inFlight() == 0);
+            assertThat(plugin.channelCount()).isEqualTo(3);
+            r.assertNothingLeaks();
+        }
+    }
+
+    private static CompletableFuture<Void> worker(TestRouter r, AtomicInteger started, AtomicInteger ok) {
+        if (started.getAndIncrement() >= 1000) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return r.client.run(r.request("grpc.example.com")).thenAccept(s -> {
+            if (s.answer().isReferral() && s.answer().host().equals("play.hyvane.com")) {
+                ok.incrementAndGet();
+            }
+        }).exceptionally(e -> null).thenCompose(x -> worker(r, started, ok));
+    }
+
+    private static Object pluginOf(TestRouter r) throws Exception {
+        var f = dev.hyrouter.plugin.PluginChain.class.getDeclaredField("entries");
+        f.setAccessible(true);
+        Object entry = ((List<?>) f.get(r.server.core().plugins())).get(0);
+        var pf = entry.getClass().getDeclaredField("plugin");
+        pf.setAccessible(true);
+        return pf.get(entry);
+    }
+
+    /** The original's dev/config.plugins.dev.yaml: deny-grpc on 127.0.0.1:7777, then the WASM mutate plugin. */
+    @Test
+    void theOriginalsPluginsDevConfigRunsEndToEnd() throws Exception {
+        String text = Files.readString(SharedFixtures.compatDir().resolve("config.plugins.dev.yaml"));
+        Path wasm = Path.of(System.getProperty("hyrouter.wasm.dir"), "c-plugin.wasm");
+        try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide)) {
+            String yaml = text.replace("listen: ':5520'", "")
+                    .replace("address: 127.0.0.1:7777", "address: 127.0.0.1:" + example.port())
+                    .replace("path: examples/wasm-plugin/plugin.wasm", "path: \"" + wasm + "\"");
+            assertThat(yaml).doesNotContain("7777").doesNotContain("examples/wasm-plugin");
+            try (TestRouter r = TestRouter.startWithRuntimes(yaml)) {
+                assertThat(r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("deny"))).answer().reason())
+                        .isEqualTo("denied by grpc plugin");
+                ServerAnswer a = r.run("play.example.com").answer();
+                // The gRPC plugin set "grpc-plugin", then the WASM mutate plugin replaced it.
+                assertThat(a.host()).isEqualTo("play.hyvane.com");
+                assertThat(content(a)).isEqualTo("wasm-plugin");
+                ServerAnswer german = r.run(r.request("nowhere").withFields(ConnectFields.defaults().withLanguage("de"))).answer();
+                assertThat(german.isReferral()).isTrue();
+            }
+        }
+    }
+}
