@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp bench/target/benchmarks.jar -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
  *     dev.hyrouter.bench.QuicLoad [eventLoops=2] [sessions=20000] [concurrency=64] [clientThreads=2] [wasmPlugin.wasm]</pre>
  *
- * With a fifth argument, the router runs that module as a WASM plugin (stage mutate).
+ * With a fifth argument, the router runs that module as a WASM plugin (stage mutate), or, when
+ * the argument is {@code grpc}, the example gRPC plugin server on loopback as a deny-stage plugin.
  *
  * Client and server share the machine, so on a small box the numbers are a floor, not a ceiling.
  */
@@ -35,14 +36,21 @@ public final class QuicLoad {
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int clientThreads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        String wasm = args.length > 4 ? args[4] : null;
+        String plugin = args.length > 4 ? args[4] : null;
+        boolean grpc = "grpc".equals(plugin);
+        dev.hyrouter.plugins.sdk.PluginServer grpcServer = grpc
+                ? dev.hyrouter.plugins.sdk.PluginServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+                        dev.hyrouter.plugins.sdk.example.ExamplePluginServer::decide)
+                : null;
+        String wasm = grpc ? null : plugin;
         String yaml = "listen: \"127.0.0.1:0\"\nquic: {event_loops: " + loops + ", close_after_answer: 2s}\n"
                 + "logging: {log_client_ip: false}\n"
                 + "referral: {key_id: 1, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
                 + "routing:\n  routes:\n    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
                 + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n"
                 + "  default: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n"
-                + (wasm == null ? "" : "plugins:\n  - {name: bench, type: wasm, stage: mutate, wasm: {path: \"" + wasm + "\"}}\n");
+                + (wasm == null ? "" : "plugins:\n  - {name: bench, type: wasm, stage: mutate, wasm: {path: \"" + wasm + "\"}}\n")
+                + (grpc ? "plugins:\n  - {name: bench, type: grpc, stage: deny, grpc: {address: \"127.0.0.1:" + grpcServer.port() + "\"}}\n" : "");
         RouterConfig config = ConfigLoader.parse(yaml, "quic-load.yaml", false);
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hyrouter.outcome"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -57,7 +65,7 @@ public final class QuicLoad {
             Histogram serverLatency = server.latency().cumulative();
             System.out.printf(Locale.ROOT, "event_loops=%d sockets=%d epoll=%s sessions=%d concurrency=%d client_threads=%d plugin=%s%n",
                     loops, server.intake().socketCount(), server.intake().epoll(), sessions, concurrency, clientThreads,
-                    wasm == null ? "none" : wasm);
+                    plugin == null ? "none" : plugin);
             System.out.printf(Locale.ROOT, "ok=%d failed=%d elapsed_s=%.3f sessions_per_s=%.0f%n", outcome[0], outcome[1], seconds,
                     outcome[0] / seconds);
             System.out.printf(Locale.ROOT, "client session latency ms: p50=%.3f p99=%.3f p999=%.3f max=%.3f%n",
@@ -67,6 +75,10 @@ public final class QuicLoad {
                     serverLatency.getTotalCount(), serverLatency.getValueAtPercentile(50) / 1e3, serverLatency.getValueAtPercentile(99) / 1e3,
                     serverLatency.getValueAtPercentile(99.9) / 1e3, serverLatency.getMaxValue() / 1e3);
             System.out.println("server stats: " + server.stats());
+        } finally {
+            if (grpcServer != null) {
+                grpcServer.close();
+            }
         }
     }
 

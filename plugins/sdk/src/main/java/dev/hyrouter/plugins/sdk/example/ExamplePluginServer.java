@@ -45,7 +45,7 @@ public final class ExamplePluginServer {
         }
         int colon = listen.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-        PluginServer server = PluginServer.start(address, ExamplePluginServer::decide);
+        PluginServer server = PluginServer.startNonBlocking(address, ExamplePluginServer::decide);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("example gRPC plugin listening on " + listen + " (hyrouter.Plugin/OnConnect, JSON)");
         server.awaitTermination();
