@@ -148,75 +148,71 @@ public final class PluginJson {
     public static ConnectRequest readRequest(JsonReader<Object> r, byte[] bytes, int length) throws PluginJsonException {
         try {
             r.process(bytes, length);
-            ConnectEvent event = new ConnectEvent("", "", "", 0, "", "", "", false);
-            String strategy = "";
-            List<Backend> candidates = null;
-            int selected = 0;
-            Backend backend = NO_BACKEND;
-            byte[] content = null;
-            if (startObject(r)) {
-                boolean more = true;
-                while (more) {
-                    String key = r.readKey().toLowerCase(Locale.ROOT);
-                    boolean advanced = false;
-                    if (!r.wasNull()) {
-                        switch (key) {
-                            case "event" -> event = readEvent(r);
-                            case "strategy" -> strategy = readString(r);
-                            case "candidates" -> candidates = readBackends(r);
-                            case "selected_index" -> selected = readInt(r);
-                            case "backend" -> backend = readBackend(r);
-                            case "referral_content" -> content = readBase64(r);
-                            default -> {
-                                r.skip();
-                                advanced = true;
-                            }
-                        }
-                    }
-                    more = next(r, advanced);
-                }
-            }
+            RequestFields f = new RequestFields();
+            readObject(r, true, key -> f.read(r, key));
             end(r);
-            return new ConnectRequest(event, strategy, candidates, selected, backend, content);
+            return new ConnectRequest(f.event, f.strategy, f.candidates, f.selected, f.backend, f.content);
         } catch (IOException | RuntimeException e) {
             throw invalid(e);
         }
     }
 
+    private static final class RequestFields {
+        ConnectEvent event = new ConnectEvent("", "", "", 0, "", "", "", false);
+        String strategy = "";
+        List<Backend> candidates;
+        int selected;
+        Backend backend = NO_BACKEND;
+        byte[] content;
+
+        boolean read(JsonReader<Object> r, String key) throws IOException {
+            switch (key) {
+                case "event" -> event = readEvent(r);
+                case "strategy" -> strategy = readString(r);
+                case "candidates" -> candidates = readBackends(r);
+                case "selected_index" -> selected = readInt(r);
+                case "backend" -> backend = readBackend(r);
+                case "referral_content" -> content = readBase64(r);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private static ConnectEvent readEvent(JsonReader<Object> r) throws IOException {
+        EventFields f = new EventFields();
+        readObject(r, false, key -> f.read(r, key));
+        return new ConnectEvent(f.sni, f.fingerprint, f.hash, f.type, f.uuid, f.user, f.language, f.token);
+    }
+
+    private static final class EventFields {
         String sni = "";
-        String fp = "";
+        String fingerprint = "";
         String hash = "";
-        int type = 0;
+        int type;
         String uuid = "";
         String user = "";
-        String lang = "";
-        boolean token = false;
-        if (startObjectHere(r)) {
-            boolean more = true;
-            while (more) {
-                String key = r.readKey().toLowerCase(Locale.ROOT);
-                boolean advanced = false;
-                if (!r.wasNull()) {
-                    switch (key) {
-                        case "sni" -> sni = readString(r);
-                        case "client_cert_fingerprint" -> fp = readString(r);
-                        case "protocol_hash" -> hash = readString(r);
-                        case "client_type" -> type = readInt(r);
-                        case "uuid" -> uuid = readString(r);
-                        case "username" -> user = readString(r);
-                        case "language" -> lang = readString(r);
-                        case "identity_token_present" -> token = readBool(r);
-                        default -> {
-                            r.skip();
-                            advanced = true;
-                        }
-                    }
+        String language = "";
+        boolean token;
+
+        boolean read(JsonReader<Object> r, String key) throws IOException {
+            switch (key) {
+                case "sni" -> sni = readString(r);
+                case "client_cert_fingerprint" -> fingerprint = readString(r);
+                case "protocol_hash" -> hash = readString(r);
+                case "client_type" -> type = readInt(r);
+                case "uuid" -> uuid = readString(r);
+                case "username" -> user = readString(r);
+                case "language" -> language = readString(r);
+                case "identity_token_present" -> token = readBool(r);
+                default -> {
+                    return false;
                 }
-                more = next(r, advanced);
             }
+            return true;
         }
-        return new ConnectEvent(sni, fp, hash, type, uuid, user, lang, token);
     }
 
     // ---- ConnectResponse ------------------------------------------------------------------
@@ -225,38 +221,36 @@ public final class PluginJson {
     public static ConnectResponse readResponse(JsonReader<Object> r, byte[] bytes, int length) throws PluginJsonException {
         try {
             r.process(bytes, length);
-            boolean deny = false;
-            String reason = null;
-            List<Backend> candidates = null;
-            Integer selected = null;
-            Backend backend = null;
-            byte[] content = null;
-            if (startObject(r)) {
-                boolean more = true;
-                while (more) {
-                    String key = r.readKey().toLowerCase(Locale.ROOT);
-                    boolean advanced = false;
-                    if (!r.wasNull()) {
-                        switch (key) {
-                            case "deny" -> deny = readBool(r);
-                            case "deny_reason" -> reason = readString(r);
-                            case "candidates" -> candidates = readBackends(r);
-                            case "selected_index" -> selected = readInt(r);
-                            case "backend" -> backend = readBackend(r);
-                            case "referral_content" -> content = readBase64(r);
-                            default -> {
-                                r.skip();
-                                advanced = true;
-                            }
-                        }
-                    }
-                    more = next(r, advanced);
-                }
-            }
+            ResponseFields f = new ResponseFields();
+            readObject(r, true, key -> f.read(r, key));
             end(r);
-            return new ConnectResponse(deny, reason, candidates, selected, backend, content);
+            return new ConnectResponse(f.deny, f.reason, f.candidates, f.selected, f.backend, f.content);
         } catch (IOException | RuntimeException e) {
             throw invalid(e);
+        }
+    }
+
+    private static final class ResponseFields {
+        boolean deny;
+        String reason;
+        List<Backend> candidates;
+        Integer selected;
+        Backend backend;
+        byte[] content;
+
+        boolean read(JsonReader<Object> r, String key) throws IOException {
+            switch (key) {
+                case "deny" -> deny = readBool(r);
+                case "deny_reason" -> reason = readString(r);
+                case "candidates" -> candidates = readBackends(r);
+                case "selected_index" -> selected = readInt(r);
+                case "backend" -> backend = readBackend(r);
+                case "referral_content" -> content = readBase64(r);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -316,31 +310,52 @@ public final class PluginJson {
     }
 
     private static Backend readBackend(JsonReader<Object> r) throws IOException {
+        BackendFields f = new BackendFields();
+        readObject(r, false, key -> f.read(r, key));
+        return new Backend(f.host, f.port, f.weight, f.meta);
+    }
+
+    private static final class BackendFields {
         String host = "";
-        int port = 0;
-        int weight = 0;
-        Map<String, String> meta = null;
-        if (startObjectHere(r)) {
-            boolean more = true;
-            while (more) {
-                String key = r.readKey().toLowerCase(Locale.ROOT);
-                boolean advanced = false;
-                if (!r.wasNull()) {
-                    switch (key) {
-                        case "host" -> host = readString(r);
-                        case "port" -> port = readInt(r);
-                        case "weight" -> weight = readInt(r);
-                        case "meta" -> meta = readStringMap(r);
-                        default -> {
-                            r.skip();
-                            advanced = true;
-                        }
-                    }
+        int port;
+        int weight;
+        Map<String, String> meta;
+
+        boolean read(JsonReader<Object> r, String key) throws IOException {
+            switch (key) {
+                case "host" -> host = readString(r);
+                case "port" -> port = readInt(r);
+                case "weight" -> weight = readInt(r);
+                case "meta" -> meta = readStringMap(r);
+                default -> {
+                    return false;
                 }
-                more = next(r, advanced);
             }
+            return true;
         }
-        return new Backend(host, port, weight, meta);
+    }
+
+    /** Reads one object field by field; a field is given to {@code fields} unless its value is null. */
+    @FunctionalInterface
+    private interface FieldReader {
+        /** @return {@code false} when the (lowercased) key is unknown and its value must be skipped */
+        boolean read(String key) throws IOException;
+    }
+
+    private static void readObject(JsonReader<Object> r, boolean documentStart, FieldReader fields) throws IOException {
+        if (!(documentStart ? startObject(r) : startObjectHere(r))) {
+            return;
+        }
+        boolean more = true;
+        while (more) {
+            String key = r.readKey().toLowerCase(Locale.ROOT);
+            boolean advanced = false;
+            if (!r.wasNull() && !fields.read(key)) {
+                r.skip();
+                advanced = true;
+            }
+            more = next(r, advanced);
+        }
     }
 
     private static Map<String, String> readStringMap(JsonReader<Object> r) throws IOException {
