@@ -83,6 +83,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean onFrame(int packetId, ByteBuf payload) {
+        OutcomeLog.packet(connection, context.logClientIp, packetId, payload.readableBytes());
         if (packetId != PacketIds.CONNECT) {
             return true;
         }

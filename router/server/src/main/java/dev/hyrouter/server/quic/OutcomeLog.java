@@ -47,6 +47,13 @@ final class OutcomeLog {
         }
     }
 
+    static void packet(ConnectionHandler c, boolean ip, int packetId, int payloadLength) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("rx packet sni={} id={} ({}) payload_bytes={}{}", c.sni(), packetId, dev.hyrouter.codec.PacketIds.name(packetId),
+                    payloadLength, client(c, ip));
+        }
+    }
+
     static void streamError(ConnectionHandler c, boolean ip, Throwable cause) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("stream error sni={}: {}{}", c.sni(), cause.toString(), client(c, ip));
