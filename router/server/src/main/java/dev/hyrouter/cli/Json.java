@@ -1,76 +1,65 @@
 package dev.hyrouter.cli;
 
-/** A tiny JSON object writer for the probe's one-line reports. */
+import com.dslplatform.json.JsonWriter;
+import dev.hyrouter.plugin.json.PluginJson;
+import java.util.Locale;
+
+/** A one-line JSON object for the probe's reports, on the same dsl-json writer as the plugin documents. */
 final class Json {
-    private final StringBuilder b = new StringBuilder("{");
+    private final JsonWriter w = PluginJson.newWriter();
+    private boolean first = true;
+
+    Json() {
+        w.writeByte(JsonWriter.OBJECT_START);
+    }
 
     Json field(String name, String value) {
         key(name);
         if (value == null) {
-            b.append("null");
+            w.writeNull();
         } else {
-            quote(value);
+            w.writeString(value);
         }
         return this;
     }
 
     Json field(String name, long value) {
         key(name);
-        b.append(value);
+        w.writeAscii(Long.toString(value));
         return this;
     }
 
     Json field(String name, double value) {
         key(name);
-        b.append(Double.isFinite(value) ? String.format(java.util.Locale.ROOT, "%.3f", value) : "null");
+        w.writeAscii(Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value) : "null");
         return this;
     }
 
     Json field(String name, boolean value) {
         key(name);
-        b.append(value);
+        w.writeAscii(value ? "true" : "false");
         return this;
     }
 
     /** A value that is already JSON. */
     Json raw(String name, String json) {
         key(name);
-        b.append(json);
+        byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        w.writeRaw(utf8, 0, utf8.length);
         return this;
     }
 
     private void key(String name) {
-        if (b.length() > 1) {
-            b.append(',');
+        if (!first) {
+            w.writeByte(JsonWriter.COMMA);
         }
-        quote(name);
-        b.append(':');
-    }
-
-    private void quote(String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        first = false;
+        w.writeString(name);
+        w.writeByte(JsonWriter.SEMI);
     }
 
     @Override
     public String toString() {
-        return b + "}";
+        return w.toString() + "}";
     }
 }
