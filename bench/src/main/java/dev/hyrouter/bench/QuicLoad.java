@@ -75,6 +75,7 @@ public final class QuicLoad {
                     serverLatency.getTotalCount(), serverLatency.getValueAtPercentile(50) / 1e3, serverLatency.getValueAtPercentile(99) / 1e3,
                     serverLatency.getValueAtPercentile(99.9) / 1e3, serverLatency.getMaxValue() / 1e3);
             System.out.println("server stats: " + server.stats());
+            server.core().plugins().stats().forEach(st -> System.out.println("plugin stats: " + st));
         } finally {
             if (grpcServer != null) {
                 grpcServer.close();
