@@ -127,11 +127,13 @@ class WasmPluginTest {
             }
             assertThat(chain.stats().get(0).timeouts()).isEqualTo(3);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (p.stats().recycledAfterFailure() < 3 && System.nanoTime() < deadline) {
+            while (p.stats().recycledAfterFailure() < p.stats().interrupted() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(p.stats().interrupted()).isEqualTo(3);
-            assertThat(p.stats().recycledAfterFailure()).isEqualTo(3);
+            // Every call that was running when abandoned was interrupted and cost its instance (a
+            // call abandoned while still queued never runs at all).
+            assertThat(p.stats().interrupted()).isBetween(1L, 3L);
+            assertThat(p.stats().recycledAfterFailure()).isEqualTo(p.stats().interrupted());
         } finally {
             p.close();
         }
