@@ -35,6 +35,7 @@ public final class ConfigLoader {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_CLOSE_AFTER_ANSWER = Duration.ofSeconds(5);
     static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
     static final DisconnectTexts DEFAULT_DISCONNECT = new DisconnectTexts(
             "The server is currently unavailable.",
             "The server is full or restarting. Please try again in a moment.",
@@ -197,11 +198,12 @@ public final class ConfigLoader {
 
     private static LoggingConfig readLogging(ConfigMapping l) throws ConfigException {
         if (l == null) {
-            return new LoggingConfig(true);
+            return new LoggingConfig(true, DEFAULT_STATS_INTERVAL);
         }
         boolean ip = l.bool("log_client_ip", true);
+        Duration stats = duration(l, "stats_interval", DEFAULT_STATS_INTERVAL, false);
         l.finish();
-        return new LoggingConfig(ip);
+        return new LoggingConfig(ip, stats);
     }
 
     private static ReferralConfig readReferral(ConfigMapping r) throws ConfigException {

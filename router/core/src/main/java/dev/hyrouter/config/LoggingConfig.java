@@ -1,5 +1,10 @@
 package dev.hyrouter.config;
 
-/** {@code logging}: whether client addresses appear in logs (on by default, as in the original). */
-public record LoggingConfig(boolean logClientIp) {
+import java.time.Duration;
+
+/**
+ * {@code logging}: whether client addresses appear in logs (on by default, as in the original),
+ * and how often the router logs a line of its counters (our addition; 0 = never).
+ */
+public record LoggingConfig(boolean logClientIp, Duration statsInterval) {
 }

@@ -39,6 +39,7 @@ class CompatConfigsTest {
     void topLevelConfigMatchesTheOriginalDefaults() throws Exception {
         RouterConfig c = ConfigLoader.load(SharedFixtures.compatDir().resolve("config.yaml"));
         assertThat(c.logging().logClientIp()).isTrue();
+        assertThat(c.logging().statsInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.referral()).isNull();
         assertThat(c.routing().defaultPool().strategy()).isEqualTo(Strategy.ROUND_ROBIN);
         assertThat(c.routing().defaultPool().backends()).hasSize(1);

@@ -11,7 +11,7 @@ class JsonConfigTest {
     @Test
     void jsonConfigLoadsWithKeysMatchedCaseInsensitivelyLikeGo() throws Exception {
         String json = "{\n  \"Listen\": \"127.0.0.1:6000\",\n  \"quic\": {\"max_idle_timeout\": \"1m30s\"},\n"
-                + "  \"logging\": {\"log_client_ip\": false},\n"
+                + "  \"logging\": {\"log_client_ip\": false, \"stats_interval\": \"0\"},\n"
                 + "  \"referral\": {\"key_id\": 7, \"hmac_secret\": \"base64:czNjcmV0\"},\n"
                 + "  \"messages\": {\"disconnect_locales\": {}},\n"
                 + "  \"routing\": {\"routes\": [{\"match\": {\"hostnames\": [\"a.example.com\", \"*.b.example.com\"]},\n"
@@ -22,6 +22,7 @@ class JsonConfigTest {
         assertThat(c.listen()).isEqualTo("127.0.0.1:6000");
         assertThat(c.quic().maxIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.logging().logClientIp()).isFalse();
+        assertThat(c.logging().statsInterval()).isZero();
         assertThat(c.referral().keyId()).isEqualTo(7);
         assertThat(c.referral().hmacSecret().keyBytes()).isEqualTo("s3cret".getBytes());
         // An explicitly empty locale map turns the built-in translations off, as in the original.

@@ -22,10 +22,33 @@ public final class RouterServer implements AutoCloseable {
     private final RouterCore core;
     private final QuicIntake intake;
 
+    private static final org.slf4j.Logger STATS = org.slf4j.LoggerFactory.getLogger("dev.hyrouter.stats");
+    private io.netty.util.concurrent.ScheduledFuture<?> statsTask;
+    private org.HdrHistogram.Histogram lastLatency;
+
     private RouterServer(EventLoopGroup group, RouterCore core, QuicIntake intake) {
         this.group = group;
         this.core = core;
         this.intake = intake;
+        long interval = core.config().logging().statsInterval().toMillis();
+        if (interval > 0) {
+            statsTask = group.next().scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One line of counters for an operator; answer latency over the interval since the last line. */
+    private void logStats() {
+        org.HdrHistogram.Histogram now = intake.latency().cumulative();
+        org.HdrHistogram.Histogram h = now.copy();
+        if (lastLatency != null) {
+            h.subtract(lastLatency);
+        }
+        lastLatency = now;
+        StringBuilder plugins = new StringBuilder();
+        core.plugins().stats().forEach(s -> plugins.append(' ').append(s));
+        STATS.info("{}; answer latency us p50={} p99={} p999={} over {} answers{}", intake.stats(),
+                h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000,
+                h.getTotalCount(), plugins);
     }
 
     /** Starts with the plugin runtimes found on the class path. */
@@ -72,6 +95,9 @@ public final class RouterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (statsTask != null) {
+            statsTask.cancel(false);
+        }
         intake.close();
         core.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
