@@ -26,6 +26,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private QuicChannel channel;
     private String sni = "";
     private String fingerprint;
+    private String clientText;
     private ScheduledFuture<?> deadline;
     private boolean answered;
 
@@ -84,6 +85,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     SocketAddress remote() {
         return channel.remoteSocketAddress();
+    }
+
+    /** The client address as text, computed once per connection (only when addresses are logged). */
+    String clientText() {
+        if (clientText == null) {
+            SocketAddress a = channel.remoteSocketAddress();
+            clientText = a == null ? "unknown" : a.toString();
+        }
+        return clientText;
     }
 
     /** The answer is on its way: give the client a grace period to close, then close ourselves. */
