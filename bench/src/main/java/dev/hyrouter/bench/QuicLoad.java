@@ -52,8 +52,9 @@ public final class QuicLoad {
                 + (wasm == null ? "" : "plugins:\n  - {name: bench, type: wasm, stage: mutate, wasm: {path: \"" + wasm + "\"}}\n")
                 + (grpc ? "plugins:\n  - {name: bench, type: grpc, stage: deny, grpc: {address: \"127.0.0.1:" + grpcServer.port() + "\"}}\n" : "");
         RouterConfig config = ConfigLoader.parse(yaml, "quic-load.yaml", false);
+        // Outcome lines off by default (-Dhyrouter.outcomeLog=info measures the router as deployed).
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hyrouter.outcome"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+                .setLevel(ch.qos.logback.classic.Level.toLevel(System.getProperty("hyrouter.outcomeLog", "warn")));
         try (RouterServer server = RouterServer.start(config); HytaleClient client = HytaleClient.create(clientThreads)) {
             ClientRequest request = ClientRequest.to(server.address(), "eu.play.example.com").withTimeout(Duration.ofSeconds(10));
             run(client, request, Math.min(5_000, sessions), concurrency, null);

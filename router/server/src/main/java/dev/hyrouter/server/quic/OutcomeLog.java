@@ -84,7 +84,11 @@ final class OutcomeLog {
     }
 
     private static void drainForever() {
-        long idleNanos = TimeUnit.MICROSECONDS.toNanos(500);
+        // Back off while idle (up to 10 ms: a log line may wait that long) so the agent costs the
+        // event loops no CPU when there is nothing to write.
+        long minIdle = TimeUnit.MICROSECONDS.toNanos(100);
+        long maxIdle = TimeUnit.MILLISECONDS.toNanos(10);
+        long idle = minIdle;
         while (true) {
             int read = RING.read(OutcomeLog::emit, 256);
             long dropped = DROPPED.getAndSet(0);
@@ -92,7 +96,10 @@ final class OutcomeLog {
                 LOG.warn("{} outcome log line(s) dropped: the log could not keep up with the connection rate", dropped);
             }
             if (read == 0) {
-                LockSupport.parkNanos(idleNanos);
+                LockSupport.parkNanos(idle);
+                idle = Math.min(maxIdle, idle * 2);
+            } else {
+                idle = minIdle;
             }
         }
     }
