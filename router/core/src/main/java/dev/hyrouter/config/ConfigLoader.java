@@ -162,7 +162,7 @@ public final class ConfigLoader {
     private static QuicConfig readQuic(ConfigMapping q) throws ConfigException {
         if (q == null) {
             return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, DEFAULT_CLOSE_AFTER_ANSWER,
-                    DEFAULT_SOCKET_BUFFER_BYTES);
+                    DEFAULT_SOCKET_BUFFER_BYTES, false);
         }
         Duration idle = duration(q, "max_idle_timeout", DEFAULT_MAX_IDLE_TIMEOUT, false);
         int frame = (int) q.integer("max_frame_bytes", 1024, 16L * 1024 * 1024, DEFAULT_MAX_FRAME_BYTES);
@@ -170,8 +170,9 @@ public final class ConfigLoader {
         int loops = (int) q.integer("event_loops", 0, 1024, 0);
         Duration linger = duration(q, "close_after_answer", DEFAULT_CLOSE_AFTER_ANSWER, true);
         int buffers = (int) q.integer("socket_buffer_bytes", 64 * 1024, 256L * 1024 * 1024, DEFAULT_SOCKET_BUFFER_BYTES);
+        boolean validation = q.bool("address_validation", false);
         q.finish();
-        return new QuicConfig(idle, frame, connect, loops, linger, buffers);
+        return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation);
     }
 
     /** Reads a Go duration; an empty string keeps the default, as in the original. */

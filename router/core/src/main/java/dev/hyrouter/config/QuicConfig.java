@@ -13,7 +13,9 @@ import java.time.Duration;
  *                        for the client to close it (default 5s)
  * @param socketBufferBytes UDP receive/send buffer per socket (default 4 MiB; the kernel caps it at
  *                        net.core.rmem_max/wmem_max): bursts of handshakes overflow small buffers
+ * @param addressValidation send a Retry and require the client to prove its address before any
+ *                        connection state exists (default off: costs one round trip)
  */
 public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
-        Duration closeAfterAnswer, int socketBufferBytes) {
+        Duration closeAfterAnswer, int socketBufferBytes, boolean addressValidation) {
 }

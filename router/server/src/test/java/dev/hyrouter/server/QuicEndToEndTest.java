@@ -55,6 +55,17 @@ class QuicEndToEndTest {
     }
 
     @Test
+    void addressValidationWithRetryStillRefers() throws Exception {
+        try (TestRouter r = TestRouter.start(ROUTES.replace("quic: {", "quic: {address_validation: true, "))) {
+            assertThat(r.run("play.example.com").answer().host()).isEqualTo("a.internal");
+            assertThat(r.run("play.example.com").answer().host()).isEqualTo("b.internal");
+            assertThat(r.server.stats().retriesSent()).isEqualTo(2);
+            assertThat(r.server.stats().invalidRetryTokens()).isZero();
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
     void roundRobinCyclesAcrossConnections() throws Exception {
         try (TestRouter r = TestRouter.start(ROUTES)) {
             List<String> hosts = new ArrayList<>();

@@ -18,6 +18,18 @@ public final class IntakeStats {
     final LongAdder oversizedFrames = new LongAdder();
     final LongAdder incompleteStreams = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
+    final LongAdder retriesSent = new LongAdder();
+    final LongAdder invalidRetryTokens = new LongAdder();
+
+    /** Retry packets sent (address validation on). */
+    public long retriesSent() {
+        return retriesSent.sum();
+    }
+
+    /** Retry tokens that failed their MAC check (forged or from another address). */
+    public long invalidRetryTokens() {
+        return invalidRetryTokens.sum();
+    }
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
@@ -74,6 +86,7 @@ public final class IntakeStats {
         return "connections open=" + connectionsOpen() + " total=" + connectionsOpened() + ", streams open=" + streamsOpen()
                 + ", referrals=" + referrals() + ", disconnects=" + disconnects() + ", undecodable=" + undecodableConnects()
                 + ", connect timeouts=" + connectTimeouts() + ", oversized frames=" + oversizedFrames()
-                + ", incomplete streams=" + incompleteStreams() + ", write failures=" + writeFailures();
+                + ", incomplete streams=" + incompleteStreams() + ", write failures=" + writeFailures()
+                + (retriesSent() > 0 ? ", retries=" + retriesSent() + ", invalid retry tokens=" + invalidRetryTokens() : "");
     }
 }

@@ -87,7 +87,7 @@ public final class QuicIntake implements AutoCloseable {
                 .initialMaxStreamDataUnidirectional(16 * 1024)
                 .initialMaxStreamsBidirectional(8)
                 .initialMaxStreamsUnidirectional(8)
-                .tokenHandler(NoRetryTokenHandler.INSTANCE)
+                .tokenHandler(config.quic().addressValidation() ? new RetryTokenHandler(context.stats) : NoRetryTokenHandler.INSTANCE)
                 .handler(connectionInit)
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(streamInit);
