@@ -33,7 +33,6 @@ public final class ConnectEncoder {
 
     /** Writes a V1 payload. */
     public static void encodeV1(ConnectFields f, ByteBuf out) {
-        int start = out.writerIndex();
         int nullBits = 0;
         if (!f.language().isEmpty()) {
             nullBits |= ConnectLayoutV1.NULL_BIT_LANGUAGE;
@@ -60,7 +59,6 @@ public final class ConnectEncoder {
         setOffset(out, offsets, 2, f.username() != null ? writeString(out, var, f.username()) : -1);
         setOffset(out, offsets, 3, f.referralData() != null ? writeBytes(out, var, f.referralData()) : -1);
         setOffset(out, offsets, 4, f.referralSourceHost() != null ? writeHostAddress(out, var, f) : -1);
-        assert out.getByte(start) == nullBits;
     }
 
     /** Writes a V2 payload. */

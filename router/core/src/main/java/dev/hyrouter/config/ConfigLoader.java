@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -278,8 +277,5 @@ public final class ConfigLoader {
         }
     }
 
-    static List<String> copyNonNull(List<String> in) {
-        return in == null ? List.of() : List.copyOf(new ArrayList<>(in));
-    }
 
 }

@@ -145,9 +145,6 @@ final class DiscoverySection {
         if (ann != null) {
             for (String token : ann.string().trim().split(",")) {
                 String t = token.trim();
-                if (t.isEmpty() && ann.string().trim().isEmpty()) {
-                    continue;
-                }
                 if (t.isEmpty()) {
                     continue;
                 }

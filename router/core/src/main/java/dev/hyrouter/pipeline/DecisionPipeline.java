@@ -104,14 +104,12 @@ public final class DecisionPipeline {
     private void finish(OutcomeSink sink, Backend backend, byte[] content, RoutingErrorKind error, String errorMessage,
             int routeIndex, DecisionRequest request, String knownLanguage, String sni) {
         if (backend != null && !backend.host().isEmpty()) {
-            String language = null;
             int hostBytes = backend.hostUtf8().length;
             if (hostBytes > ConnectLimits.MAX_HOST || backend.port() < 0 || backend.port() > 0xFFFF) {
                 LOG.warn("cannot refer sni {} to {}: host must be at most {} bytes and port 0..65535; disconnecting with the routing error message",
                         sni, backend, ConnectLimits.MAX_HOST);
-                language = knownLanguage != null ? knownLanguage : request.language();
                 sink.disconnect(OutcomeKind.ROUTING_ERROR,
-                        messages.reason(RoutingErrorKind.ROUTING, language, sni, "invalid backend"), routeIndex);
+                        messages.reason(RoutingErrorKind.ROUTING, language(request, knownLanguage), sni, "invalid backend"), routeIndex);
                 return;
             }
             byte[] c = content;
@@ -124,8 +122,11 @@ public final class DecisionPipeline {
             return;
         }
         RoutingErrorKind kind = error == null ? RoutingErrorKind.NO_ROUTE : error;
-        String language = knownLanguage != null ? knownLanguage : request.language();
-        sink.disconnect(kindOf(kind), messages.reason(kind, language, sni, errorMessage), routeIndex);
+        sink.disconnect(kindOf(kind), messages.reason(kind, language(request, knownLanguage), sni, errorMessage), routeIndex);
+    }
+
+    private static String language(DecisionRequest request, String known) {
+        return known != null ? known : request.language();
     }
 
     private static OutcomeKind kindOf(RoutingErrorKind kind) {

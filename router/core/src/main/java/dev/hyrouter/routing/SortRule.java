@@ -40,13 +40,9 @@ public final class SortRule {
         if (x == null) {
             return 0;
         }
-        int c = compareBytes(x, y);
+        // Go compares strings bytewise (UTF-8); UTF-16 order agrees for the BMP without surrogates.
+        int c = x.compareTo(y);
         return descending ? -c : c;
-    }
-
-    // Go compares strings bytewise (UTF-8); for the BMP without surrogates UTF-16 order matches.
-    private static int compareBytes(String x, String y) {
-        return x.compareTo(y);
     }
 
     /** A stable comparator over all rules in order. */

@@ -81,10 +81,6 @@ public final class HmacSecret {
         return key.clone();
     }
 
-    int length() {
-        return key.length;
-    }
-
     byte[] keyRef() {
         return key;
     }

@@ -168,11 +168,6 @@ final class WasmInstanceRunner {
         close();
     }
 
-    /** Memory of the current instance in bytes, 0 without one (tests, metrics). */
-    long memoryBytes() {
-        return memory == null ? 0 : (long) memory.pages() * PAGE;
-    }
-
     void close() {
         if (wasi != null) {
             wasi.close();

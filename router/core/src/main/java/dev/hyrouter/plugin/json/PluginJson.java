@@ -457,9 +457,4 @@ public final class PluginJson {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new PluginJsonException("invalid plugin JSON: " + (m.length() > 200 ? m.substring(0, 200) + "…" : m));
     }
-
-    /** Base64 as Go writes {@code []byte}. */
-    static String base64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
-    }
 }

@@ -83,10 +83,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return fingerprint;
     }
 
-    SocketAddress remote() {
-        return channel.remoteSocketAddress();
-    }
-
     /** The client address as text, computed once per connection (only when addresses are logged). */
     String clientText() {
         if (clientText == null) {

@@ -150,9 +150,4 @@ final class OutcomeLog {
             LOG.debug("stream error sni={}: {}{}", c.sni(), cause.toString(), ip ? " client=" + c.clientText() : "");
         }
     }
-
-    /** Records dropped since the agent last reported (tests, metrics). */
-    static long pendingDrops() {
-        return DROPPED.get();
-    }
 }

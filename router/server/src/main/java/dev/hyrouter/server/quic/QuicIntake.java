@@ -182,8 +182,4 @@ public final class QuicIntake implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
     }
-
-    EventLoopGroup group() {
-        return group;
-    }
 }
