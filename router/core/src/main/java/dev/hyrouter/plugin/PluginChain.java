@@ -62,6 +62,16 @@ public final class PluginChain implements AutoCloseable {
         return entries.isEmpty();
     }
 
+    /** The plugin named {@code name}, or {@code null} (for runtime-specific metrics and tests). */
+    public Plugin plugin(String name) {
+        for (Entry e : entries) {
+            if (e.plugin.name().equals(name)) {
+                return e.plugin;
+            }
+        }
+        return null;
+    }
+
     /** Counters per plugin, in run order. */
     public List<PluginStats> stats() {
         List<PluginStats> out = new ArrayList<>(entries.size());

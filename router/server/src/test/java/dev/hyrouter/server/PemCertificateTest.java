@@ -8,21 +8,16 @@ import dev.hyrouter.server.tls.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** tls.cert_file / tls.key_file: a PEM certificate and PKCS#8 key serve real QUIC clients. */
 class PemCertificateTest {
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
     @Test
     void servesWithAConfiguredCertificate(@TempDir Path dir) throws Exception {
         SelfSignedCertificate c = SelfSignedCertificate.generate("router.example.com", Duration.ofHours(1));
-        Path cert = Files.writeString(dir.resolve("tls.crt"), pem("CERTIFICATE", c.certificate().getEncoded()));
-        Path key = Files.writeString(dir.resolve("tls.key"), pem("PRIVATE KEY", c.key().getEncoded()));
+        Path cert = Files.writeString(dir.resolve("tls.crt"), c.certificatePem());
+        Path key = Files.writeString(dir.resolve("tls.key"), c.privateKeyPem());
         String yaml = "tls:\n  cert_file: \"" + cert + "\"\n  key_file: \"" + key + "\"\n"
                 + "routing:\n  default: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n";
         try (TestRouter r = TestRouter.start(yaml)) {
@@ -33,7 +28,7 @@ class PemCertificateTest {
     @Test
     void aMissingKeyFileStopsStartUpWithItsName(@TempDir Path dir) throws Exception {
         SelfSignedCertificate c = SelfSignedCertificate.generate("router.example.com", Duration.ofHours(1));
-        Path cert = Files.writeString(dir.resolve("tls.crt"), pem("CERTIFICATE", c.certificate().getEncoded()));
+        Path cert = Files.writeString(dir.resolve("tls.crt"), c.certificatePem());
         String yaml = "listen: \"127.0.0.1:0\"\ntls:\n  cert_file: \"" + cert + "\"\n  key_file: \"" + dir.resolve("missing.key") + "\"\n"
                 + "routing:\n  default: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n";
         assertThatThrownBy(() -> RouterServer.start(ConfigLoader.parse(yaml, "t.yaml", false)))

@@ -109,7 +109,7 @@ class GrpcEndToEndTest {
             PluginStats s = r.server.core().plugins().stats().get(0);
             assertThat(s.calls()).isEqualTo(1000);
             assertThat(s.errors() + s.timeouts() + s.shed()).isZero();
-            GrpcPlugin plugin = (GrpcPlugin) pluginOf(r);
+            GrpcPlugin plugin = (GrpcPlugin) r.server.core().plugins().plugin("example");
             GrpcPluginTest.waitFor(() -> plugin.inFlight() == 0);
             assertThat(plugin.channelCount()).isEqualTo(3);
             r.assertNothingLeaks();
@@ -125,15 +125,6 @@ class GrpcEndToEndTest {
                 ok.incrementAndGet();
             }
         }).exceptionally(e -> null).thenCompose(x -> worker(r, started, ok));
-    }
-
-    private static Object pluginOf(TestRouter r) throws Exception {
-        var f = dev.hyrouter.plugin.PluginChain.class.getDeclaredField("entries");
-        f.setAccessible(true);
-        Object entry = ((List<?>) f.get(r.server.core().plugins())).get(0);
-        var pf = entry.getClass().getDeclaredField("plugin");
-        pf.setAccessible(true);
-        return pf.get(entry);
     }
 
     /** The original's dev/config.plugins.dev.yaml: deny-grpc on 127.0.0.1:7777, then the WASM mutate plugin. */

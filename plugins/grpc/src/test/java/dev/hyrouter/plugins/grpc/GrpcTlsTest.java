@@ -16,7 +16,6 @@ import io.grpc.stub.ServerCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,15 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** grpc.tls: the plugin server's certificate is verified against ca_file and server_name. */
 class GrpcTlsTest {
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
     @Test
     void callsGoOverTlsToAVerifiedServer(@TempDir Path dir) throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.generate("plugin.internal", Duration.ofHours(1));
-        Path certFile = Files.writeString(dir.resolve("plugin.pem"), pem("CERTIFICATE", cert.certificate().getEncoded()));
-        Path keyFile = Files.writeString(dir.resolve("plugin.key"), pem("PRIVATE KEY", cert.key().getEncoded()));
+        Path certFile = Files.writeString(dir.resolve("plugin.pem"), cert.certificatePem());
+        Path keyFile = Files.writeString(dir.resolve("plugin.key"), cert.privateKeyPem());
         ServerServiceDefinition service = ServerServiceDefinition.builder(PluginGrpc.SERVICE)
                 .addMethod(PluginGrpc.ON_CONNECT, ServerCalls.asyncUnaryCall((req, obs) -> {
                     obs.onNext(ConnectResponse.denyWith("over tls"));

@@ -58,4 +58,24 @@ public final class SelfSignedCertificate {
     public X509Certificate certificate() {
         return certificate;
     }
+
+    /** The certificate as PEM, as {@code tls.cert_file} takes it. */
+    public String certificatePem() {
+        try {
+            return pem("CERTIFICATE", certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The private key as PKCS#8 PEM, as {@code tls.key_file} takes it. */
+    public String privateKeyPem() {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
 }
