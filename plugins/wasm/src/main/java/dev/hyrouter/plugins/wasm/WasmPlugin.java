@@ -5,6 +5,7 @@ import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginOverloadedException;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,13 +26,18 @@ public final class WasmPlugin implements Plugin {
     private final WasmWorker[] workers;
     private final WasmStats stats;
     private final AtomicInteger nextWorker = new AtomicInteger();
-    private final ThreadLocal<WasmWorker> affinity;
+    private final FastThreadLocal<WasmWorker> affinity;
 
     private WasmPlugin(String name, WasmWorker[] workers, WasmStats stats) {
         this.name = name;
         this.workers = workers;
         this.stats = stats;
-        this.affinity = ThreadLocal.withInitial(() -> workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)]);
+        this.affinity = new FastThreadLocal<>() {
+            @Override
+            protected WasmWorker initialValue() {
+                return workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)];
+            }
+        };
     }
 
     /** Loads, checks and compiles the module, and starts the workers with their instances. */

@@ -2,6 +2,7 @@ package dev.hyrouter.server.quic;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
@@ -15,7 +16,12 @@ public final class LatencyRecorder {
 
     private final List<SingleWriterRecorder> recorders = new ArrayList<>();
     private final Histogram accumulated = new Histogram(MAX_NANOS, 3);
-    private final ThreadLocal<SingleWriterRecorder> local = ThreadLocal.withInitial(this::register);
+    private final FastThreadLocal<SingleWriterRecorder> local = new FastThreadLocal<>() {
+        @Override
+        protected SingleWriterRecorder initialValue() {
+            return register();
+        }
+    };
 
     private synchronized SingleWriterRecorder register() {
         SingleWriterRecorder r = new SingleWriterRecorder(MAX_NANOS, 3);

@@ -5,7 +5,6 @@ import io.netty.handler.codec.quic.QuicTokenHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,12 +27,22 @@ final class RetryTokenHandler implements QuicTokenHandler {
     private static final int MAX_CONNECTION_ID = 20;
 
     private final byte[] key = new byte[32];
-    private final FastThreadLocal<Mac> macs = new FastThreadLocal<>() {
+    /** Per event loop: the MAC and scratch arrays, so tokens cost no garbage beyond the address bytes. */
+    private final class Scratch {
+        final Mac mac;
+        final byte[] out = new byte[32];
+        final byte[] bytes = new byte[MAX_CONNECTION_ID + 16];
+
+        Scratch() throws GeneralSecurityException {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        }
+    }
+
+    private final FastThreadLocal<Scratch> scratch = new FastThreadLocal<>() {
         @Override
-        protected Mac initialValue() throws GeneralSecurityException {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-            return m;
+        protected Scratch initialValue() throws GeneralSecurityException {
+            return new Scratch();
         }
     };
 
@@ -55,7 +64,9 @@ final class RetryTokenHandler implements QuicTokenHandler {
     public boolean writeToken(ByteBuf out, ByteBuf dcid, InetSocketAddress address) {
         long now = clockMillis.getAsLong();
         out.writeLong(now);
-        out.writeBytes(mac(now, address, dcid, dcid.readerIndex(), dcid.readableBytes()), 0, MAC_LENGTH);
+        Scratch sc = scratch.get();
+        mac(sc, now, address, dcid, dcid.readerIndex(), dcid.readableBytes());
+        out.writeBytes(sc.out, 0, MAC_LENGTH);
         out.writeBytes(dcid, dcid.readerIndex(), dcid.readableBytes());
         stats.retriesSent.increment();
         return true;
@@ -73,27 +84,35 @@ final class RetryTokenHandler implements QuicTokenHandler {
         if (age < -1_000 || age > VALIDITY_MILLIS) {
             return -1;
         }
-        byte[] expected = mac(issued, address, token, start + DCID_OFFSET, length - DCID_OFFSET);
-        byte[] presented = new byte[MAC_LENGTH];
-        token.getBytes(start + TIME_LENGTH, presented);
-        byte[] truncated = java.util.Arrays.copyOf(expected, MAC_LENGTH);
-        if (!MessageDigest.isEqual(truncated, presented)) {
+        Scratch sc = scratch.get();
+        mac(sc, issued, address, token, start + DCID_OFFSET, length - DCID_OFFSET);
+        int diff = 0;
+        for (int i = 0; i < MAC_LENGTH; i++) {
+            diff |= sc.out[i] ^ token.getByte(start + TIME_LENGTH + i);
+        }
+        if (diff != 0) { // every byte compared: constant time
             stats.invalidRetryTokens.increment();
             return -1;
         }
         return DCID_OFFSET;
     }
 
-    private byte[] mac(long issued, InetSocketAddress address, ByteBuf dcid, int dcidIndex, int dcidLength) {
-        Mac m = macs.get();
-        for (int i = 7; i >= 0; i--) {
-            m.update((byte) (issued >>> (8 * i)));
+    /** The full MAC into {@code sc.out}. */
+    private static void mac(Scratch sc, long issued, InetSocketAddress address, ByteBuf dcid, int dcidIndex, int dcidLength) {
+        byte[] b = sc.bytes;
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (issued >>> (56 - 8 * i));
         }
-        m.update(address.getAddress().getAddress());
-        m.update((byte) (address.getPort() >>> 8));
-        m.update((byte) address.getPort());
-        m.update(dcid.nioBuffer(dcidIndex, dcidLength));
-        return m.doFinal();
+        b[8] = (byte) (address.getPort() >>> 8);
+        b[9] = (byte) address.getPort();
+        dcid.getBytes(dcidIndex, b, 10, dcidLength);
+        sc.mac.update(b, 0, 10 + dcidLength);
+        sc.mac.update(address.getAddress().getAddress());
+        try {
+            sc.mac.doFinal(sc.out, 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
