@@ -40,7 +40,7 @@ public class WasmCallBenchmark {
     @Param({"compiled", "interpreted"})
     public String mode;
 
-    @Param({"plugins/wasm/target/wasm/wat-plugin.wasm"})
+    @Param({"plugins/examples/wat-plugin/plugin.wasm"})
     public String module;
 
     private WasmDirectCall call;

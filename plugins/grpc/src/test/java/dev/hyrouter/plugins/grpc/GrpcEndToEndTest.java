@@ -13,7 +13,7 @@ import dev.hyrouter.plugins.sdk.PluginServer;
 import dev.hyrouter.plugins.sdk.example.ExamplePluginServer;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.server.TestRouter;
-import dev.hyrouter.testing.SharedFixtures;
+import dev.hyrouter.testing.Fixtures;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,21 +127,22 @@ class GrpcEndToEndTest {
         }).exceptionally(e -> null).thenCompose(x -> worker(r, started, ok));
     }
 
-    /** The original's dev/config.plugins.dev.yaml: deny-grpc on 127.0.0.1:7777, then the WASM mutate plugin. */
+    /** The fixture plugins config: the gRPC deny plugin on 127.0.0.1:7777, then the C/WASI mutate plugin. */
     @Test
-    void theOriginalsPluginsDevConfigRunsEndToEnd() throws Exception {
-        String text = Files.readString(SharedFixtures.compatDir().resolve("config.plugins.dev.yaml"));
-        Path wasm = Path.of(System.getProperty("hyrouter.wasm.dir"), "c-plugin.wasm");
+    void pluginsConfigRunsEndToEnd() throws Exception {
+        String text = Fixtures.config("plugins.yaml");
+        Path wasm = Path.of(System.getProperty("hyrouter.wasm.examples"), "c-plugin", "plugin.wasm");
         try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide)) {
             String yaml = text.replace("listen: ':5520'", "")
                     .replace("address: 127.0.0.1:7777", "address: 127.0.0.1:" + example.port())
-                    .replace("path: examples/wasm-plugin/plugin.wasm", "path: \"" + wasm + "\"");
-            assertThat(yaml).doesNotContain("7777").doesNotContain("examples/wasm-plugin");
+                    .replace("path: plugins/examples/c-plugin/plugin.wasm", "path: \"" + wasm + "\"");
+            assertThat(yaml).doesNotContain("7777").doesNotContain("path: plugins/");
             try (TestRouter r = TestRouter.startWithRuntimes(yaml)) {
                 assertThat(r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("deny"))).answer().reason())
                         .isEqualTo("denied by grpc plugin");
                 ServerAnswer a = r.run("play.example.com").answer();
-                // The gRPC plugin set "grpc-plugin", then the WASM mutate plugin replaced it.
+                // The config's backend is hub.example.net; the gRPC plugin set content "grpc-plugin",
+                // then the WASM mutate plugin replaced backend and content.
                 assertThat(a.host()).isEqualTo("play.hyvane.com");
                 assertThat(content(a)).isEqualTo("wasm-plugin");
                 ServerAnswer german = r.run(r.request("nowhere").withFields(ConnectFields.defaults().withLanguage("de"))).answer();

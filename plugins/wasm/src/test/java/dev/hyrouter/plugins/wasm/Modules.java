@@ -8,21 +8,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The WASM modules the build compiled from plugins/examples and src/test/wat. */
+/**
+ * The committed WASM modules: the examples ({@code plugins/examples/NAME/plugin.wasm}) and the
+ * runtime's test modules ({@code src/test/wat/NAME.wasm}), each beside its source
+ * ({@code plugins/build-wasm.sh --check} proves they rebuild byte for byte).
+ */
 final class Modules {
     private Modules() {
     }
 
     static Path path(String name) {
-        String dir = System.getProperty("hyrouter.wasm.dir");
-        if (dir == null) {
-            throw new IllegalStateException("hyrouter.wasm.dir is not set: run the tests through Maven, which builds the modules");
-        }
-        Path p = Path.of(dir, name + ".wasm");
+        Path examples = Path.of(property("hyrouter.wasm.examples"));
+        Path p = Files.isDirectory(examples.resolve(name))
+                ? examples.resolve(name).resolve("plugin.wasm")
+                : Path.of(property("hyrouter.wasm.testdir"), name + ".wasm");
         if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException(p + " was not built (plugins/examples/build.sh needs wat2wasm and clang)");
+            throw new IllegalStateException(p + " is missing: it is committed beside its source; plugins/build-wasm.sh rebuilds it");
         }
         return p;
+    }
+
+    private static String property(String key) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException(key + " is not set: run the tests through Maven, which points it at the committed modules");
+        }
+        return value;
     }
 
     static PluginConfig.WasmSettings settings(String module) {

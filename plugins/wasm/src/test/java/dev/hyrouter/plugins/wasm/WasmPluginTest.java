@@ -94,7 +94,7 @@ class WasmPluginTest {
         assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x", dev.hyrouter.config.PluginConfig.WasmSettings.of("missing.wasm"))))
                 .hasMessageContaining("missing.wasm does not exist");
         assertThatThrownBy(() -> WasmPlugin.load(Modules.config("x",
-                dev.hyrouter.config.PluginConfig.WasmSettings.of(Modules.path("wat-plugin").getParent().resolve("../classes").toString()))))
+                dev.hyrouter.config.PluginConfig.WasmSettings.of(Modules.path("wat-plugin").getParent().toString()))))
                 .isInstanceOf(WasmPluginException.class);
     }
 
