@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every vector of shared/testdata/wire-vectors.json. */
+/** Every vector of fixtures/wire-vectors.json. */
 class WireVectorsTest {
     private static final WireVectors VECTORS = WireVectors.load();
     private static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;

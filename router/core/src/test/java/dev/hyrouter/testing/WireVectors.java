@@ -1,15 +1,12 @@
 package dev.hyrouter.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** {@code shared/testdata/wire-vectors.json}, parsed. */
+/** The wire vectors ({@code fixtures/wire-vectors.json}: frames, payloads and envelopes with their bytes), parsed. */
 public final class WireVectors {
     private static final HexFormat HEX = HexFormat.of();
     private final Map<String, Object> root;
@@ -20,12 +17,8 @@ public final class WireVectors {
 
     @SuppressWarnings("unchecked")
     public static WireVectors load() {
-        try {
-            String text = Files.readString(SharedFixtures.wireVectors(), StandardCharsets.UTF_8);
-            return new WireVectors((Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(text));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + SharedFixtures.wireVectors(), e);
-        }
+        String text = Fixtures.text("wire-vectors.json");
+        return new WireVectors((Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(text));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] CONTENT = "wasm-plugin".getBytes(StandardCharsets.UTF_8);
-    // The signed vector of shared/testdata/wire-vectors.json (secret "s3cret", key id 3).
+    // The signed vector of router/core/src/test/resources/fixtures/wire-vectors.json (secret "s3cret", key id 3).
     private static final String SIGNED =
             "485952500101030b007761736d2d706c7567696e9ab973c73fe567447f4e49ebd544fe5cabe9844c11008d165295f03e72e31275";
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.server.RouterServer;
-import dev.hyrouter.testing.SharedFixtures;
+import dev.hyrouter.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,13 +31,14 @@ class CliTest {
     }
 
     @Test
-    void validateAcceptsEveryCompatFile() throws Exception {
-        try (var files = Files.list(SharedFixtures.compatDir())) {
-            for (Path f : files.toList()) {
-                assertThat(run("validate", f.toString())).as(f.toString()).isZero();
-            }
+    void validateAcceptsEveryFixtureConfig(@TempDir Path dir) throws Exception {
+        for (String name : Fixtures.CONFIGS) {
+            Path f = Fixtures.configFile(name, dir);
+            assertThat(run("validate", f.toString())).as(name).isZero();
         }
-        assertThat(out()).contains("config.plugins.dev.yaml: ok (0 route(s), default pool set, 2 plugin(s), 0 warning(s))");
+        assertThat(out()).contains("plugins.yaml: ok (0 route(s), default pool set, 2 plugin(s), 0 warning(s))")
+                .contains("dev.yaml: ok (1 route(s), default pool set, 0 plugin(s), 0 warning(s))");
+        assertThat(err()).isEmpty();
     }
 
     @Test

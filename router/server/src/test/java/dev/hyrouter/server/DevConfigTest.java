@@ -2,28 +2,47 @@ package dev.hyrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hyrouter.client.ClientRequest;
 import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.codec.ConnectFields;
 import dev.hyrouter.codec.ServerAnswer;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.RouterConfig;
-import dev.hyrouter.testing.SharedFixtures;
-import java.nio.file.Files;
+import dev.hyrouter.testing.Fixtures;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The original's dev/config.dev.yaml runs as-is (only the port is moved to an ephemeral one). */
+/** The fixture dev config ({@code fixtures/configs/dev.yaml}) served over real QUIC, only the port moved. */
 class DevConfigTest {
     @Test
-    void originalDevConfigServesReferralsAndTranslatedDisconnects() throws Exception {
-        String text = Files.readString(SharedFixtures.compatDir().resolve("config.dev.yaml"));
+    void devConfigServesReferralsAndTranslatedDisconnects() throws Exception {
+        String text = Fixtures.config("dev.yaml");
         assertThat(text).contains("listen: \":5520\"");
-        RouterConfig config = ConfigLoader.parse(text.replace("listen: \":5520\"", "listen: \"127.0.0.1:0\""), "config.dev.yaml", false);
+        RouterConfig config = ConfigLoader.parse(text.replace("listen: \":5520\"", "listen: \"127.0.0.1:0\""), "dev.yaml", false);
         try (RouterServer server = RouterServer.start(config); HytaleClient client = HytaleClient.create(1)) {
-            ServerAnswer a = client.run(dev.hyrouter.client.ClientRequest.to(server.address(), "play.example.com")
-                    .withFields(ConnectFields.defaults().withLanguage("pt_BR"))).get(10, TimeUnit.SECONDS).answer();
-            assertThat(a.host()).isEqualTo("play.hyvane.com");
-            assertThat(a.port()).isEqualTo(5520);
+            ServerAnswer referral = ask(client, server, "play.example.com", "pt_BR");
+            assertThat(referral.isReferral()).isTrue();
+            assertThat(referral.host()).isEqualTo("hub.example.net");
+            assertThat(referral.port()).isEqualTo(5520);
+
+            // full.example.com's filter needs counters its backend lacks: no backends, in the client's language.
+            assertThat(ask(client, server, "full.example.com", "pt_BR").reason())
+                    .isEqualTo("Todos os servidores de full.example.com estão lotados. Tente de novo em breve.");
+            assertThat(ask(client, server, "full.example.com", "pt_PT").reason())
+                    .isEqualTo("Todos os servidores de full.example.com estão ocupados. Tenta de novo em breve.");
+            assertThat(ask(client, server, "full.example.com", "de").reason())
+                    .isEqualTo("Alle Server für full.example.com sind belegt. Versuch es gleich noch einmal.");
+            assertThat(ask(client, server, "full.example.com", "en_US").reason())
+                    .isEqualTo("Every server for full.example.com is busy. Try again shortly.");
         }
+    }
+
+    private static ServerAnswer ask(HytaleClient client, RouterServer server, String sni, String language) throws Exception {
+        ServerAnswer a = client.run(ClientRequest.to(server.address(), sni).withFields(ConnectFields.defaults().withLanguage(language)))
+                .get(10, TimeUnit.SECONDS).answer();
+        if (!sni.equals("play.example.com")) {
+            assertThat(a.isReferral()).as("answer for " + sni).isFalse();
+        }
+        return a;
     }
 }
