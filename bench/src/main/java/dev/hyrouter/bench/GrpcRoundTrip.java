@@ -1,5 +1,6 @@
 package dev.hyrouter.bench;
 
+import dev.hyrouter.client.ClosedLoop;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.config.PluginStage;
 import dev.hyrouter.plugin.ConnectEvent;
@@ -74,35 +75,20 @@ public final class GrpcRoundTrip {
 
     private static void run(String name, int calls, int concurrency, Supplier<CompletableFuture<ConnectResponse>> call) {
         Histogram h = new Histogram(60_000_000_000L, 3);
-        AtomicInteger started = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         long start = System.nanoTime();
-        CompletableFuture<?>[] workers = new CompletableFuture<?>[concurrency];
-        for (int i = 0; i < concurrency; i++) {
-            workers[i] = worker(calls, call, started, failed, h);
-        }
-        CompletableFuture.allOf(workers).join();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "%-32s calls=%d failed=%d calls_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
-                name, calls, failed.get(), calls / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
-    }
-
-    private static CompletableFuture<Void> worker(int calls, Supplier<CompletableFuture<ConnectResponse>> call, AtomicInteger started,
-            AtomicInteger failed, Histogram h) {
-        if (started.getAndIncrement() >= calls) {
-            return CompletableFuture.completedFuture(null);
-        }
-        long t0 = System.nanoTime();
-        return call.get().handle((r, e) -> {
+        ClosedLoop.run(calls, concurrency, call, (ConnectResponse r, Throwable e, long nanos) -> {
             if (e != null) {
                 failed.incrementAndGet();
             } else {
                 synchronized (h) {
-                    h.recordValue(System.nanoTime() - t0);
+                    h.recordValue(nanos);
                 }
             }
-            return null;
-        }).thenCompose(x -> worker(calls, call, started, failed, h));
+        }).join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%-32s calls=%d failed=%d calls_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
+                name, calls, failed.get(), calls / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hyrouter.bench;
 
 import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.ClosedLoop;
 import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.config.ConfigLoader;
@@ -8,8 +9,6 @@ import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.server.RouterServer;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -87,21 +86,7 @@ public final class QuicLoad {
     private static long[] run(HytaleClient client, ClientRequest request, int sessions, int concurrency, Histogram latency) {
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
-        AtomicInteger started = new AtomicInteger();
-        CompletableFuture<?>[] workers = new CompletableFuture<?>[Math.min(concurrency, sessions)];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = worker(client, request, sessions, started, ok, failed, latency);
-        }
-        CompletableFuture.allOf(workers).join();
-        return new long[] {ok.sum(), failed.sum()};
-    }
-
-    private static CompletableFuture<Void> worker(HytaleClient client, ClientRequest request, int sessions, AtomicInteger started,
-            LongAdder ok, LongAdder failed, Histogram latency) {
-        if (started.getAndIncrement() >= sessions) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return client.run(request).handle((SessionResult r, Throwable e) -> {
+        ClosedLoop.run(sessions, concurrency, () -> client.run(request), (SessionResult r, Throwable e, long nanos) -> {
             if (e != null || !r.answer().isReferral()) {
                 failed.increment();
             } else {
@@ -112,7 +97,7 @@ public final class QuicLoad {
                     }
                 }
             }
-            return null;
-        }).thenCompose(x -> worker(client, request, sessions, started, ok, failed, latency));
+        }).join();
+        return new long[] {ok.sum(), failed.sum()};
     }
 }

@@ -49,6 +49,15 @@ public record PluginConfig(
             return new GrpcSettings(address, 2, false, "", "", java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
                     5, java.time.Duration.ofSeconds(10));
         }
+
+        public GrpcSettings withChannels(int v) {
+            return new GrpcSettings(address, v, tls, caFile, serverName, keepaliveTime, keepaliveTimeout, breakerFailures, breakerCooldown);
+        }
+
+        /** The circuit breaker: open after {@code failures} consecutive failures (0 = none) for {@code cooldown}. */
+        public GrpcSettings withBreaker(int failures, java.time.Duration cooldown) {
+            return new GrpcSettings(address, channels, tls, caFile, serverName, keepaliveTime, keepaliveTimeout, failures, cooldown);
+        }
     }
 
     /**
@@ -71,6 +80,27 @@ public record PluginConfig(
         /** Defaults for everything but the path. */
         public static WasmSettings of(String path) {
             return new WasmSettings(path, 0, 64L * 1024 * 1024, 10_000, 64 * 1024, 1024, true, java.util.Map.of(), List.of());
+        }
+
+        public WasmSettings withPoolSize(int v) {
+            return new WasmSettings(path, v, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args);
+        }
+
+        public WasmSettings withMaxMemoryBytes(long v) {
+            return new WasmSettings(path, poolSize, v, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args);
+        }
+
+        /** {@code 0} never recycles for the number of calls. */
+        public WasmSettings withMaxCallsPerInstance(int v) {
+            return new WasmSettings(path, poolSize, maxMemoryBytes, v, maxResponseBytes, queueSize, compile, env, args);
+        }
+
+        public WasmSettings withQueueSize(int v) {
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, v, compile, env, args);
+        }
+
+        public WasmSettings withCompile(boolean v) {
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, v, env, args);
         }
     }
 }

@@ -22,4 +22,21 @@ public record ConnectResponse(
     public static ConnectResponse denyWith(String reason) {
         return new ConnectResponse(true, reason, null, null, null, null);
     }
+
+    /** This response with {@code candidates} set: {@code EMPTY.withCandidates(list).withSelectedIndex(1)}. */
+    public ConnectResponse withCandidates(List<Backend> v) {
+        return new ConnectResponse(deny, denyReason, v, selectedIndex, backend, referralContent);
+    }
+
+    public ConnectResponse withSelectedIndex(Integer v) {
+        return new ConnectResponse(deny, denyReason, candidates, v, backend, referralContent);
+    }
+
+    public ConnectResponse withBackend(Backend v) {
+        return new ConnectResponse(deny, denyReason, candidates, selectedIndex, v, referralContent);
+    }
+
+    public ConnectResponse withReferralContent(byte[] v) {
+        return new ConnectResponse(deny, denyReason, candidates, selectedIndex, backend, v);
+    }
 }

@@ -40,15 +40,28 @@ class ConnectViewProperties {
     private static void exercise(byte[] payload) {
         ConnectView v = new ConnectView();
         boolean ok = v.wrap(Unpooled.wrappedBuffer(payload));
-        // Every accessor must be safe whatever the outcome.
-        String all = v.username() + v.language() + v.protocolHash() + v.uuid() + v.referralSourceHost();
-        assertThat(all).isNotNull();
-        if (ok) {
-            assertThat(v.usernameLength()).isLessThanOrEqualTo(ConnectLimits.MAX_USERNAME);
-            assertThat(v.referralDataLength()).isLessThanOrEqualTo(ConnectLimits.MAX_REFERRAL_DATA);
-            assertThat(payload.length).isGreaterThanOrEqualTo(ConnectLayoutV2.VARIABLE_BLOCK_OFFSET);
-        } else {
-            assertThat(v.decoded()).isFalse();
+        assertThat(v.decoded()).isEqualTo(ok);
+        if (!ok) {
+            // Undecodable: every accessor answers "absent", never throws, never shows stale bytes.
+            assertThat(v.username()).isEmpty();
+            assertThat(v.language()).isEmpty();
+            assertThat(v.protocolHash()).isEmpty();
+            assertThat(v.uuid()).isEmpty();
+            assertThat(v.referralSourceHost()).isEmpty();
+            return;
         }
+        assertThat(payload.length).isGreaterThanOrEqualTo(ConnectLayoutV2.VARIABLE_BLOCK_OFFSET);
+        assertThat(v.uuid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(v.usernameLength()).isLessThanOrEqualTo(ConnectLimits.MAX_USERNAME);
+        assertThat(v.referralDataLength()).isLessThanOrEqualTo(ConnectLimits.MAX_REFERRAL_DATA);
+        // Decoding is a pure function of the bytes: a second view reads the same fields.
+        ConnectView again = new ConnectView();
+        assertThat(again.wrap(Unpooled.wrappedBuffer(payload))).isTrue();
+        assertThat(again.layout()).isEqualTo(v.layout());
+        assertThat(again.username()).isEqualTo(v.username());
+        assertThat(again.language()).isEqualTo(v.language());
+        assertThat(again.protocolHash()).isEqualTo(v.protocolHash());
+        assertThat(again.uuid()).isEqualTo(v.uuid());
+        assertThat(again.referralSourceHost()).isEqualTo(v.referralSourceHost());
     }
 }

@@ -13,28 +13,23 @@ import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.PluginChain;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.testing.TestPlugin;
+import dev.hyrouter.testing.SharedTimer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DecisionPipelineTest {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();
+    @RegisterExtension
+    static final SharedTimer TIMER = new SharedTimer();
     private static final String CONFIG = "routing:\n  routes:\n    - match: {hostname: play.example.com}\n"
             + "      pool: {strategy: round_robin, backends: [{host: backend-a, port: 5520}, {host: backend-b, port: 5521}]}\n"
             + "    - match: {hostname: empty.example.com}\n"
             + "      pool: {strategy: random, filters: [{type: game_start_not_past, key: s}], backends: [{host: x, port: 1, meta: {s: \"5\"}}]}\n";
-
-    @AfterAll
-    static void stop() {
-        TIMER.shutdownNow();
-    }
 
     /** What the sink received. */
     static final class Captured implements OutcomeSink {
@@ -56,7 +51,7 @@ class DecisionPipelineTest {
         }
 
         String get() throws Exception {
-            return outcome.get(5, TimeUnit.SECONDS);
+            return outcome.get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -97,7 +92,7 @@ class DecisionPipelineTest {
     @Test
     void undecodableConnectIsRoutedOnSniAloneWithoutPlugins() throws Exception {
         TestPlugin deny = TestPlugin.denyUsername("deny", "", "denied");
-        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1))), TIMER));
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1))), TIMER.get()));
         assertThat(decide(p, "play.example.com", null)).startsWith("referral backend-");
         assertThat(deny.requests()).isEmpty();
         assertThat(decide(p, "nowhere", null)).isEqualTo("NO_ROUTE The server is currently unavailable.");
@@ -106,10 +101,9 @@ class DecisionPipelineTest {
     @Test
     void pluginsDenyOverrideAndSetContent() throws Exception {
         TestPlugin deny = TestPlugin.denyUsername("deny", "deny", "denied by test plugin");
-        TestPlugin mutate = TestPlugin.answering("mutate", r -> new ConnectResponse(false, null, null, null,
-                r.event().sni().startsWith("nowhere") ? new Backend("rescue", 7777) : null, "hello".getBytes()));
+        TestPlugin mutate = TestPlugin.answering("mutate", r -> ConnectResponse.EMPTY.withBackend(r.event().sni().startsWith("nowhere") ? new Backend("rescue", 7777) : null).withReferralContent("hello".getBytes()));
         DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1)),
-                new PluginChain.Entry(mutate, Duration.ofSeconds(1))), TIMER));
+                new PluginChain.Entry(mutate, Duration.ofSeconds(1))), TIMER.get()));
         assertThat(decide(p, "play.example.com", connect("deny", "en"))).isEqualTo("DENIED denied by test plugin");
         Captured c = new Captured();
         p.decide(new DecisionRequest().set("play.example.com", "fp", connect("alex", "en")), c);
@@ -126,13 +120,12 @@ class DecisionPipelineTest {
 
     @Test
     void unencodableBackendAndOversizedContentAreHandled() throws Exception {
-        TestPlugin longHost = TestPlugin.answering("long", r -> new ConnectResponse(false, null, null, null,
-                new Backend("h".repeat(300), 1), null));
-        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(longHost, Duration.ofSeconds(1))), TIMER));
+        TestPlugin longHost = TestPlugin.answering("long", r -> ConnectResponse.EMPTY.withBackend(new Backend("h".repeat(300), 1)));
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(longHost, Duration.ofSeconds(1))), TIMER.get()));
         assertThat(decide(p, "play.example.com", connect("a", "en"))).startsWith("ROUTING_ERROR The server is currently unreachable");
 
-        TestPlugin big = TestPlugin.answering("big", r -> new ConnectResponse(false, null, null, null, null, new byte[101]));
-        DecisionPipeline q = pipeline(new PluginChain(List.of(new PluginChain.Entry(big, Duration.ofSeconds(1))), TIMER));
+        TestPlugin big = TestPlugin.answering("big", r -> ConnectResponse.EMPTY.withReferralContent(new byte[101]));
+        DecisionPipeline q = pipeline(new PluginChain(List.of(new PluginChain.Entry(big, Duration.ofSeconds(1))), TIMER.get()));
         Captured c = new Captured();
         q.decide(new DecisionRequest().set("play.example.com", "", connect("a", "en")), c);
         assertThat(c.get()).startsWith("referral");

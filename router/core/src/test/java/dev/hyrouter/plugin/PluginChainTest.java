@@ -7,31 +7,27 @@ import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.config.PluginOrder;
 import dev.hyrouter.routing.Backend;
+import dev.hyrouter.testing.SharedTimer;
 import dev.hyrouter.testing.TestPlugin;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PluginChainTest {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();
+    @RegisterExtension
+    static final SharedTimer TIMER = new SharedTimer();
     private static final ConnectEvent EVENT = new ConnectEvent("play.example.com", "", "h", 0, "u", "steve", "en-US", false);
     private static final Backend A = new Backend("a", 1);
     private static final Backend B = new Backend("b", 2);
     private static final Backend C = new Backend("c", 3);
 
-    @AfterAll
-    static void stop() {
-        TIMER.shutdownNow();
-    }
-
     private static ChainResult run(List<Backend> candidates, int selected, Backend backend, Duration timeout, TestPlugin... plugins)
             throws Exception {
         List<PluginChain.Entry> entries = java.util.Arrays.stream(plugins).map(p -> new PluginChain.Entry(p, timeout)).toList();
-        return new PluginChain(entries, TIMER).run(EVENT, "round_robin", candidates, selected, backend).get(5, TimeUnit.SECONDS);
+        return new PluginChain(entries, TIMER.get()).run(EVENT, "round_robin", candidates, selected, backend).get(30, TimeUnit.SECONDS);
     }
 
     private static ChainResult run(TestPlugin... plugins) throws Exception {
@@ -49,7 +45,7 @@ class PluginChainTest {
 
     @Test
     void candidatesReplaceAndSelectedIndexSelects() throws Exception {
-        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, List.of(B, C), 1, null, null)));
+        ChainResult r = run(TestPlugin.answering("p", q -> ConnectResponse.EMPTY.withCandidates(List.of(B, C)).withSelectedIndex(1)));
         assertThat(r.candidates()).containsExactly(B, C);
         assertThat(r.selectedIndex()).isEqualTo(1);
         assertThat(r.backend()).isEqualTo(C);
@@ -57,7 +53,7 @@ class PluginChainTest {
 
     @Test
     void emptyCandidatesAndOutOfRangeIndexChangeNothing() throws Exception {
-        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, List.of(), 5, null, null)));
+        ChainResult r = run(TestPlugin.answering("p", q -> ConnectResponse.EMPTY.withCandidates(List.of()).withSelectedIndex(5)));
         assertThat(r.candidates()).containsExactly(A, B);
         assertThat(r.backend()).isEqualTo(A);
         assertThat(r.selectedIndex()).isZero();
@@ -65,11 +61,11 @@ class PluginChainTest {
 
     @Test
     void backendMovesTheIndexToAMatchingCandidate() throws Exception {
-        ChainResult r = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, null, null, new Backend("b", 2, 9, null), null)));
+        ChainResult r = run(TestPlugin.answering("p", q -> ConnectResponse.EMPTY.withBackend(new Backend("b", 2, 9, null))));
         assertThat(r.backend().host()).isEqualTo("b");
         assertThat(r.backend().weight()).isEqualTo(9);
         assertThat(r.selectedIndex()).isEqualTo(1);
-        ChainResult other = run(TestPlugin.answering("p", q -> new ConnectResponse(false, null, null, null, new Backend("z", 9), null)));
+        ChainResult other = run(TestPlugin.answering("p", q -> ConnectResponse.EMPTY.withBackend(new Backend("z", 9))));
         assertThat(other.backend().host()).isEqualTo("z");
         assertThat(other.selectedIndex()).isZero();
     }
@@ -84,9 +80,9 @@ class PluginChainTest {
 
     @Test
     void referralContentPresentReplacesAndEachPluginSeesTheState() throws Exception {
-        TestPlugin first = TestPlugin.answering("first", q -> new ConnectResponse(false, null, null, null, null, new byte[] {1}));
+        TestPlugin first = TestPlugin.answering("first", q -> ConnectResponse.EMPTY.withReferralContent(new byte[] {1}));
         TestPlugin second = TestPlugin.answering("second", q -> ConnectResponse.EMPTY);
-        TestPlugin third = TestPlugin.answering("third", q -> new ConnectResponse(false, null, null, null, null, new byte[0]));
+        TestPlugin third = TestPlugin.answering("third", q -> ConnectResponse.EMPTY.withReferralContent(new byte[0]));
         ChainResult r = run(first, second, third);
         assertThat(second.requests().get(0).referralContent()).containsExactly(1);
         assertThat(second.requests().get(0).strategy()).isEqualTo("round_robin");
@@ -99,12 +95,12 @@ class PluginChainTest {
         TestPlugin failing = TestPlugin.failing("failing");
         TestPlugin throwing = TestPlugin.throwing("throwing");
         TestPlugin hanging = TestPlugin.hanging("hanging");
-        TestPlugin last = TestPlugin.answering("last", q -> new ConnectResponse(false, null, null, null, C, null));
+        TestPlugin last = TestPlugin.answering("last", q -> ConnectResponse.EMPTY.withBackend(C));
         List<PluginChain.Entry> entries = List.of(new PluginChain.Entry(failing, Duration.ofSeconds(1)),
                 new PluginChain.Entry(throwing, Duration.ofSeconds(1)), new PluginChain.Entry(hanging, Duration.ofMillis(50)),
                 new PluginChain.Entry(last, Duration.ofSeconds(1)));
-        PluginChain chain = new PluginChain(entries, TIMER);
-        ChainResult r = chain.run(EVENT, "random", List.of(A), 0, A).get(5, TimeUnit.SECONDS);
+        PluginChain chain = new PluginChain(entries, TIMER.get());
+        ChainResult r = chain.run(EVENT, "random", List.of(A), 0, A).get(30, TimeUnit.SECONDS);
         assertThat(r.backend()).isEqualTo(C);
         assertThat(chain.stats()).extracting(PluginStats::errors).containsExactly(1L, 1L, 0L, 0L);
         assertThat(chain.stats()).extracting(PluginStats::timeouts).containsExactly(0L, 0L, 1L, 0L);
@@ -115,12 +111,24 @@ class PluginChainTest {
 
     @Test
     void aLateAnswerAfterTheTimeoutIsIgnored() throws Exception {
-        java.util.concurrent.CompletableFuture<ConnectResponse> late = new java.util.concurrent.CompletableFuture<>();
-        TestPlugin slow = TestPlugin.async("slow", q -> late);
-        ChainResult r = run(List.of(A), 0, A, Duration.ofMillis(30), slow);
-        late.complete(ConnectResponse.denyWith("too late"));
+        // A stage that cannot be cancelled: the timeout abandons it, and its answer still arrives later.
+        CompletableFuture<ConnectResponse> late = new CompletableFuture<>();
+        TestPlugin slow = TestPlugin.async("slow", q -> late.minimalCompletionStage());
+        TestPlugin next = TestPlugin.answering("next", q -> ConnectResponse.EMPTY);
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(slow, Duration.ofMillis(30)),
+                new PluginChain.Entry(next, Duration.ofSeconds(30))), TIMER.get());
+        ChainResult r = chain.run(EVENT, "round_robin", List.of(A), 0, A).get(30, TimeUnit.SECONDS);
         assertThat(r.denied()).isFalse();
         assertThat(r.backend()).isEqualTo(A);
+
+        late.complete(ConnectResponse.denyWith("too late"));
+        assertThat(late.isDone()).isTrue();
+        // The late deny was not applied, not counted, and did not run the rest of the chain again.
+        PluginStats stats = chain.stats().get(0);
+        assertThat(stats.timeouts()).isEqualTo(1);
+        assertThat(stats.denies() + stats.errors()).isZero();
+        assertThat(next.requests()).hasSize(1);
+        assertThat(chain.stats().get(1).calls()).isEqualTo(1);
     }
 
     @Test

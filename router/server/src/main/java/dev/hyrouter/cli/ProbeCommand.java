@@ -1,6 +1,7 @@
 package dev.hyrouter.cli;
 
 import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.ClosedLoop;
 import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
@@ -19,9 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -162,13 +161,17 @@ final class ProbeCommand {
         LongAdder referrals = new LongAdder();
         LongAdder disconnects = new LongAdder();
         LongAdder failures = new LongAdder();
-        AtomicInteger started = new AtomicInteger();
         long start = System.nanoTime();
-        CompletableFuture<?>[] workers = new CompletableFuture<?>[Math.min(concurrency, count)];
-        for (int w = 0; w < workers.length; w++) {
-            workers[w] = worker(client, request, count, started, latency, referrals, disconnects, failures);
-        }
-        CompletableFuture.allOf(workers).join();
+        ClosedLoop.run(count, concurrency, () -> client.run(request), (SessionResult r, Throwable e, long nanos) -> {
+            if (e != null) {
+                failures.increment();
+            } else {
+                (r.answer().isReferral() ? referrals : disconnects).increment();
+                synchronized (latency) {
+                    latency.recordValue(Math.min(r.totalNanos(), 60_000_000_000L));
+                }
+            }
+        }).join();
         double seconds = (System.nanoTime() - start) / 1e9;
         long ok = referrals.sum() + disconnects.sum();
         Json j = new Json().field("target", request.target().getHostString() + ":" + request.target().getPort())
@@ -182,23 +185,5 @@ final class ProbeCommand {
         }
         out.println(j);
         return failures.sum() == 0 ? 0 : 1;
-    }
-
-    private static CompletableFuture<Void> worker(HytaleClient client, ClientRequest request, int count, AtomicInteger started,
-            Histogram latency, LongAdder referrals, LongAdder disconnects, LongAdder failures) {
-        if (started.getAndIncrement() >= count) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return client.run(request).handle((r, e) -> {
-            if (e != null) {
-                failures.increment();
-            } else {
-                (r.answer().isReferral() ? referrals : disconnects).increment();
-                synchronized (latency) {
-                    latency.recordValue(Math.min(r.totalNanos(), 60_000_000_000L));
-                }
-            }
-            return null;
-        }).thenCompose(x -> worker(client, request, count, started, latency, referrals, disconnects, failures));
     }
 }

@@ -2,6 +2,8 @@ package dev.hyrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.server.RouterServer;
 import dev.hyrouter.testing.Fixtures;
@@ -11,12 +13,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class CliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private Level rootLevel;
+
+    // The run command sets the JVM-wide root log level (-log-level, default info); later test
+    // classes in this fork must keep the level of logback-test.xml.
+    @BeforeEach
+    void rememberLogLevel() {
+        rootLevel = root.getLevel();
+    }
+
+    @AfterEach
+    void restoreLogLevel() {
+        root.setLevel(rootLevel);
+    }
 
     private int run(String... args) {
         return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -12,11 +12,12 @@ import dev.hyrouter.envelope.EnvelopeVerifier;
 import dev.hyrouter.envelope.HmacSecret;
 import dev.hyrouter.envelope.ReferralEnvelope;
 import dev.hyrouter.plugin.ConnectResponse;
-import dev.hyrouter.server.tls.CertificateFingerprint;
-import dev.hyrouter.server.tls.SelfSignedCertificate;
 import dev.hyrouter.testing.TestPlugin;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,15 +30,26 @@ import org.junit.jupiter.api.Test;
 
 /** Real QUIC over loopback: a router and a Hytale client, no mock transport. */
 class QuicEndToEndTest {
-    private static final String ROUTES = "quic: {event_loops: 2, connect_timeout: 400ms, close_after_answer: 2s}\n"
-            + "routing:\n  routes:\n"
-            + "    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
-            + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}, {host: c.internal, port: 5523}]}\n"
-            + "    - match: {hostname: weighted.example.com}\n"
-            + "      pool: {strategy: weighted, backends: [{host: light.internal, port: 1, weight: 1}, {host: heavy.internal, port: 2, weight: 3}]}\n"
-            + "    - match: {hostname: full.example.com}\n"
-            + "      pool: {strategy: random, filters: [{type: game_start_not_past, key: start}], backends: [{host: x, port: 1, meta: {start: \"10\"}}]}\n"
-            + "  default:\n    strategy: random\n    backends: [{host: lobby.internal, port: 5520}]\n";
+    /** The default connect deadline (5 s) suits every test but the two that wait for it. */
+    private static final String ROUTES = """
+            quic: {event_loops: 2, close_after_answer: 2s}
+            routing:
+              routes:
+                - match: {hostnames: ["play.example.com", "*.play.example.com"]}
+                  pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}, {host: c.internal, port: 5523}]}
+                - match: {hostname: weighted.example.com}
+                  pool: {strategy: weighted, backends: [{host: light.internal, port: 1, weight: 1}, {host: heavy.internal, port: 2, weight: 3}]}
+                - match: {hostname: full.example.com}
+                  pool: {strategy: random, filters: [{type: game_start_not_past, key: start}], backends: [{host: x, port: 1, meta: {start: "10"}}]}
+              default:
+                strategy: random
+                backends: [{host: lobby.internal, port: 5520}]
+            """;
+
+    /** ROUTES with a short connect deadline, for the tests that wait for it to fire. */
+    private static String withConnectTimeout(String duration) {
+        return ROUTES.replace("quic: {", "quic: {connect_timeout: " + duration + ", ");
+    }
 
     @Test
     void refersMatchedRoutesAndTheDefaultPool() throws Exception {
@@ -59,8 +71,10 @@ class QuicEndToEndTest {
         try (TestRouter r = TestRouter.start(ROUTES.replace("quic: {", "quic: {address_validation: true, "))) {
             assertThat(r.run("play.example.com").answer().host()).isEqualTo("a.internal");
             assertThat(r.run("play.example.com").answer().host()).isEqualTo("b.internal");
-            assertThat(r.server.stats().retriesSent()).isEqualTo(2);
+            // One Retry per connection, more if a client Initial was retransmitted on a slow machine.
+            assertThat(r.server.stats().retriesSent()).isGreaterThanOrEqualTo(2);
             assertThat(r.server.stats().invalidRetryTokens()).isZero();
+            assertThat(r.server.stats().connectionsOpened()).isEqualTo(2);
             r.assertNothingLeaks();
         }
     }
@@ -85,7 +99,7 @@ class QuicEndToEndTest {
             }
             Map<String, Integer> counts = new HashMap<>();
             for (CompletableFuture<SessionResult> f : all) {
-                counts.merge(f.get(20, TimeUnit.SECONDS).answer().host(), 1, Integer::sum);
+                counts.merge(f.get(60, TimeUnit.SECONDS).answer().host(), 1, Integer::sum);
             }
             // 1:3 weights; a 400-sample binomial stays well inside these bounds.
             assertThat(counts.get("heavy.internal")).isBetween(255, 345);
@@ -113,8 +127,7 @@ class QuicEndToEndTest {
     void signedEnvelopeVerifiesWithTheSecretAndCarriesPluginContent() throws Exception {
         String yaml = ROUTES + "referral: {key_id: 4, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
                 + "plugins:\n  - {name: content, type: wasm, stage: mutate, wasm: {path: unused.wasm}}\n";
-        TestPlugin content = TestPlugin.answering("content", q -> new ConnectResponse(false, null, null, null, null,
-                ("hello " + q.event().username()).getBytes()));
+        TestPlugin content = TestPlugin.answering("content", q -> ConnectResponse.EMPTY.withReferralContent(("hello " + q.event().username()).getBytes()));
         try (TestRouter r = TestRouter.start(yaml, Map.of("content", content))) {
             ServerAnswer a = r.run(r.request("play.example.com").withFields(ConnectFields.defaults().withUsername("steve"))).answer();
             ReferralEnvelope env = EnvelopeVerifier.withKeys(Map.of(4, HmacSecret.parse("secret-key"))).verify(a.data());
@@ -148,27 +161,35 @@ class QuicEndToEndTest {
             assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/1"))).alpn()).isEqualTo("hytale/1");
             assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/1", "hytale/2"))).alpn()).isEqualTo("hytale/2");
             assertThat(r.run(r.request("play.example.com").withAlpn(List.of("hytale/2"))).alpn()).isEqualTo("hytale/2");
-            assertThatThrownBy(() -> r.run(r.request("play.example.com").withAlpn(List.of("h3")).withTimeout(Duration.ofSeconds(3))))
-                    .isInstanceOf(ExecutionException.class);
+            assertHandshakeRefused(r, r.request("play.example.com").withAlpn(List.of("h3")));
         }
         try (TestRouter strict = TestRouter.start("tls: {alpn: [hytale/1]}\n" + ROUTES)) {
             assertThat(strict.run(strict.request("play.example.com").withAlpn(List.of("hytale/1", "hytale/2"))).alpn())
                     .isEqualTo("hytale/1");
-            assertThatThrownBy(() -> strict.run(strict.request("play.example.com").withAlpn(List.of("hytale/2"))
-                    .withTimeout(Duration.ofSeconds(3)))).isInstanceOf(ExecutionException.class);
+            assertHandshakeRefused(strict, strict.request("play.example.com").withAlpn(List.of("hytale/2")));
         }
+    }
+
+    /** The handshake itself fails (not a timeout, not a stream error) and no connection is counted. */
+    private static void assertHandshakeRefused(TestRouter r, ClientRequest request) {
+        long before = r.server.stats().connectionsOpened();
+        assertThatThrownBy(() -> r.run(request)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IOException.class).hasMessageContaining("QUIC handshake with").hasMessageContaining("failed");
+        assertThat(r.server.stats().connectionsOpened()).isEqualTo(before);
     }
 
     @Test
     void clientCertificateFingerprintReachesPlugins() throws Exception {
         String yaml = ROUTES + "plugins:\n  - {name: seen, type: wasm, wasm: {path: unused.wasm}}\n";
         TestPlugin seen = TestPlugin.answering("seen", q -> ConnectResponse.EMPTY);
-        SelfSignedCertificate cert = SelfSignedCertificate.generate("client.example.com", Duration.ofHours(1));
+        // A fixed certificate (src/test/resources/tls/client.crt) and its fingerprint, computed apart:
+        // openssl x509 -in client.crt -outform DER | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '='
+        X509Certificate cert = Pem.certificate("/tls/client.crt");
+        PrivateKey key = Pem.ecPrivateKey("/tls/client.key");
         try (TestRouter r = TestRouter.start(yaml, Map.of("seen", seen))) {
-            r.run(r.request("play.example.com").withClientCertificate(cert.key(), cert.certificate()));
+            r.run(r.request("play.example.com").withClientCertificate(key, cert));
             r.run(r.request("play.example.com"));
-            assertThat(seen.requests().get(0).event().clientCertFingerprint())
-                    .isEqualTo(CertificateFingerprint.of(cert.certificate().getEncoded()));
+            assertThat(seen.requests().get(0).event().clientCertFingerprint()).isEqualTo("kqsHpI5PZwUhssHT1LILXXhjub3M6nDXW-4a776VEbs");
             assertThat(seen.requests().get(1).event().clientCertFingerprint()).isEmpty();
         }
     }
@@ -200,21 +221,27 @@ class QuicEndToEndTest {
     @Test
     void aStreamThatStallsInsideItsConnectIsDisconnectedAfterTheDeadline() throws Exception {
         byte[] partial = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(100).writeIntLE(0).writeBytes(new byte[10]));
-        try (TestRouter r = TestRouter.start(ROUTES)) {
+        try (TestRouter r = TestRouter.start(withConnectTimeout("500ms"))) {
             SessionResult s = r.run(r.request("play.example.com").withRawBytes(partial));
+            // The router's deadline answered, not the client's own (30 s): a Disconnect with the reason,
+            // and not before the configured 500 ms.
             assertThat(s.answer().reason()).isEqualTo("Timed out waiting for the Connect packet.");
-            assertThat(s.responseNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(350));
+            assertThat(s.responseNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
             assertThat(r.server.stats().connectTimeouts()).isEqualTo(1);
             r.assertNothingLeaks();
         }
     }
 
     @Test
-    void aClientThatNeverSendsIsDropped() throws Exception {
-        // A stream that carried no byte does not exist for QUIC; the connection deadline ends it.
-        try (TestRouter r = TestRouter.start(ROUTES)) {
-            assertThatThrownBy(() -> r.run(r.request("play.example.com").withSilence()))
-                    .isInstanceOf(ExecutionException.class);
+    void aClientThatNeverSendsIsClosedByTheRouterAfterItsDeadline() throws Exception {
+        // A stream that carried no byte does not exist for QUIC; the connection's own deadline
+        // (connect_timeout + 1 s) closes it, and the client sees its stream end unanswered.
+        try (TestRouter r = TestRouter.start(withConnectTimeout("300ms"))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> r.run(r.request("play.example.com").withSilence())).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IOException.class).hasMessage("stream closed without an answer");
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1300));
+            assertThat(r.server.stats().silentConnectionsClosed()).isEqualTo(1);
             r.assertNothingLeaks();
             assertThat(r.server.stats().connectionsOpened()).isEqualTo(1);
         }
@@ -242,7 +269,7 @@ class QuicEndToEndTest {
             }
             int referrals = 0;
             for (CompletableFuture<SessionResult> f : all) {
-                referrals += f.get(30, TimeUnit.SECONDS).answer().isReferral() ? 1 : 0;
+                referrals += f.get(60, TimeUnit.SECONDS).answer().isReferral() ? 1 : 0;
             }
             assertThat(referrals).isEqualTo(100);
             r.assertNothingLeaks();

@@ -10,6 +10,7 @@ import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.DiscoveryResolver;
+import dev.hyrouter.testing.Await;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,11 +61,12 @@ public final class TestRouter implements AutoCloseable {
     }
 
     public ClientRequest request(String sni) {
-        return ClientRequest.to(server.address(), sni).withTimeout(Duration.ofSeconds(10));
+        // Bounds on a hang, not speed claims: long enough for a saturated CI machine.
+        return ClientRequest.to(server.address(), sni).withTimeout(Duration.ofSeconds(30));
     }
 
     public SessionResult run(ClientRequest r) throws Exception {
-        return client.run(r).get(15, TimeUnit.SECONDS);
+        return client.run(r).get(60, TimeUnit.SECONDS);
     }
 
     public SessionResult run(String sni) throws Exception {
@@ -73,9 +75,10 @@ public final class TestRouter implements AutoCloseable {
 
     /** Waits until the server has no open connection or stream left. */
     public void assertNothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline && (server.stats().connectionsOpen() > 0 || server.stats().streamsOpen() > 0)) {
-            Thread.sleep(20);
+        try {
+            Await.until("no open connection or stream", () -> server.stats().connectionsOpen() == 0 && server.stats().streamsOpen() == 0);
+        } catch (AssertionError stillOpen) {
+            // Reported below with the counters.
         }
         assertThat(server.stats().connectionsOpen()).as("open connections: " + server.stats()).isZero();
         assertThat(server.stats().streamsOpen()).as("open streams: " + server.stats()).isZero();

@@ -2,6 +2,7 @@ package dev.hyrouter.plugins.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hyrouter.client.ClosedLoop;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
 import dev.hyrouter.codec.ServerAnswer;
@@ -13,11 +14,10 @@ import dev.hyrouter.plugins.sdk.PluginServer;
 import dev.hyrouter.plugins.sdk.example.ExamplePluginServer;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.server.TestRouter;
+import dev.hyrouter.testing.Await;
 import dev.hyrouter.testing.Fixtures;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +27,22 @@ import org.junit.jupiter.api.Test;
 
 /** Real QUIC clients, the real router, real gRPC plugin servers on loopback. */
 class GrpcEndToEndTest {
-    private static final String ROUTES = "quic: {event_loops: 2}\n"
-            + "routing:\n  routes:\n    - match: {hostname: \"*.example.com\"}\n"
-            + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n";
+    private static final String ROUTES = """
+            quic: {event_loops: 2}
+            routing:
+              routes:
+                - match: {hostname: "*.example.com"}
+                  pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}
+            """;
 
+    /** A plugin entry; its deadline is one no busy machine reaches unless the test means it to. */
     private static String plugin(String name, int port, String extra) {
-        return "  - name: " + name + "\n    type: grpc\n    stage: deny\n    timeout: 500ms\n    grpc:\n      address: 127.0.0.1:" + port + "\n" + extra;
+        return plugin(name, port, extra, "30s");
+    }
+
+    private static String plugin(String name, int port, String extra, String timeout) {
+        return "  - name: " + name + "\n    type: grpc\n    stage: deny\n    timeout: " + timeout + "\n    grpc:\n      address: 127.0.0.1:" + port
+                + "\n" + extra;
     }
 
     private static String content(ServerAnswer a) throws Exception {
@@ -58,9 +68,9 @@ class GrpcEndToEndTest {
     @Test
     void responseRulesApplyToCandidatesAndSelectedIndex() throws Exception {
         Function<ConnectRequest, ConnectResponse> handler = q -> switch (q.event().username()) {
-            case "pick" -> new ConnectResponse(false, null, null, 1, null, null);
-            case "replace" -> new ConnectResponse(false, null, List.of(new Backend("x.internal", 1), new Backend("y.internal", 2)), 1, null, null);
-            case "seen" -> new ConnectResponse(false, null, null, null, null, (q.strategy() + "/" + q.candidates().size()).getBytes());
+            case "pick" -> ConnectResponse.EMPTY.withSelectedIndex(1);
+            case "replace" -> ConnectResponse.EMPTY.withCandidates(List.of(new Backend("x.internal", 1), new Backend("y.internal", 2))).withSelectedIndex(1);
+            case "seen" -> ConnectResponse.EMPTY.withReferralContent((q.strategy() + "/" + q.candidates().size()).getBytes());
             default -> ConnectResponse.EMPTY;
         };
         try (PluginServer server = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), handler);
@@ -76,55 +86,45 @@ class GrpcEndToEndTest {
     }
 
     @Test
-    void aSlowOrDownPluginIsSkippedAndTheClientStillAnswered() throws Exception {
-        try (PluginServer slow = PluginServer.startAsync(new InetSocketAddress("127.0.0.1", 0), q -> {
-            CompletableFuture<ConnectResponse> f = new CompletableFuture<>();
-            CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> f.complete(ConnectResponse.denyWith("late")));
-            return f;
-        })) {
-            int down = GrpcPluginTest.freePort();
-            try (TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("slow", slow.port(), "")
-                    + plugin("down", down, ""))) {
-                SessionResult s = r.run("play.example.com");
-                assertThat(s.answer().isReferral()).isTrue();
-                List<PluginStats> stats = r.server.core().plugins().stats();
-                assertThat(stats.get(0).timeouts() + stats.get(0).errors()).isEqualTo(1);
-                assertThat(stats.get(1).errors()).isEqualTo(1);
-            }
+    void aSilentOrDownPluginIsSkippedAndTheClientStillAnswered() throws Exception {
+        // "silent" accepts the call and never answers: only its 300 ms deadline ends it.
+        try (PluginServer silent = PluginServer.startAsync(new InetSocketAddress("127.0.0.1", 0), q -> new CompletableFuture<>());
+             ClosedPort down = new ClosedPort();
+             TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("silent", silent.port(), "", "300ms")
+                     + plugin("down", down.port(), ""))) {
+            SessionResult s = r.run("play.example.com");
+            assertThat(s.answer().isReferral()).isTrue();
+            assertThat(s.answer().host()).endsWith(".internal");
+            List<PluginStats> stats = r.server.core().plugins().stats();
+            assertThat(stats.get(0).timeouts() + stats.get(0).errors()).isEqualTo(1);
+            assertThat(stats.get(1).errors()).isEqualTo(1);
+            assertThat(stats.get(1).timeouts()).isZero();
         }
     }
 
     @Test
-    void oneThousandSessionsAtSixtyFourConcurrentLeakNoCallOrChannel() throws Exception {
+    void concurrentSessionsThroughTheExamplePluginLeakNoCallOrChannel() throws Exception {
         try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide);
              TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("example", example.port(), "      channels: 3\n"))) {
-            AtomicInteger started = new AtomicInteger();
-            AtomicInteger ok = new AtomicInteger();
-            List<CompletableFuture<Void>> workers = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                workers.add(worker(r, started, ok));
-            }
-            CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
-            assertThat(ok.get()).isEqualTo(1000);
+            AtomicInteger steered = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            ClosedLoop.run(400, 64, () -> r.client.run(r.request("grpc.example.com")), (SessionResult s, Throwable e, long nanos) -> {
+                if (e == null && s.answer().isReferral() && s.answer().host().equals("play.hyvane.com")) {
+                    steered.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            }).get(5, TimeUnit.MINUTES);
+            assertThat(failed.get()).as("sessions failed or not steered by the plugin").isZero();
+            assertThat(steered.get()).isEqualTo(400);
             PluginStats s = r.server.core().plugins().stats().get(0);
-            assertThat(s.calls()).isEqualTo(1000);
+            assertThat(s.calls()).isEqualTo(400);
             assertThat(s.errors() + s.timeouts() + s.shed()).isZero();
             GrpcPlugin plugin = (GrpcPlugin) r.server.core().plugins().plugin("example");
-            GrpcPluginTest.waitFor(() -> plugin.inFlight() == 0);
+            Await.until("no gRPC call in flight", () -> plugin.inFlight() == 0);
             assertThat(plugin.channelCount()).isEqualTo(3);
             r.assertNothingLeaks();
         }
-    }
-
-    private static CompletableFuture<Void> worker(TestRouter r, AtomicInteger started, AtomicInteger ok) {
-        if (started.getAndIncrement() >= 1000) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return r.client.run(r.request("grpc.example.com")).thenAccept(s -> {
-            if (s.answer().isReferral() && s.answer().host().equals("play.hyvane.com")) {
-                ok.incrementAndGet();
-            }
-        }).exceptionally(e -> null).thenCompose(x -> worker(r, started, ok));
     }
 
     /** The fixture plugins config: the gRPC deny plugin on 127.0.0.1:7777, then the C/WASI mutate plugin. */

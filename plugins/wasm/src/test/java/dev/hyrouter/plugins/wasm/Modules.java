@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The committed WASM modules: the examples ({@code plugins/examples/NAME/plugin.wasm}) and the
@@ -42,9 +41,5 @@ final class Modules {
 
     static PluginConfig config(String name, PluginConfig.WasmSettings s) {
         return new PluginConfig(name, PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(), Duration.ofSeconds(1), null, s, 1);
-    }
-
-    static PluginConfig.WasmSettings with(PluginConfig.WasmSettings s, int pool, long maxMemory, int maxCalls, int queue, boolean compile) {
-        return new PluginConfig.WasmSettings(s.path(), pool, maxMemory, maxCalls, s.maxResponseBytes(), queue, compile, Map.of(), List.of());
     }
 }

@@ -101,10 +101,9 @@ class PluginJsonTest {
     @Test
     void responseBytesMatchGo() {
         assertThat(new String(PluginJson.responseBytes(ConnectResponse.EMPTY))).isEqualTo("{\"deny\":false}");
-        assertThat(new String(PluginJson.responseBytes(new ConnectResponse(true, "denied by grpc plugin", null, null, null, null))))
+        assertThat(new String(PluginJson.responseBytes(ConnectResponse.denyWith("denied by grpc plugin"))))
                 .isEqualTo("{\"deny\":true,\"deny_reason\":\"denied by grpc plugin\"}");
-        assertThat(new String(PluginJson.responseBytes(new ConnectResponse(false, null, null, 0, new Backend("play.hyvane.com", 5520),
-                "grpc-plugin".getBytes())))).isEqualTo("{\"deny\":false,\"selected_index\":0,\"backend\":{\"host\":\"play.hyvane.com\","
+        assertThat(new String(PluginJson.responseBytes(ConnectResponse.EMPTY.withSelectedIndex(0).withBackend(new Backend("play.hyvane.com", 5520)).withReferralContent("grpc-plugin".getBytes())))).isEqualTo("{\"deny\":false,\"selected_index\":0,\"backend\":{\"host\":\"play.hyvane.com\","
                         + "\"port\":5520,\"weight\":0,\"meta\":null},\"referral_content\":\"Z3JwYy1wbHVnaW4=\"}");
     }
 }

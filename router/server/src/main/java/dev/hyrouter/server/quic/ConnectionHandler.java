@@ -109,6 +109,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void closeUnanswered() {
         if (!answered && channel.isActive()) {
             LOG.debug("closing connection (sni {}) that sent no Connect in time", sni);
+            context.stats.silentConnectionsClosed.increment();
             channel.close();
         }
     }

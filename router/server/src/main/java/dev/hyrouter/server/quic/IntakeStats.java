@@ -15,6 +15,7 @@ public final class IntakeStats {
     final LongAdder disconnects = new LongAdder();
     final LongAdder undecodableConnects = new LongAdder();
     final LongAdder connectTimeouts = new LongAdder();
+    final LongAdder silentConnectionsClosed = new LongAdder();
     final LongAdder oversizedFrames = new LongAdder();
     final LongAdder incompleteStreams = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
@@ -69,6 +70,11 @@ public final class IntakeStats {
         return connectTimeouts.sum();
     }
 
+    /** Connections closed because no stream delivered a Connect before the connection's deadline. */
+    public long silentConnectionsClosed() {
+        return silentConnectionsClosed.sum();
+    }
+
     public long oversizedFrames() {
         return oversizedFrames.sum();
     }
@@ -85,7 +91,7 @@ public final class IntakeStats {
     public String toString() {
         return "connections open=" + connectionsOpen() + " total=" + connectionsOpened() + ", streams open=" + streamsOpen()
                 + ", referrals=" + referrals() + ", disconnects=" + disconnects() + ", undecodable=" + undecodableConnects()
-                + ", connect timeouts=" + connectTimeouts() + ", oversized frames=" + oversizedFrames()
+                + ", connect timeouts=" + connectTimeouts() + ", silent connections closed=" + silentConnectionsClosed() + ", oversized frames=" + oversizedFrames()
                 + ", incomplete streams=" + incompleteStreams() + ", write failures=" + writeFailures()
                 + (retriesSent() > 0 ? ", retries=" + retriesSent() + ", invalid retry tokens=" + invalidRetryTokens() : "");
     }

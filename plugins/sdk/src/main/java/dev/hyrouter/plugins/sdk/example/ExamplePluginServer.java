@@ -28,7 +28,7 @@ public final class ExamplePluginServer {
             return ConnectResponse.denyWith("denied by grpc plugin");
         }
         Backend backend = request.event().sni().toLowerCase(Locale.ROOT).contains("grpc") ? GRPC_BACKEND : null;
-        return new ConnectResponse(false, null, null, null, backend, CONTENT);
+        return ConnectResponse.EMPTY.withBackend(backend).withReferralContent(CONTENT);
     }
 
     public static void main(String[] args) throws Exception {
