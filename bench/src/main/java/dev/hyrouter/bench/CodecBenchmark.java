@@ -7,6 +7,7 @@ import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.codec.DisconnectEncoder;
 import dev.hyrouter.envelope.EnvelopeSigner;
 import dev.hyrouter.envelope.HmacSecret;
+import dev.hyrouter.messages.MessageTemplate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,17 @@ public class CodecBenchmark {
     @Benchmark
     public int encodeUnsignedReferralFrame() {
         ByteBuf frame = unsigned.encode(alloc, host, 5520, null);
+        int n = frame.readableBytes();
+        frame.release();
+        return n;
+    }
+
+    private final MessageTemplate template = MessageTemplate.compile("Every server for ${sni} is busy. Try again shortly.", "");
+
+    /** A routing-error Disconnect as the pipeline builds it: the message template rendered, then encoded. */
+    @Benchmark
+    public int encodeDisconnectFrameFromTemplate() {
+        ByteBuf frame = DisconnectEncoder.encode(alloc, template.render("play.example.com", ""));
         int n = frame.readableBytes();
         frame.release();
         return n;

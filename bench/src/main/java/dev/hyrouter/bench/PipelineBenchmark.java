@@ -3,6 +3,8 @@ package dev.hyrouter.bench;
 import dev.hyrouter.codec.ConnectEncoder;
 import dev.hyrouter.codec.ConnectFields;
 import dev.hyrouter.codec.ConnectView;
+import dev.hyrouter.codec.FrameLayout;
+import dev.hyrouter.codec.FrameReader;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.pipeline.DecisionPipeline;
@@ -29,8 +31,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One whole answer without the transport: decode a V2 Connect, route, and encode the signed
- * referral frame (what a stream handler does between "Connect complete" and the write).
+ * One whole answer without the transport, on event-loop threads ({@link EventLoopThreads}), where
+ * the router runs it: {@code frameInAnswerOut} takes the Connect frame's bytes as they leave the
+ * QUIC stream (frame reader, V2 decode in place, routing, signed referral frame encoded into a
+ * pooled buffer, released as a write would); {@code decideAndEncodeReferral} starts from the
+ * payload. Both must allocate 0 B/op.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
+        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"})
 public class PipelineBenchmark implements OutcomeSink {
     private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ConnectView view = new ConnectView();
@@ -47,7 +53,15 @@ public class PipelineBenchmark implements OutcomeSink {
     private DecisionPipeline pipeline;
     private dev.hyrouter.codec.ClientReferralEncoder encoder;
     private ByteBuf connect;
+    private ByteBuf connectFrame;
+    private FrameReader reader;
     private int written;
+    private final FrameReader.FrameHandler onFrame = (id, payload) -> {
+        boolean decoded = view.wrap(payload, payload.readerIndex(), payload.readableBytes());
+        pipeline.decide(request.set("eu.play.example.com", "", decoded ? view : null), this);
+        view.reset();
+        return true;
+    };
 
     @Setup
     public void setup() throws Exception {
@@ -60,11 +74,15 @@ public class PipelineBenchmark implements OutcomeSink {
         encoder = core.referralEncoderPrototype().copy();
         connect = alloc.directBuffer();
         ConnectEncoder.encodeV2(ConnectFields.defaults().withUsername("Steve").withLanguage("en-US"), connect);
+        connectFrame = ConnectEncoder.encodeFrame(alloc, ConnectView.Layout.V2, ConnectFields.defaults().withUsername("Steve").withLanguage("en-US"));
+        reader = new FrameReader(alloc, FrameLayout.DEFAULT_MAX_PAYLOAD);
     }
 
     @TearDown
     public void tearDown() {
         connect.release();
+        connectFrame.release();
+        reader.close();
         core.close();
     }
 
@@ -73,6 +91,12 @@ public class PipelineBenchmark implements OutcomeSink {
         boolean decoded = view.wrap(connect, connect.readerIndex(), connect.readableBytes());
         pipeline.decide(request.set("eu.play.example.com", "", decoded ? view : null), this);
         view.reset();
+        return written;
+    }
+
+    @Benchmark
+    public int frameInAnswerOut() {
+        reader.read(connectFrame.retainedDuplicate(), onFrame);
         return written;
     }
 

@@ -1,0 +1,35 @@
+package dev.hyrouter.bench;
+
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * JMH's benchmark threads as Netty {@link FastThreadLocalThread}s, the kind of thread the router's
+ * event loops are: Netty recycles its pooled-buffer wrappers only there, so allocation measured
+ * on these threads (B/op from {@code -prof gc}) is what an event loop really allocates. Selected
+ * with {@code -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads}.
+ */
+public final class EventLoopThreads extends ThreadPoolExecutor {
+    public EventLoopThreads(int maxThreads, String prefix) {
+        super(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), new Factory(prefix));
+    }
+
+    private static final class Factory implements java.util.concurrent.ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Factory(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new FastThreadLocalThread(r, prefix + "-loop-" + next.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

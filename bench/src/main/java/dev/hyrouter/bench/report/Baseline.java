@@ -1,0 +1,86 @@
+package dev.hyrouter.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code perf-reports/baseline.json}: the calibrated figures of the gate's benchmarks on a known
+ * good commit, with the environment they were measured in. Written by
+ * {@code bench/run.sh --update-baseline}, read by the gate.
+ */
+public final class Baseline {
+    /** The benchmark every score is divided by. */
+    public static final String CALIBRATION = "CalibrationBenchmark.cpuAndMemory";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Baseline() {
+    }
+
+    /** Calibrated figures of every time-per-op result except the calibration itself. */
+    public static Map<String, Gate.Figures> figures(List<JmhResult> results) {
+        JmhResult calibration = results.stream().filter(r -> r.name().equals(CALIBRATION)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the results have no " + CALIBRATION + ": run it in the same JVM"));
+        Map<String, Gate.Figures> out = new LinkedHashMap<>();
+        for (JmhResult r : results) {
+            if (r.name().equals(CALIBRATION) || !r.timePerOp()) {
+                continue;
+            }
+            out.put(r.name(), new Gate.Figures(nanos(r) / nanos(calibration), r.allocPerOp()));
+        }
+        return out;
+    }
+
+    static double nanos(JmhResult r) {
+        switch (r.unit()) {
+            case "ns/op":
+                return r.score();
+            case "us/op":
+                return r.score() * 1e3;
+            case "ms/op":
+                return r.score() * 1e6;
+            case "s/op":
+                return r.score() * 1e9;
+            default:
+                throw new IllegalArgumentException(r.name() + ": unit " + r.unit() + " is not a time per operation");
+        }
+    }
+
+    public static void write(Path file, List<JmhResult> results, Map<String, String> environment) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("calibration", CALIBRATION);
+        ObjectNode env = root.putObject("environment");
+        environment.forEach(env::put);
+        ObjectNode benchmarks = root.putObject("benchmarks");
+        for (Map.Entry<String, Gate.Figures> e : figures(results).entrySet()) {
+            ObjectNode b = benchmarks.putObject(e.getKey());
+            b.put("ratio", e.getValue().ratio());
+            if (!Double.isNaN(e.getValue().allocPerOp())) {
+                b.put("alloc_bytes_per_op", e.getValue().allocPerOp());
+            }
+            JmhResult r = results.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
+            b.put("score", r.score());
+            b.put("unit", r.unit());
+        }
+        JSON.writeValue(file.toFile(), root);
+    }
+
+    public static Map<String, Gate.Figures> read(Path file) throws IOException {
+        JsonNode benchmarks = JSON.readTree(file.toFile()).path("benchmarks");
+        Map<String, Gate.Figures> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = benchmarks.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode alloc = e.getValue().get("alloc_bytes_per_op");
+            out.put(e.getKey(), new Gate.Figures(e.getValue().path("ratio").asDouble(), alloc == null ? Double.NaN : alloc.asDouble()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hyrouter.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where a number was measured: machine, JVM, JMH settings, commit. Written beside every report. */
+public final class Environment {
+    private Environment() {
+    }
+
+    public static Map<String, String> capture(List<JmhResult> results, String command) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        e.put("git", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain").isEmpty() ? "" : " (dirty)"));
+        e.put("cpu", cpuModel());
+        e.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        e.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        e.put("command", command);
+        if (!results.isEmpty()) {
+            Map<String, String> run = results.get(0).run();
+            e.put("jdk", run.getOrDefault("vmName", "") + " " + run.getOrDefault("jdkVersion", "") + " (" + run.getOrDefault("vmVersion", "") + ")");
+            e.put("jvm_args", run.getOrDefault("jvmArgs", ""));
+            e.put("gc", gc(run.getOrDefault("jvmArgs", "")));
+            e.put("jmh", run.getOrDefault("jmhVersion", "") + ", forks " + run.getOrDefault("forks", "") + ", warm-up "
+                    + run.getOrDefault("warmupIterations", "") + " × " + run.getOrDefault("warmupTime", "") + ", measurement "
+                    + run.getOrDefault("measurementIterations", "") + " × " + run.getOrDefault("measurementTime", "")
+                    + ", mode " + results.get(0).mode() + ("0".equals(run.get("forks")) ? " (forks 0: every benchmark in the runner JVM, "
+                    + "with the calibration)" : ""));
+        }
+        return e;
+    }
+
+    static String gc(String jvmArgs) {
+        for (String gc : List.of("UseParallelGC", "UseG1GC", "UseZGC", "UseShenandoahGC", "UseSerialGC")) {
+            if (jvmArgs.contains("+" + gc)) {
+                return gc.substring(3);
+            }
+        }
+        return "JVM default (G1)";
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: the architecture below must do.
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String git(String... args) {
+        try {
+            String[] cmd = new String[args.length + 1];
+            cmd[0] = "git";
+            System.arraycopy(args, 0, cmd, 1, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}

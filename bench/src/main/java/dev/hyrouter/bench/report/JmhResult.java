@@ -1,0 +1,71 @@
+package dev.hyrouter.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One benchmark's result from JMH's JSON ({@code -rf json}).
+ *
+ * @param name         {@code Class.method} with its parameters, e.g. {@code StrategyBenchmark.decide[strategy=p2c]}
+ * @param allocPerOp   bytes allocated per operation ({@code gc.alloc.rate.norm} from {@code -prof gc}), NaN without it
+ */
+public record JmhResult(String name, String mode, double score, double error, String unit, double allocPerOp, Map<String, String> run) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads every result of a JMH JSON file, with the run's settings (JVM, forks, iterations) in {@link #run()}. */
+    public static List<JmhResult> read(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        List<JmhResult> out = new ArrayList<>();
+        for (JsonNode b : root) {
+            String full = b.path("benchmark").asText();
+            String[] parts = full.split("\\.");
+            String name = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : full;
+            JsonNode params = b.path("params");
+            if (params.isObject() && params.size() > 0) {
+                StringBuilder p = new StringBuilder("[");
+                Iterator<Map.Entry<String, JsonNode>> it = params.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    String v = e.getValue().asText();
+                    // Module paths: the file name says enough.
+                    v = v.contains("/") ? v.substring(v.lastIndexOf('/', v.lastIndexOf('/') - 1) + 1) : v;
+                    p.append(e.getKey()).append('=').append(v).append(it.hasNext() ? "," : "]");
+                }
+                name += p;
+            }
+            JsonNode primary = b.path("primaryMetric");
+            double alloc = Double.NaN;
+            JsonNode norm = b.path("secondaryMetrics").path("gc.alloc.rate.norm");
+            if (!norm.isMissingNode()) {
+                alloc = norm.path("score").asDouble();
+            }
+            Map<String, String> run = new TreeMap<>();
+            for (String key : List.of("jmhVersion", "jdkVersion", "vmName", "vmVersion", "jvm", "forks", "warmupIterations", "warmupTime",
+                    "measurementIterations", "measurementTime", "threads")) {
+                if (b.has(key)) {
+                    run.put(key, b.get(key).asText());
+                }
+            }
+            if (b.has("jvmArgs")) {
+                List<String> args = new ArrayList<>();
+                b.get("jvmArgs").forEach(a -> args.add(a.asText()));
+                run.put("jvmArgs", String.join(" ", args));
+            }
+            out.add(new JmhResult(name, b.path("mode").asText(), primary.path("score").asDouble(), primary.path("scoreError").asDouble(),
+                    primary.path("scoreUnit").asText(), alloc, run));
+        }
+        return out;
+    }
+
+    /** Lower is better (time per operation), as opposed to throughput. */
+    public boolean timePerOp() {
+        return unit.endsWith("/op");
+    }
+}
