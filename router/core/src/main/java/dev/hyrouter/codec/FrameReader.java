@@ -17,7 +17,11 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public final class FrameReader implements AutoCloseable {
 
-    /** Receives frames; the payload is valid only during the call (retain it to keep it). */
+    /**
+     * Receives frames. The payload is the readable window of a buffer the reader owns, valid only
+     * during the call: read it (moving its reader index is fine), copy what must outlive the call,
+     * and neither retain nor release it.
+     */
     @FunctionalInterface
     public interface FrameHandler {
         /** @return {@code true} to go on reading, {@code false} to stop this reader for good */
@@ -137,9 +141,17 @@ public final class FrameReader implements AutoCloseable {
                 return Status.NEED_MORE;
             }
             int packetId = buf.getIntLE(start + FrameLayout.PACKET_ID_OFFSET);
-            ByteBuf payload = buf.slice(start + FrameLayout.HEADER_LENGTH, (int) len);
-            buf.readerIndex(start + frameLength);
-            if (!handler.onFrame(packetId, payload)) {
+            // The handler sees the payload as buf's readable window: a slice would be one
+            // allocation per frame (Netty recycles only retained slices of pooled buffers).
+            int end = buf.writerIndex();
+            buf.setIndex(start + FrameLayout.HEADER_LENGTH, start + frameLength);
+            boolean goOn;
+            try {
+                goOn = handler.onFrame(packetId, buf);
+            } finally {
+                buf.setIndex(start + frameLength, end);
+            }
+            if (!goOn) {
                 terminal = Status.STOPPED;
                 releaseCumulation();
                 return terminal;

@@ -2,6 +2,7 @@ package dev.hyrouter.routing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +17,8 @@ public final class Backend {
     private final int port;
     private final int weight;
     private final Map<String, String> meta;
+    /** Every metadata value read as a number once, here: sorting 1,000 backends compares ~10,000 times. */
+    private final Map<String, Double> metaNumbers;
     private final byte[] hostUtf8;
 
     /**
@@ -26,6 +29,15 @@ public final class Backend {
         this.port = port;
         this.weight = weight;
         this.meta = meta == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+        if (meta == null || meta.isEmpty()) {
+            this.metaNumbers = null;
+        } else {
+            Map<String, Double> numbers = new HashMap<>();
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                numbers.put(e.getKey(), e.getValue() == null ? Double.NaN : Numbers.parse(e.getValue()));
+            }
+            this.metaNumbers = numbers;
+        }
         this.hostUtf8 = this.host.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -57,6 +69,15 @@ public final class Backend {
         }
         String v = meta.get(key);
         return v == null ? "" : v;
+    }
+
+    /** A metadata value as a number (Go {@code strconv.ParseFloat} rules), {@link Double#NaN} when missing or not numeric. */
+    public double metaNumber(String key) {
+        if (metaNumbers == null) {
+            return Double.NaN;
+        }
+        Double d = metaNumbers.get(key);
+        return d == null ? Double.NaN : d;
     }
 
     /** The host as UTF-8; do not modify. */

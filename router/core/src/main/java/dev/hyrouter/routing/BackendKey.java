@@ -71,6 +71,8 @@ public final class BackendKey {
                 return b.port();
             case WEIGHT:
                 return b.weight();
+            case META:
+                return b.metaNumber(metaKey);
             default:
                 String raw = text(b);
                 return raw == null ? Double.NaN : Numbers.parse(raw);
