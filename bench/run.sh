@@ -32,28 +32,25 @@ sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 stamp="$(date -u +%Y-%m-%d)-$sha"
 report=(-cp "$jar" dev.hyrouter.bench.report.Report)
 
-# The gated subset: fast, stable benchmarks that cover the per-connection path. All run in one
-# JVM (forks 0) with the calibration, on event-loop threads, with the router's flags.
-gate_flags=(-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true
-  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-  -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads)
-gate_jmh=(-f 0 -wi 3 -w 1s -i 4 -r 1s -bm avgt -tu ns -prof gc
-  -p table=10000-exact-100-wildcard -p strategy=round_robin,p2c -p plugins=1
-  -p mode=compiled -p module=plugins/examples/wat-plugin/plugin.wasm)
+# The gated subset: fast, stable benchmarks on the per-connection path. Each runs in 3 forks
+# (the score is the median of the forks' means) with the router's flags, on event-loop threads,
+# next to the calibration's forks. Left out because their calibrated ratio moved by more than the
+# 25 % limit between runs of the same commit (perf-reports/jmh/README.md): the 10,000-route
+# table (cache-bound), the plugin chain (a timer thread), strategies over 1,000 backends, WASM.
+gate_flags=()
+gate_jmh=(-f 3 -wi 2 -w 1s -i 3 -r 1s -bm avgt -tu ns -prof gc
+  -jvmArgsAppend "-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"
+  )
 gate_benchmarks=(
   'CalibrationBenchmark\.cpuAndMemory$'
   'CodecBenchmark\.(decodeConnectV1|decodeConnectV2|encodeSignedReferralFrame|encodeDisconnectFrameFromTemplate)$'
   'FrameBenchmark\.threeFragments$'
-  'RoutingTableBenchmark\.routeExactHostname$'
-  'StrategyBenchmark\.decide$'
   'PluginJsonBenchmark\.(encodeRequestDslJson|decodeResponseDslJson)$'
-  'PluginChainBenchmark\.run$'
   'PipelineBenchmark\.frameInAnswerOut$'
-  'WasmCallBenchmark\.callOneThread$'
 )
 run_gate_jmh() { # OUT_JSON REGEX...
   local out="$1"; shift
-  "$java_bin" "${gate_flags[@]}" -jar "$jar" "${gate_jmh[@]}" -rf json -rff "$out" "$@"
+  "$java_bin" ${gate_flags[@]+"${gate_flags[@]}"} -jar "$jar" "${gate_jmh[@]}" -rf json -rff "$out" "$@"
 }
 
 case "$mode" in

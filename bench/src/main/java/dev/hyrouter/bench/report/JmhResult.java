@@ -58,10 +58,39 @@ public record JmhResult(String name, String mode, double score, double error, St
                 b.get("jvmArgs").forEach(a -> args.add(a.asText()));
                 run.put("jvmArgs", String.join(" ", args));
             }
-            out.add(new JmhResult(name, b.path("mode").asText(), primary.path("score").asDouble(), primary.path("scoreError").asDouble(),
-                    primary.path("scoreUnit").asText(), alloc, run));
+            out.add(new JmhResult(name, b.path("mode").asText(), medianOfForks(primary), primary.path("scoreError").asDouble(),
+                    primary.path("scoreUnit").asText(), medianOfForks(norm.isMissingNode() ? null : norm, alloc), run));
         }
         return out;
+    }
+
+    /**
+     * With several forks, the median of the forks' means: a fork whose JIT took a worse turn moves
+     * it far less than it moves JMH's mean over every iteration.
+     */
+    static double medianOfForks(JsonNode metric) {
+        return medianOfForks(metric, metric.path("score").asDouble());
+    }
+
+    private static double medianOfForks(JsonNode metric, double fallback) {
+        if (metric == null) {
+            return fallback;
+        }
+        JsonNode raw = metric.path("rawData");
+        if (!raw.isArray() || raw.size() < 2) {
+            return fallback;
+        }
+        double[] means = new double[raw.size()];
+        for (int f = 0; f < raw.size(); f++) {
+            double sum = 0;
+            for (JsonNode v : raw.get(f)) {
+                sum += v.asDouble();
+            }
+            means[f] = raw.get(f).size() == 0 ? fallback : sum / raw.get(f).size();
+        }
+        java.util.Arrays.sort(means);
+        int n = means.length;
+        return n % 2 == 1 ? means[n / 2] : (means[n / 2 - 1] + means[n / 2]) / 2;
     }
 
     /** Lower is better (time per operation), as opposed to throughput. */

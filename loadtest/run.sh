@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Gatling load tests speaking Hytale over QUIC. One command per run; each writes
+# perf-reports/loadtest/<date>-<sha>-<kind>/ (summary.md, Gatling's HTML report, session logs):
+#   loadtest/run.sh steady    [--rate N] [--duration S] [--p99-ms MS]   # the router at N sessions/s, asserted
+#   loadtest/run.sh capacity  [--start N] [--step N] [--levels K] [--level-seconds S] [--slo-ms MS]
+#   loadtest/run.sh plugins   [--rate N] [--duration S]   # none vs WAT vs C/WASI vs gRPC (own process)
+#   loadtest/run.sh reference [--rate N] [--duration S] [--rounds R]   # router vs the bare-QUIC server, alternating
+#   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
+#   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
+# Servers run pinned to core 0 and Gatling to core 1 (taskset) when the machine has 2+ cores.
+# Needs a JDK 17+ and Maven; builds what it needs first.
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$top"
+
+kind="${1:-}"
+[ -n "$kind" ] && shift || true
+rate=300; duration=30; p99=50; rounds=3; target=""
+start=200; step=200; levels=8; level_seconds=10; slo=50
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rate) rate="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --p99-ms) p99="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --target) target="$2"; shift 2 ;;
+    --start) start="$2"; shift 2 ;;
+    --step) step="$2"; shift 2 ;;
+    --levels) levels="$2"; shift 2 ;;
+    --level-seconds) level_seconds="$2"; shift 2 ;;
+    --slo-ms) slo="$2"; shift 2 ;;
+    *) echo "loadtest/run.sh: unknown argument $1 (see the comment at the top)" >&2; exit 2 ;;
+  esac
+done
+case "$kind" in
+  steady|capacity|plugins|reference|smoke) ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
+esac
+
+echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
+mvn -B -q -ntp -DskipTests -pl router/dist,plugins/sdk,loadtest -am package >&2
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+cp="$top/loadtest/target/classes:$(cat "$top/loadtest/target/classpath.txt")"
+sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
+out="$top/perf-reports/loadtest/$(date -u +%Y-%m-%d)-$sha-$kind"
+[ "$kind" = smoke ] && out="$top/loadtest/target/smoke"
+rm -rf "$out"; mkdir -p "$out"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+server_cpu=(); load_cpu=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  server_cpu=(taskset -c 0); load_cpu=(taskset -c 1)
+  pinning="servers on core 0, Gatling on core 1 (taskset)"
+else
+  pinning="not pinned (fewer than 2 cores or no taskset)"
+fi
+port=15520
+
+# A config for the router under test: the bundled config's tuning on a loopback port, outcome
+# lines off (warn), plus optional plugins.
+router_config() { # NAME [PLUGINS_YAML]
+  local f="$work/$1.yaml"
+  sed -e "s/^listen: .*/listen: \"127.0.0.1:$port\"/" router/config/hyrouter.yaml > "$f"
+  [ -n "${2:-}" ] && printf '\nplugins:\n%s\n' "$2" >> "$f"
+  echo "$f"
+}
+
+wait_ready() { # PID LOG
+  for _ in $(seq 1 100); do
+    if "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe --target "127.0.0.1:$port" --sni play.localhost --timeout 2s >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$1" 2>/dev/null || { cat "$2" >&2; echo "loadtest/run.sh: the server exited" >&2; return 1; }
+    sleep 0.3
+  done
+  cat "$2" >&2; echo "loadtest/run.sh: the server did not answer within 30 s" >&2; return 1
+}
+
+started_pid=""
+start_router() { # CONFIG LOG
+  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar router/dist/target/hyrouter.jar -config "$1" -log-level warn > "$2" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$2"
+}
+
+start_bare() { # CONFIG LOG
+  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.BareQuicServer "$1" > "$2" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$2"
+}
+
+stop() { # PID
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+cpu_ticks() { # PID -> utime+stime in clock ticks (/proc/PID/stat fields 14 and 15)
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+rss_kib() { # PID
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+gatling() { # SIMULATION NAME [-Dkey=value...]
+  local sim="$1" name="$2"; shift 2
+  "${load_cpu[@]}" "$java_bin" -Xmx2g --add-opens=java.base/java.lang=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.target="${target:-127.0.0.1:$port}" -Dhyrouter.sessionLog="$out/$name.csv" "$@" \
+    -cp "$cp" io.gatling.app.Gatling -s "dev.hyrouter.loadtest.simulations.$sim" -rf "$out/gatling" -rd "$name"
+}
+
+# One measured steady run against the server of PID: prints LABEL=CSV,CPU_SECONDS,RSS_KIB.
+measured_steady() { # LABEL PID NAME EXTRA_D...
+  local label="$1" pid="$2" name="$3"; shift 3
+  local t0 t1 hz
+  hz=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$pid")
+  local rc=0
+  gatling SteadySimulation "$name" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$duration" -Dhyrouter.p99Ms="$p99" "$@" >&2 || rc=$?
+  t1=$(cpu_ticks "$pid")
+  echo "$label=$out/$name.csv,$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) / hz}'),$(rss_kib "$pid")"
+  return $rc
+}
+
+environment() {
+  {
+    echo "| environment | |"
+    echo "|---|---|"
+    echo "| date | $(date -u +%Y-%m-%dT%H:%M:%SZ) |"
+    echo "| git | $sha$( [ -n "$(git status --porcelain 2>/dev/null)" ] && echo ' (dirty)') |"
+    echo "| cpu | $(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo) × $(nproc) cores |"
+    echo "| jdk | $("$java_bin" -version 2>&1 | head -1) |"
+    echo "| pinning | $pinning |"
+    echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |"
+  } > "$out/environment.md"
+}
+environment
+status=0
+
+case "$kind" in
+  steady)
+    if [ -n "$target" ]; then
+      gatling SteadySimulation steady -Dhyrouter.rate="$rate" -Dhyrouter.duration="$duration" -Dhyrouter.p99Ms="$p99" || status=$?
+      exit $status
+    fi
+    cfg=$(router_config router)
+    start_router "$cfg" "$work/router.log"
+    run=$(measured_steady router "$started_pid" steady) || status=$?
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Steady load: $rate sessions/s for $duration s" \
+      "loadtest/run.sh steady --rate $rate --duration $duration" "$out/environment.md" "$run"
+    ;;
+  reference|smoke)
+    [ "$kind" = smoke ] && { rate=150; duration=15; rounds=1; p99=2000; }
+    cfg=$(router_config router)
+    runs=()
+    for r in $(seq 1 "$rounds"); do
+      start_router "$cfg" "$work/router-$r.log"; pid=$started_pid
+      runs+=("$(measured_steady router "$pid" "router-$r")") || status=$?
+      stop "$pid"
+      start_bare "$cfg" "$work/bare-$r.log"; pid=$started_pid
+      runs+=("$(measured_steady bare "$pid" "bare-$r")") || status=$?
+      stop "$pid"
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Router vs bare QUIC: $rate sessions/s for $duration s, $rounds round(s)" \
+      "loadtest/run.sh $kind --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+    ;;
+  plugins)
+    sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
+    wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
+    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
+    grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+    "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
+    pids+=($!)
+    runs=()
+    for r in $(seq 1 "$rounds"); do
+      for variant in none wat c grpc; do
+        case "$variant" in
+          none) cfg=$(router_config none); label=router; host=play.hyvane.com ;;
+          wat) cfg=$(router_config wat "$wat"); label=router+wat ;;
+          c) cfg=$(router_config c "$cw"); label=router+c-wasi ;;
+          grpc) cfg=$(router_config grpc "$grpc"); label=router+grpc ;;
+        esac
+        start_router "$cfg" "$work/$variant-$r.log"; pid=$started_pid
+        runs+=("$(measured_steady "$label" "$pid" "$variant-$r" -Dhyrouter.expectHost=play.hyvane.com)") || status=$?
+        stop "$pid"
+      done
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Plugins: $rate sessions/s for $duration s, $rounds round(s)" \
+      "loadtest/run.sh plugins --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+    ;;
+  capacity)
+    hz=$(getconf CLK_TCK)
+    if [ -n "$target" ]; then
+      gatling CapacitySimulation capacity -Dhyrouter.start="$start" -Dhyrouter.step="$step" -Dhyrouter.levels="$levels" \
+        -Dhyrouter.levelSeconds="$level_seconds" || status=$?
+      exit $status
+    fi
+    cfg=$(router_config router)
+    start_router "$cfg" "$work/router.log"; pid=$started_pid
+    t0=$(cpu_ticks "$pid")
+    gatling CapacitySimulation capacity -Dhyrouter.start="$start" -Dhyrouter.step="$step" -Dhyrouter.levels="$levels" \
+      -Dhyrouter.levelSeconds="$level_seconds" -Dhyrouter.timeoutSeconds=5 >&2 || status=$?
+    t1=$(cpu_ticks "$pid")
+    cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) / hz}')
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport capacity "$out" "Capacity: $start sessions/s +$step × $levels levels of $level_seconds s" \
+      "loadtest/run.sh capacity --start $start --step $step --levels $levels --level-seconds $level_seconds --slo-ms $slo" \
+      "$out/environment.md" "$out/capacity.csv" "$cpu" "$(rss_kib "$pid")" "$start" "$step" "$levels" "$level_seconds" "$slo"
+    ;;
+esac
+echo "loadtest/run.sh: report in $out" >&2
+exit $status

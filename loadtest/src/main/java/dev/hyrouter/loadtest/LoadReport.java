@@ -1,0 +1,215 @@
+package dev.hyrouter.loadtest;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Writes {@code summary.md} of a load run from the simulations' session logs and the server's CPU
+ * and memory sampled by {@code loadtest/run.sh}:
+ * <pre>
+ * LoadReport runs OUT TITLE COMMAND ENV_FILE LABEL=CSV,CPU_SECONDS,RSS_KIB [...]   # steady / plugins / reference rounds
+ * LoadReport capacity OUT TITLE COMMAND ENV_FILE CSV CPU_SECONDS RSS_KIB START STEP LEVELS LEVEL_SECONDS SLO_MS
+ * </pre>
+ * Rows of the same label (rounds) are summarised by their medians; with labels {@code router}
+ * and {@code bare} the summary states "router/bare ratio: X.XX" on its own line.
+ */
+public final class LoadReport {
+    private LoadReport() {
+    }
+
+    /** One server run: its session log and the server's resources over the run. */
+    record Run(String label, SessionCsv sessions, double cpuSeconds, long rssKib) {
+        long total() {
+            return sessions.ok() + sessions.failed();
+        }
+
+        double sessionsPerSecond() {
+            return sessions.ok() / Math.max(1.0, sessions.activeSeconds());
+        }
+
+        double cpuMicrosPerSession() {
+            return total() == 0 ? Double.NaN : cpuSeconds * 1e6 / total();
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        if (args.length < 6) {
+            System.err.println("usage: see the class comment");
+            System.exit(2);
+        }
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out);
+        String title = args[2];
+        String command = args[3];
+        String env = Files.readString(Path.of(args[4]), StandardCharsets.UTF_8);
+        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n").append(env.strip()).append("\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        if (args[0].equals("runs")) {
+            List<Run> runs = new ArrayList<>();
+            for (int i = 5; i < args.length; i++) {
+                runs.add(parseRun(args[i]));
+            }
+            runs(md, runs);
+        } else if (args[0].equals("capacity")) {
+            Run run = new Run("router", SessionCsv.read(Path.of(args[5])), Double.parseDouble(args[6]), Long.parseLong(args[7]));
+            capacity(md, out, run, Double.parseDouble(args[8]), Double.parseDouble(args[9]), Integer.parseInt(args[10]),
+                    Integer.parseInt(args[11]), Double.parseDouble(args[12]));
+        } else {
+            System.err.println("unknown report " + args[0]);
+            System.exit(2);
+        }
+        md.append("\nGatling's own report: [`gatling/`](gatling/) (open its `index.html`).\n");
+        Files.writeString(out.resolve("summary.md"), md, StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    private static Run parseRun(String arg) throws IOException {
+        int eq = arg.indexOf('=');
+        String[] parts = arg.substring(eq + 1).split(",");
+        return new Run(arg.substring(0, eq), SessionCsv.read(Path.of(parts[0])), Double.parseDouble(parts[1]), Long.parseLong(parts[2]));
+    }
+
+    static void runs(StringBuilder md, List<Run> runs) {
+        md.append("| run | sessions | failed | sessions/s | p50 ms | p99 ms | p999 ms | server CPU µs/session | server RSS MiB | failures |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Run r : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %s |%n", r.label(), r.total(),
+                    r.sessions().failed(), r.sessionsPerSecond(), r.sessions().p50(), r.sessions().p99(), r.sessions().p999(),
+                    r.cpuMicrosPerSession(), r.rssKib() / 1024.0, r.sessions().failures().isEmpty() ? "—" : String.join("; ", r.sessions().failures())));
+        }
+        Map<String, List<Run>> byLabel = new LinkedHashMap<>();
+        for (Run r : runs) {
+            byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+        }
+        md.append("\n| server | rounds | median sessions/s | median CPU µs/session | median p99 ms |\n|---|---:|---:|---:|---:|\n");
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Run>> e : byLabel.entrySet()) {
+            double sps = median(e.getValue().stream().mapToDouble(Run::sessionsPerSecond).toArray());
+            double cpu = median(e.getValue().stream().mapToDouble(Run::cpuMicrosPerSession).toArray());
+            double p99 = median(e.getValue().stream().mapToDouble(r -> r.sessions().p99()).toArray());
+            medians.put(e.getKey(), new double[] {sps, cpu, p99});
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f |%n", e.getKey(), e.getValue().size(), sps, cpu, p99));
+        }
+        double[] router = medians.get("router");
+        double[] bare = medians.get("bare");
+        if (router != null && bare != null) {
+            md.append("\n").append(String.format(Locale.ROOT, "router/bare ratio: %.2f", router[0] / bare[0])).append("\n\n");
+            md.append(String.format(Locale.ROOT, "Server CPU per session, router/bare: %.2f (target ≤ 1.05). ", router[1] / bare[1]))
+                    .append("Sessions/s on a box shared with the load generator measure the offered load as much as the server; ")
+                    .append("CPU per session is the figure to plan with.\n");
+        }
+        if (router != null) {
+            for (Map.Entry<String, double[]> e : medians.entrySet()) {
+                if (e.getKey().startsWith("router+")) {
+                    md.append(String.format(Locale.ROOT, "%n%s vs router: sessions/s %.2f, CPU per session %.2f%n", e.getKey(),
+                            e.getValue()[0] / router[0], e.getValue()[1] / router[1]));
+                }
+            }
+        }
+    }
+
+    static void capacity(StringBuilder md, Path out, Run run, double start, double step, int levels, int levelSeconds, double sloMs)
+            throws IOException {
+        List<SessionCsv.Second> seconds = run.sessions().seconds();
+        if (seconds.isEmpty()) {
+            md.append("No sessions were recorded.\n");
+            return;
+        }
+        long t0 = seconds.get(0).second();
+        XYSeries throughput = new XYSeries("sessions/s answered");
+        XYSeries p99 = new XYSeries("p99 ms (worst second)");
+        md.append("| offered sessions/s | answered sessions/s | failed | worst-second p99 ms | within SLO |\n|---:|---:|---:|---:|---|\n");
+        double sustained = 0;
+        for (int level = 0; level < levels; level++) {
+            double offered = start + level * step;
+            long from = t0 + (long) level * levelSeconds + 1; // skip each level's first second (the step itself)
+            long to = t0 + (long) (level + 1) * levelSeconds - 1;
+            long ok = 0;
+            long failed = 0;
+            double worst = 0;
+            int n = 0;
+            for (SessionCsv.Second s : seconds) {
+                if (s.second() >= from && s.second() <= to) {
+                    ok += s.ok();
+                    failed += s.failed();
+                    worst = Math.max(worst, s.p99Ms());
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            double answered = ok / (double) n;
+            boolean within = failed <= 0.001 * (ok + failed) && worst <= sloMs && answered >= 0.95 * offered;
+            if (within) {
+                sustained = Math.max(sustained, answered);
+            }
+            throughput.add(offered, answered);
+            p99.add(offered, worst);
+            md.append(String.format(Locale.ROOT, "| %.0f | %.0f | %d | %.2f | %s |%n", offered, answered, failed, worst, within ? "yes" : "no"));
+        }
+        md.append(String.format(Locale.ROOT, "%nSustained maximum within the SLO (p99 ≤ %.0f ms, errors < 0.1 %%, ≥ 95 %% of the offered load "
+                + "answered): **%.0f sessions/s**.%n", sloMs, sustained));
+        md.append(String.format(Locale.ROOT, "Server CPU over the whole ramp: %.0f µs per session; RSS at the end: %.0f MiB.%n",
+                run.cpuMicrosPerSession(), run.rssKib() / 1024.0));
+        md.append("\n![throughput and p99 against offered load](capacity.png)\n");
+        chart(out.resolve("capacity.png"), throughput, p99, sustained, sloMs);
+    }
+
+    private static void chart(Path png, XYSeries throughput, XYSeries p99, double sustained, double sloMs) throws IOException {
+        JFreeChart chart = ChartFactory.createXYLineChart("Capacity: answered sessions/s and p99 against offered load",
+                "offered load (sessions/s)", "answered sessions/s", new XYSeriesCollection(throughput), PlotOrientation.VERTICAL, true, false,
+                false);
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, true);
+        left.setSeriesPaint(0, new Color(0x3B6EA5));
+        plot.setRenderer(0, left);
+        NumberAxis latency = new NumberAxis("p99 ms");
+        plot.setRangeAxis(1, latency);
+        plot.setDataset(1, new XYSeriesCollection(p99));
+        plot.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer right = new XYLineAndShapeRenderer(true, true);
+        right.setSeriesPaint(0, new Color(0xC0392B));
+        plot.setRenderer(1, right);
+        ValueMarker max = new ValueMarker(sustained, new Color(0x27AE60), new BasicStroke(2f));
+        max.setLabel(String.format(Locale.ROOT, "sustained max %.0f/s", sustained));
+        plot.addRangeMarker(0, max, org.jfree.chart.ui.Layer.FOREGROUND);
+        ValueMarker slo = new ValueMarker(sloMs, new Color(0xC0392B), new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        slo.setLabel("SLO");
+        plot.addRangeMarker(1, slo, org.jfree.chart.ui.Layer.FOREGROUND);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 560);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}
