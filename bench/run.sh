@@ -3,7 +3,7 @@
 #   bench/run.sh                      # every benchmark -> perf-reports/jmh/<date>-<sha>/ (summary.md, chart.png, jmh.json)
 #   bench/run.sh 'Codec|Frame'        # the benchmarks whose names match (plus the calibration)
 #   bench/run.sh --quick [REGEX]      # shorter: 1 fork, 1 warm-up and 2 measured iterations of 1 s
-#   bench/run.sh --gate               # CI's gate: the gated subset against perf-reports/baseline.json (~2 min)
+#   bench/run.sh --gate               # CI's gate: the gated subset against perf-reports/baseline.json (~4 min)
 #   bench/run.sh --update-baseline    # measure the gated subset and write perf-reports/baseline.json
 # Needs a JDK 17+ and Maven; builds bench/target/benchmarks.jar first.
 set -euo pipefail
@@ -32,25 +32,40 @@ sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 stamp="$(date -u +%Y-%m-%d)-$sha"
 report=(-cp "$jar" dev.hyrouter.bench.report.Report)
 
-# The gated subset: fast, stable benchmarks on the per-connection path. Each runs in 3 forks
-# (the score is the median of the forks' means) with the router's flags, on event-loop threads,
-# next to the calibration's forks. Left out because their calibrated ratio moved by more than the
-# 25 % limit between runs of the same commit (perf-reports/jmh/README.md): the 10,000-route
-# table (cache-bound), the plugin chain (a timer thread), strategies over 1,000 backends, WASM.
-gate_flags=()
-gate_jmh=(-f 3 -wi 2 -w 1s -i 3 -r 1s -bm avgt -tu ns -prof gc
-  -jvmArgsAppend "-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"
-  )
+# The gated subset: fast, stable benchmarks on the per-connection path. Each is measured in
+# several short JVMs (rounds), every JVM measuring the calibration and then the benchmark, with
+# the router's flags, on event-loop threads; the figure is the median over the JVMs of
+# benchmark ÷ calibration. Calibration and benchmark run seconds apart in the same process, so a
+# machine that is slower or busier for a while slows both (perf-reports/jmh/2026-11-25-gate-design.md).
+gate_rounds=5
+gate_flags=(-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true
+  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+  -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads)
+gate_jmh=(-f 0 -wi 1 -w 1s -i 2 -r 500ms -bm avgt -tu ns -prof gc)
 gate_benchmarks=(
-  'CalibrationBenchmark\.cpuAndMemory$'
-  'CodecBenchmark\.(decodeConnectV1|decodeConnectV2|encodeSignedReferralFrame|encodeDisconnectFrameFromTemplate)$'
+  'CodecBenchmark\.decodeConnectV1$'
+  'CodecBenchmark\.decodeConnectV2$'
+  'CodecBenchmark\.encodeSignedReferralFrame$'
+  'CodecBenchmark\.encodeDisconnectFrameFromTemplate$'
   'FrameBenchmark\.threeFragments$'
-  'PluginJsonBenchmark\.(encodeRequestDslJson|decodeResponseDslJson)$'
+  'PluginJsonBenchmark\.encodeRequestDslJson$'
+  'PluginJsonBenchmark\.decodeResponseDslJson$'
   'PipelineBenchmark\.frameInAnswerOut$'
 )
-run_gate_jmh() { # OUT_JSON REGEX...
-  local out="$1"; shift
-  "$java_bin" ${gate_flags[@]+"${gate_flags[@]}"} -jar "$jar" "${gate_jmh[@]}" -rf json -rff "$out" "$@"
+run_gate_jmh() { # OUT_DIR ROUNDS BENCHMARK_REGEX...: one JVM per round and benchmark, round-robin
+  local dir="$1" rounds="$2"; shift 2
+  mkdir -p "$dir"
+  local round i b
+  for round in $(seq 1 "$rounds"); do
+    i=0
+    for b in "$@"; do
+      i=$((i + 1))
+      "$java_bin" "${gate_flags[@]}" -jar "$jar" "${gate_jmh[@]}" -rf json -rff "$dir/b$i-r$round.json" \
+        'CalibrationBenchmark\.cpuAndMemory$' "$b" > "$dir/b$i-r$round.log" 2>&1 \
+        || { cat "$dir/b$i-r$round.log" >&2; echo "bench/run.sh: JMH failed on $b" >&2; exit 1; }
+    done
+    echo "bench/run.sh: round $round of $rounds done" >&2
+  done
 }
 
 case "$mode" in
@@ -66,24 +81,25 @@ case "$mode" in
   gate)
     out="bench/target/gate"
     rm -rf "$out" && mkdir -p "$out"
-    run_gate_jmh "$out/jmh.json" "${gate_benchmarks[@]}"
-    if "$java_bin" "${report[@]}" gate "$out/jmh.json" "$out" perf-reports/baseline.json "bench/run.sh --gate"; then
+    run_gate_jmh "$out/runs" "$gate_rounds" "${gate_benchmarks[@]}"
+    if "$java_bin" "${report[@]}" gate "$out/runs" "$out" perf-reports/baseline.json "bench/run.sh --gate"; then
       exit 0
     fi
-    # Noise gets one more chance: rerun only what failed, with the calibration, in a fresh JVM.
+    # Noise gets one more chance: measure only what failed again, in fresh JVMs.
     mapfile -t failed < "$out/failed.txt"
-    rerun=('CalibrationBenchmark\.cpuAndMemory$')
+    rerun=()
     for name in "${failed[@]}"; do
       rerun+=("${name%%\[*}\$")
     done
-    echo "bench/run.sh: running again before the verdict: ${failed[*]}" >&2
-    run_gate_jmh "$out/rerun.json" "${rerun[@]}"
-    "$java_bin" "${report[@]}" gate "$out/jmh.json" "$out/rerun.json" "$out" perf-reports/baseline.json "bench/run.sh --gate"
+    echo "bench/run.sh: measuring again before the verdict: ${failed[*]}" >&2
+    run_gate_jmh "$out/rerun" "$gate_rounds" "${rerun[@]}"
+    "$java_bin" "${report[@]}" gate "$out/runs" "$out/rerun" "$out" perf-reports/baseline.json "bench/run.sh --gate"
     ;;
   baseline)
     out="bench/target/baseline"
     rm -rf "$out" && mkdir -p "$out"
-    run_gate_jmh "$out/jmh.json" "${gate_benchmarks[@]}"
-    "$java_bin" "${report[@]}" baseline "$out/jmh.json" perf-reports/baseline.json "bench/run.sh --update-baseline"
+    # Twice the rounds of a gate run: the reference should be the steadier side.
+    run_gate_jmh "$out/runs" $((gate_rounds * 2)) "${gate_benchmarks[@]}"
+    "$java_bin" "${report[@]}" baseline "$out/runs" perf-reports/baseline.json "bench/run.sh --update-baseline"
     ;;
 esac

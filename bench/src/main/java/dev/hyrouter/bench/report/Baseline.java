@@ -53,21 +53,44 @@ public final class Baseline {
         }
     }
 
-    public static void write(Path file, List<JmhResult> results, Map<String, String> environment) throws IOException {
+    /**
+     * The gate's figures from several runs, each a JVM that measured the calibration and one or
+     * more benchmarks: per benchmark, the median of the runs' ratios (and of their B/op).
+     */
+    public static Map<String, Gate.Figures> medianFigures(List<List<JmhResult>> runs) {
+        Map<String, List<Gate.Figures>> samples = new java.util.TreeMap<>();
+        for (List<JmhResult> run : runs) {
+            figures(run).forEach((name, f) -> samples.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(f));
+        }
+        Map<String, Gate.Figures> out = new LinkedHashMap<>();
+        samples.forEach((name, list) -> out.put(name, new Gate.Figures(median(list.stream().mapToDouble(Gate.Figures::ratio).toArray()),
+                median(list.stream().mapToDouble(Gate.Figures::allocPerOp).filter(d -> !Double.isNaN(d)).toArray()))));
+        return out;
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    public static void write(Path file, Map<String, Gate.Figures> figures, int runs, Map<String, String> environment) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("calibration", CALIBRATION);
+        root.put("runs_per_benchmark", runs);
         ObjectNode env = root.putObject("environment");
         environment.forEach(env::put);
         ObjectNode benchmarks = root.putObject("benchmarks");
-        for (Map.Entry<String, Gate.Figures> e : figures(results).entrySet()) {
+        for (Map.Entry<String, Gate.Figures> e : figures.entrySet()) {
             ObjectNode b = benchmarks.putObject(e.getKey());
             b.put("ratio", e.getValue().ratio());
             if (!Double.isNaN(e.getValue().allocPerOp())) {
                 b.put("alloc_bytes_per_op", e.getValue().allocPerOp());
             }
-            JmhResult r = results.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElseThrow();
-            b.put("score", r.score());
-            b.put("unit", r.unit());
         }
         JSON.writeValue(file.toFile(), root);
     }

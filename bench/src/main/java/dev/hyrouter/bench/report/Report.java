@@ -14,8 +14,11 @@ import java.util.Map;
  * Turns JMH's JSON into the committed report and the gate's verdict ({@code bench/run.sh} calls it):
  * <pre>
  * Report summarize RESULTS.json OUT_DIR BASELINE.json TITLE COMMAND   # summary.md + chart.png
- * Report gate      RESULTS.json [RERUN.json] OUT_DIR BASELINE.json COMMAND   # gate.md, failed.txt; exit 1 on a regression
- * Report baseline  RESULTS.json BASELINE.json COMMAND                 # refresh the baseline
+ * Report gate      RUNS_DIR [RERUN_DIR] OUT_DIR BASELINE.json COMMAND  # gate.md, failed.txt; exit 1 on a regression
+ * Report baseline  RUNS_DIR BASELINE.json COMMAND                     # refresh the baseline
+ * </pre>
+ * A runs folder holds one JMH JSON per JVM, each with the calibration and one benchmark.
+ * <pre>
  * </pre>
  */
 public final class Report {
@@ -36,14 +39,16 @@ public final class Report {
                 need(args, 5);
                 boolean rerun = args.length >= 6;
                 List<Path> results = rerun ? List.of(Path.of(args[1]), Path.of(args[2])) : List.of(Path.of(args[1]));
+                // Each path is a folder of runs.
                 int at = rerun ? 3 : 2;
                 System.exit(gate(results, Path.of(args[at]), Path.of(args[at + 1]), args[at + 2]) ? 0 : 1);
             }
             case "baseline" -> {
                 need(args, 4);
-                List<JmhResult> results = JmhResult.read(Path.of(args[1]));
-                Baseline.write(Path.of(args[2]), results, Environment.capture(results, args[3]));
-                System.out.println("baseline written: " + args[2] + " (" + Baseline.figures(results).size() + " benchmarks)");
+                List<List<JmhResult>> runs = readRuns(Path.of(args[1]));
+                Map<String, Gate.Figures> figures = Baseline.medianFigures(runs);
+                Baseline.write(Path.of(args[2]), figures, runs.size() / Math.max(1, figures.size()), Environment.capture(runs.get(0), args[3]));
+                System.out.println("baseline written: " + args[2] + " (" + figures.size() + " benchmarks)");
             }
             default -> usage();
         }
@@ -99,11 +104,11 @@ public final class Report {
         Files.createDirectories(out);
         Map<String, Gate.Figures> current = new LinkedHashMap<>();
         List<JmhResult> first = null;
-        for (Path f : resultFiles) {
-            List<JmhResult> results = JmhResult.read(f);
-            first = first == null ? results : first;
-            // A rerun's figures replace the first run's, each calibrated within its own JVM.
-            current.putAll(Baseline.figures(results));
+        for (Path dir : resultFiles) {
+            List<List<JmhResult>> runs = readRuns(dir);
+            first = first == null ? runs.get(0) : first;
+            // A rerun's figures replace the first pass's for the benchmarks it measured again.
+            current.putAll(Baseline.medianFigures(runs));
         }
         Map<String, Gate.Figures> baseline = Baseline.read(baselineFile);
         List<Gate.Verdict> verdicts = Gate.compare(baseline, current);
@@ -111,7 +116,8 @@ public final class Report {
         Chart.vsBaseline(verdicts, "JMH gate", out.resolve("chart.png"));
         StringBuilder md = new StringBuilder("# JMH gate: ").append(passed ? "PASS" : "FAIL").append("\n\n");
         md.append(environmentTable(Environment.capture(first, command))).append('\n');
-        md.append("Each score is divided by `").append(Baseline.CALIBRATION).append("` from the same JVM. A benchmark fails when it is ")
+        md.append("Each benchmark ran in several JVMs, each measuring `").append(Baseline.CALIBRATION)
+                .append("` and then the benchmark; the figure is the median over the JVMs of score ÷ calibration. A benchmark fails when it is ")
                 .append(String.format(Locale.ROOT, "more than %.0f %% slower than the baseline, or allocates more than %.0f %% and ",
                         Gate.MAX_SLOWDOWN * 100, Gate.MAX_ALLOC_GROWTH * 100))
                 .append(String.format(Locale.ROOT, "%.0f B/op above it; a failing benchmark is run once more before the verdict%s.\n\n",
@@ -128,6 +134,20 @@ public final class Report {
         System.out.print(Gate.table(verdicts));
         System.out.println(passed ? "JMH gate: PASS" : "JMH gate: FAIL (" + String.join(", ", failed) + ")");
         return passed;
+    }
+
+    /** Every JMH JSON file of a folder, one run (JVM) each, in name order. */
+    static List<List<JmhResult>> readRuns(Path dir) throws IOException {
+        List<List<JmhResult>> runs = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                runs.add(JmhResult.read(f));
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IOException("no JMH results (*.json) in " + dir);
+        }
+        return runs;
     }
 
     private static boolean hasCalibration(List<JmhResult> results) {
