@@ -158,7 +158,7 @@ case "$kind" in
       "loadtest/run.sh steady --rate $rate --duration $duration" "$out/environment.md" "$run"
     ;;
   reference|smoke)
-    [ "$kind" = smoke ] && { rate=150; duration=15; rounds=1; p99=2000; }
+    [ "$kind" = smoke ] && { rate=150; duration=15; rounds=1; p99=5000; }
     cfg=$(router_config router)
     runs=()
     for r in $(seq 1 "$rounds"); do

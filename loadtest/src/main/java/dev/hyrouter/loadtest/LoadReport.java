@@ -138,8 +138,9 @@ public final class LoadReport {
         }
         long t0 = seconds.get(0).second();
         XYSeries throughput = new XYSeries("sessions/s answered");
-        XYSeries p99 = new XYSeries("p99 ms (worst second)");
-        md.append("| offered sessions/s | answered sessions/s | failed | worst-second p99 ms | within SLO |\n|---:|---:|---:|---:|---|\n");
+        XYSeries p99 = new XYSeries("p99 ms (median second)");
+        md.append("| offered sessions/s | answered sessions/s | failed | p99 ms, median second | p99 ms, worst second | within SLO |\n")
+                .append("|---:|---:|---:|---:|---:|---|\n");
         double sustained = 0;
         for (int level = 0; level < levels; level++) {
             double offered = start + level * step;
@@ -148,29 +149,33 @@ public final class LoadReport {
             long ok = 0;
             long failed = 0;
             double worst = 0;
-            int n = 0;
+            List<Double> p99s = new ArrayList<>();
             for (SessionCsv.Second s : seconds) {
                 if (s.second() >= from && s.second() <= to) {
                     ok += s.ok();
                     failed += s.failed();
                     worst = Math.max(worst, s.p99Ms());
-                    n++;
+                    p99s.add(s.p99Ms());
                 }
             }
+            int n = p99s.size();
             if (n == 0) {
                 continue;
             }
             double answered = ok / (double) n;
-            boolean within = failed <= 0.001 * (ok + failed) && worst <= sloMs && answered >= 0.95 * offered;
+            // The typical second's p99: one GC pause in a 10 s level should not decide the level.
+            double typical = median(p99s.stream().mapToDouble(Double::doubleValue).toArray());
+            boolean within = failed <= 0.001 * (ok + failed) && typical <= sloMs && answered >= 0.95 * offered;
             if (within) {
                 sustained = Math.max(sustained, answered);
             }
             throughput.add(offered, answered);
-            p99.add(offered, worst);
-            md.append(String.format(Locale.ROOT, "| %.0f | %.0f | %d | %.2f | %s |%n", offered, answered, failed, worst, within ? "yes" : "no"));
+            p99.add(offered, typical);
+            md.append(String.format(Locale.ROOT, "| %.0f | %.0f | %d | %.2f | %.2f | %s |%n", offered, answered, failed, typical, worst,
+                    within ? "yes" : "no"));
         }
-        md.append(String.format(Locale.ROOT, "%nSustained maximum within the SLO (p99 ≤ %.0f ms, errors < 0.1 %%, ≥ 95 %% of the offered load "
-                + "answered): **%.0f sessions/s**.%n", sloMs, sustained));
+        md.append(String.format(Locale.ROOT, "%nSustained maximum within the SLO (the median second's p99 ≤ %.0f ms, errors < 0.1 %%, "
+                + "≥ 95 %% of the offered load answered; each level's first second left out): **%.0f sessions/s**.%n", sloMs, sustained));
         md.append(String.format(Locale.ROOT, "Server CPU over the whole ramp: %.0f µs per session; RSS at the end: %.0f MiB.%n",
                 run.cpuMicrosPerSession(), run.rssKib() / 1024.0));
         md.append("\n![throughput and p99 against offered load](capacity.png)\n");
