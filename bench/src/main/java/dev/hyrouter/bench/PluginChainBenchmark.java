@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The plugin chain's own cost per connection with 0, 1 and 3 in-process plugins that answer at
- * once (each steering the backend and setting content): request building, the per-call deadline
+ * once (each choosing a candidate and setting content): request building, the per-call deadline
  * scheduled and cancelled, the original's response rules. The plugins' own work is not in it.
  */
 @State(Scope.Thread)
