@@ -46,7 +46,6 @@ gate_benchmarks=(
   'CodecBenchmark\.decodeConnectV1$'
   'CodecBenchmark\.decodeConnectV2$'
   'CodecBenchmark\.encodeSignedReferralFrame$'
-  'CodecBenchmark\.encodeDisconnectFrameFromTemplate$'
   'FrameBenchmark\.threeFragments$'
   'PluginJsonBenchmark\.encodeRequestDslJson$'
   'PluginJsonBenchmark\.decodeResponseDslJson$'

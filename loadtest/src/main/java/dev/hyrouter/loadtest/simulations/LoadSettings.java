@@ -1,6 +1,9 @@
 package dev.hyrouter.loadtest.simulations;
 
 import dev.hyrouter.loadtest.gatling.HytaleProtocol;
+import dev.hyrouter.loadtest.gatling.SessionLog;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,4 +45,16 @@ final class LoadSettings {
         return Stream.generate(next).iterator();
     }
 
+    /** After a simulation: close the shared client and write the session log if asked for. */
+    static void finish(HytaleProtocol protocol) {
+        protocol.close();
+        String log = System.getProperty("hyrouter.sessionLog");
+        if (log != null) {
+            try {
+                SessionLog.writeCsv(Path.of(log));
+            } catch (IOException e) {
+                System.err.println("could not write the session log " + log + ": " + e);
+            }
+        }
+    }
 }

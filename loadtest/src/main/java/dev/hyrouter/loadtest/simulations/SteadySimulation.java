@@ -7,11 +7,8 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.loadtest.gatling.HytaleChecks;
 import dev.hyrouter.loadtest.gatling.HytaleProtocol;
-import dev.hyrouter.loadtest.gatling.SessionLog;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -38,14 +35,6 @@ public class SteadySimulation extends Simulation {
 
     @Override
     public void after() {
-        protocol.close();
-        String log = System.getProperty("hyrouter.sessionLog");
-        if (log != null) {
-            try {
-                SessionLog.writeCsv(Path.of(log));
-            } catch (IOException e) {
-                System.err.println("could not write " + log + ": " + e);
-            }
-        }
+        LoadSettings.finish(protocol);
     }
 }
