@@ -19,7 +19,7 @@ public final class Environment {
     public static Map<String, String> capture(List<JmhResult> results, String command) {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        e.put("git", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain").isEmpty() ? "" : " (dirty)"));
+        e.put("git", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no").isEmpty() ? "" : " (dirty)"));
         e.put("cpu", cpuModel());
         e.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         e.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -32,7 +32,7 @@ public final class Environment {
             e.put("jmh", run.getOrDefault("jmhVersion", "") + ", forks " + run.getOrDefault("forks", "") + ", warm-up "
                     + run.getOrDefault("warmupIterations", "") + " × " + run.getOrDefault("warmupTime", "") + ", measurement "
                     + run.getOrDefault("measurementIterations", "") + " × " + run.getOrDefault("measurementTime", "")
-                    + ", mode " + results.get(0).mode() + ("0".equals(run.get("forks")) ? " (forks 0: every benchmark in the runner JVM, "
+                    + ("0".equals(run.get("forks")) ? " (forks 0: every benchmark in the runner JVM, "
                     + "with the calibration)" : ""));
         }
         return e;
