@@ -22,6 +22,7 @@ import scala.Option;
  * (handshake failed, timeout, unexpected Disconnect, wrong referral, stream error).
  */
 final class HytaleAction implements Action {
+    private static final String HANDSHAKE_FAILED = "handshake failed";
     private final HytaleRequestBuilder request;
     private final StatsEngine stats;
     private final Action next;
@@ -66,12 +67,9 @@ final class HytaleAction implements Action {
         request.protocol.client().run(r).whenComplete((result, error) -> {
             long endMillis = System.currentTimeMillis();
             String failure = error != null ? kind(error) : request.check.failure(result.answer());
-            if (error != null && !(unwrap(error) instanceof IOException && unwrap(error).getMessage() != null
-                    && unwrap(error).getMessage().startsWith("QUIC handshake"))) {
-                // The handshake itself succeeded before a later failure: unknown here; report it once, failed.
-                report(session, answerName, startMillis, endMillis, failure);
-            } else if (error != null) {
-                report(session, handshakeName, startMillis, endMillis, failure);
+            if (error != null) {
+                // A failed session is reported once, under the step that failed.
+                report(session, failure.equals(HANDSHAKE_FAILED) ? handshakeName : answerName, startMillis, endMillis, failure);
             } else {
                 long handshakeEnd = startMillis + result.handshakeNanos() / 1_000_000;
                 report(session, handshakeName, startMillis, handshakeEnd, null);
@@ -104,7 +102,7 @@ final class HytaleAction implements Action {
             return "timeout";
         }
         if (t instanceof IOException && t.getMessage() != null && t.getMessage().startsWith("QUIC handshake")) {
-            return "handshake failed";
+            return HANDSHAKE_FAILED;
         }
         return "stream error: " + t.getClass().getSimpleName();
     }
