@@ -37,11 +37,16 @@ report=(-cp "$jar" dev.hyrouter.bench.report.Report)
 # the router's flags, on event-loop threads; the figure is the median over the JVMs of
 # benchmark ÷ calibration. Calibration and benchmark run seconds apart in the same process, so a
 # machine that is slower or busier for a while slows both (perf-reports/jmh/2026-11-25-gate-design.md).
+# The figures are the benchmark threads' own CPU time per operation (ThreadCpuProfiler), not wall
+# time: a process sharing the core takes wall time from calibration and benchmark in whatever
+# shares the scheduler happens to give each. -Xbatch makes a method wait for its compiled code, so
+# the warm-up ends with the code compiled however little CPU the JIT threads got
+# (perf-reports/jmh/2026-11-30-gate-contention.md).
 gate_rounds=5
-gate_flags=(-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true
+gate_flags=(-Xbatch -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.useCacheForAllThreads=true
   --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
   -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads)
-gate_jmh=(-f 0 -wi 1 -w 1s -i 2 -r 500ms -bm avgt -tu ns -prof gc)
+gate_jmh=(-f 0 -wi 1 -w 1s -i 2 -r 500ms -bm avgt -tu ns -prof gc -prof dev.hyrouter.bench.ThreadCpuProfiler)
 gate_benchmarks=(
   'CodecBenchmark\.decodeConnectV1$'
   'CodecBenchmark\.decodeConnectV2$'
@@ -74,7 +79,7 @@ case "$mode" in
     selection=()
     [ -n "$regex" ] && selection=("$regex" 'CalibrationBenchmark')
     command="bench/run.sh${quick[*]:+ --quick}${regex:+ '$regex'}"
-    "$java_bin" -jar "$jar" "${quick[@]}" -prof gc -rf json -rff "$out/jmh.json" "${selection[@]}"
+    "$java_bin" -jar "$jar" "${quick[@]}" -prof gc -prof dev.hyrouter.bench.ThreadCpuProfiler -rf json -rff "$out/jmh.json" "${selection[@]}"
     "$java_bin" "${report[@]}" summarize "$out/jmh.json" "$out" perf-reports/baseline.json "JMH suite $stamp" "$command"
     ;;
   gate)

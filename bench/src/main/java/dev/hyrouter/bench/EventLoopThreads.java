@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads}.
  */
 public final class EventLoopThreads extends ThreadPoolExecutor {
+    /** In every worker's name, so {@link ThreadCpuProfiler} can find them. */
+    static final String NAME_PART = "-loop-";
+
     public EventLoopThreads(int maxThreads, String prefix) {
         super(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), new Factory(prefix));
     }
@@ -27,7 +30,7 @@ public final class EventLoopThreads extends ThreadPoolExecutor {
 
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new FastThreadLocalThread(r, prefix + "-loop-" + next.incrementAndGet());
+            Thread t = new FastThreadLocalThread(r, prefix + NAME_PART + next.incrementAndGet());
             t.setDaemon(true);
             return t;
         }

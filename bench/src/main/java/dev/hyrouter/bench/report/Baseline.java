@@ -24,18 +24,34 @@ public final class Baseline {
     private Baseline() {
     }
 
-    /** Calibrated figures of every time-per-op result except the calibration itself. */
+    /** What the ratios divide: the benchmark threads' CPU time per operation, or wall time where a run lacks it. */
+    public static final String MEASURE_CPU = "thread CPU time per op";
+    public static final String MEASURE_WALL = "wall time per op";
+
+    /**
+     * Calibrated figures of every time-per-op result except the calibration itself: CPU time ÷
+     * the calibration's CPU time when the run has {@code ThreadCpuProfiler}'s figures for both,
+     * otherwise wall time ÷ wall time (see {@link #measure}).
+     */
     public static Map<String, Gate.Figures> figures(List<JmhResult> results) {
         JmhResult calibration = results.stream().filter(r -> r.name().equals(CALIBRATION)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the results have no " + CALIBRATION + ": run it in the same JVM"));
+        boolean cpu = measure(results).equals(MEASURE_CPU);
         Map<String, Gate.Figures> out = new LinkedHashMap<>();
         for (JmhResult r : results) {
             if (r.name().equals(CALIBRATION) || !r.timePerOp()) {
                 continue;
             }
-            out.put(r.name(), new Gate.Figures(nanos(r) / nanos(calibration), r.allocPerOp()));
+            double ratio = cpu ? r.cpuNanosPerOp() / calibration.cpuNanosPerOp() : nanos(r) / nanos(calibration);
+            out.put(r.name(), new Gate.Figures(ratio, r.allocPerOp()));
         }
         return out;
+    }
+
+    /** {@link #MEASURE_CPU} when every time-per-op result of the run has a CPU-time figure, else {@link #MEASURE_WALL}. */
+    public static String measure(List<JmhResult> results) {
+        boolean all = results.stream().filter(JmhResult::timePerOp).allMatch(r -> !Double.isNaN(r.cpuNanosPerOp()));
+        return all ? MEASURE_CPU : MEASURE_WALL;
     }
 
     static double nanos(JmhResult r) {
@@ -78,9 +94,11 @@ public final class Baseline {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    public static void write(Path file, Map<String, Gate.Figures> figures, int runs, Map<String, String> environment) throws IOException {
+    public static void write(Path file, Map<String, Gate.Figures> figures, String measure, int runs, Map<String, String> environment)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("calibration", CALIBRATION);
+        root.put("measure", measure);
         root.put("runs_per_benchmark", runs);
         ObjectNode env = root.putObject("environment");
         environment.forEach(env::put);
@@ -93,6 +111,11 @@ public final class Baseline {
             }
         }
         JSON.writeValue(file.toFile(), root);
+    }
+
+    /** The measure a baseline file's ratios were taken with; files written before it was recorded measured wall time. */
+    public static String readMeasure(Path file) throws IOException {
+        return JSON.readTree(file.toFile()).path("measure").asText(MEASURE_WALL);
     }
 
     public static Map<String, Gate.Figures> read(Path file) throws IOException {

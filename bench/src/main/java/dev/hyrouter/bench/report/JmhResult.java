@@ -15,8 +15,19 @@ import java.util.TreeMap;
  *
  * @param name         {@code Class.method} with its parameters, e.g. {@code StrategyBenchmark.decide[strategy=p2c]}
  * @param allocPerOp   bytes allocated per operation ({@code gc.alloc.rate.norm} from {@code -prof gc}), NaN without it
+ * @param cpuNanosPerOp CPU time of the benchmark threads per operation in ns
+ *                      ({@code cpu.time.norm} from {@code -prof dev.hyrouter.bench.ThreadCpuProfiler}), NaN without it
  */
-public record JmhResult(String name, String mode, double score, double error, String unit, double allocPerOp, Map<String, String> run) {
+public record JmhResult(String name, String mode, double score, double error, String unit, double allocPerOp, double cpuNanosPerOp,
+        Map<String, String> run) {
+    /** The profiler's metric name ({@code dev.hyrouter.bench.ThreadCpuProfiler#METRIC}; this package does not depend on JMH's classes). */
+    static final String CPU_METRIC = "cpu.time.norm";
+
+    /** A result without a CPU-time figure. */
+    public JmhResult(String name, String mode, double score, double error, String unit, double allocPerOp, Map<String, String> run) {
+        this(name, mode, score, error, unit, allocPerOp, Double.NaN, run);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads every result of a JMH JSON file, with the run's settings (JVM, forks, iterations) in {@link #run()}. */
@@ -46,6 +57,8 @@ public record JmhResult(String name, String mode, double score, double error, St
             if (!norm.isMissingNode()) {
                 alloc = norm.path("score").asDouble();
             }
+            JsonNode cpu = b.path("secondaryMetrics").path(CPU_METRIC);
+            double cpuPerOp = cpu.isMissingNode() ? Double.NaN : medianOfForks(cpu);
             Map<String, String> run = new TreeMap<>();
             for (String key : List.of("jmhVersion", "jdkVersion", "vmName", "vmVersion", "jvm", "forks", "warmupIterations", "warmupTime",
                     "measurementIterations", "measurementTime", "threads")) {
@@ -59,7 +72,7 @@ public record JmhResult(String name, String mode, double score, double error, St
                 run.put("jvmArgs", String.join(" ", args));
             }
             out.add(new JmhResult(name, b.path("mode").asText(), medianOfForks(primary), primary.path("scoreError").asDouble(),
-                    primary.path("scoreUnit").asText(), medianOfForks(norm.isMissingNode() ? null : norm, alloc), run));
+                    primary.path("scoreUnit").asText(), medianOfForks(norm.isMissingNode() ? null : norm, alloc), cpuPerOp, run));
         }
         return out;
     }

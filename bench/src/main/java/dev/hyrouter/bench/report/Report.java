@@ -47,7 +47,13 @@ public final class Report {
                 need(args, 4);
                 List<List<JmhResult>> runs = readRuns(Path.of(args[1]));
                 Map<String, Gate.Figures> figures = Baseline.medianFigures(runs);
-                Baseline.write(Path.of(args[2]), figures, runs.size() / Math.max(1, figures.size()), Environment.capture(runs.get(0), args[3]));
+                String measure = measureOf(runs);
+                if (!measure.equals(Baseline.MEASURE_CPU)) {
+                    System.err.println("baseline not written: some runs lack the CPU-time figure (run JMH with -prof dev.hyrouter.bench.ThreadCpuProfiler)");
+                    System.exit(1);
+                }
+                Baseline.write(Path.of(args[2]), figures, measure, runs.size() / Math.max(1, figures.size()),
+                        Environment.capture(runs.get(0), args[3]));
                 System.out.println("baseline written: " + args[2] + " (" + figures.size() + " benchmarks)");
             }
             default -> usage();
@@ -76,16 +82,22 @@ public final class Report {
         md.append(environmentTable(env)).append('\n');
         md.append("Raw results: [`jmh.json`](jmh.json). B/op is `gc.alloc.rate.norm` from JMH's `-prof gc`; benchmarks that run on ")
                 .append("event-loop threads (`EventLoopThreads`) show what an event loop allocates.\n\n");
-        md.append("| benchmark | mode | score | ± error | unit | B/op | ÷ calibration |\n|---|---|---:|---:|---|---:|---:|\n");
+        String measure = Baseline.measure(results);
+        md.append("CPU ns/op is the benchmark threads' own CPU time per operation (`ThreadCpuProfiler`); ÷ calibration divides the ")
+                .append(measure).append(" by the calibration's.\n\n");
+        md.append("| benchmark | mode | score | ± error | unit | CPU ns/op | B/op | ÷ calibration |\n|---|---|---:|---:|---|---:|---:|---:|\n");
         Map<String, Gate.Figures> figures = hasCalibration(results) ? Baseline.figures(results) : Map.of();
         for (JmhResult r : results) {
             Gate.Figures f = figures.get(r.name());
             md.append("| `").append(r.name()).append("` | ").append(r.mode()).append(" | ").append(num(r.score())).append(" | ")
-                    .append(num(r.error())).append(" | ").append(r.unit()).append(" | ")
+                    .append(num(r.error())).append(" | ").append(r.unit()).append(" | ").append(num(r.cpuNanosPerOp())).append(" | ")
                     .append(Double.isNaN(r.allocPerOp()) ? "—" : String.format(Locale.ROOT, "%.1f", r.allocPerOp())).append(" | ")
                     .append(f == null ? "—" : String.format(Locale.ROOT, "%.4f", f.ratio())).append(" |\n");
         }
-        if (!figures.isEmpty() && Files.exists(baselineFile)) {
+        if (!figures.isEmpty() && Files.exists(baselineFile) && !Baseline.readMeasure(baselineFile).equals(measure)) {
+            md.append("\nNo chart: this run's ratios are of ").append(measure).append(", the baseline's of ")
+                    .append(Baseline.readMeasure(baselineFile)).append("; they do not compare.\n");
+        } else if (!figures.isEmpty() && Files.exists(baselineFile)) {
             List<Gate.Verdict> verdicts = Gate.compare(Baseline.read(baselineFile), figures);
             Chart.vsBaseline(verdicts, title + ": against the baseline", out.resolve("chart.png"));
             md.append("\n## Against the baseline (`").append(baselineFile.getFileName()).append("`)\n\n")
@@ -104,9 +116,15 @@ public final class Report {
         Files.createDirectories(out);
         Map<String, Gate.Figures> current = new LinkedHashMap<>();
         List<JmhResult> first = null;
+        String baselineMeasure = Baseline.readMeasure(baselineFile);
         for (Path dir : resultFiles) {
             List<List<JmhResult>> runs = readRuns(dir);
             first = first == null ? runs.get(0) : first;
+            String measure = measureOf(runs);
+            if (!measure.equals(baselineMeasure)) {
+                throw new IllegalStateException("the gate's runs in " + dir + " measured " + measure + " but the baseline holds "
+                        + baselineMeasure + ": ratios of the two do not compare; refresh the baseline with bench/run.sh --update-baseline");
+            }
             // A rerun's figures replace the first pass's for the benchmarks it measured again.
             current.putAll(Baseline.medianFigures(runs));
         }
@@ -117,7 +135,8 @@ public final class Report {
         StringBuilder md = new StringBuilder("# JMH gate: ").append(passed ? "PASS" : "FAIL").append("\n\n");
         md.append(environmentTable(Environment.capture(first, command))).append('\n');
         md.append("Each benchmark ran in several JVMs, each measuring `").append(Baseline.CALIBRATION)
-                .append("` and then the benchmark; the figure is the median over the JVMs of score ÷ calibration. A benchmark fails when it is ")
+                .append("` and then the benchmark; the figure is the median over the JVMs of the benchmark's ").append(baselineMeasure)
+                .append(" ÷ the calibration's. A benchmark fails when it is ")
                 .append(String.format(Locale.ROOT, "more than %.0f %% slower than the baseline, or allocates more than %.0f %% and ",
                         Gate.MAX_SLOWDOWN * 100, Gate.MAX_ALLOC_GROWTH * 100))
                 .append(String.format(Locale.ROOT, "%.0f B/op above it; a failing benchmark is run once more before the verdict%s.\n\n",
@@ -148,6 +167,11 @@ public final class Report {
             throw new IOException("no JMH results (*.json) in " + dir);
         }
         return runs;
+    }
+
+    /** {@link Baseline#MEASURE_CPU} only when every run has the CPU-time figures. */
+    private static String measureOf(List<List<JmhResult>> runs) {
+        return runs.stream().allMatch(r -> Baseline.measure(r).equals(Baseline.MEASURE_CPU)) ? Baseline.MEASURE_CPU : Baseline.MEASURE_WALL;
     }
 
     private static boolean hasCalibration(List<JmhResult> results) {

@@ -1,10 +1,14 @@
 package dev.hyrouter.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gate's comparison on made-up figures: what passes, what fails, and what it says. */
 class GateTest {
@@ -80,5 +84,46 @@ class GateTest {
         assertThat(f).containsOnlyKeys("GrpcCallBenchmark.call[channels=pooled]");
         assertThat(f.get("GrpcCallBenchmark.call[channels=pooled]").ratio()).isEqualTo(250.0);
         assertThat(f.get("GrpcCallBenchmark.call[channels=pooled]").allocPerOp()).isEqualTo(5000.0);
+    }
+
+    @Test
+    void withCpuFiguresTheRatioIsCpuTimeOverTheCalibrationsCpuTime() {
+        Map<String, String> run = Map.of();
+        // Wall time says 2.0 (the benchmark waited for a core); its own CPU time says 0.5.
+        List<JmhResult> results = List.of(
+                new JmhResult(Baseline.CALIBRATION, "avgt", 1000, 1, "ns/op", 64, 800, run),
+                new JmhResult("PipelineBenchmark.frameInAnswerOut", "avgt", 2000, 1, "ns/op", 0, 400, run));
+        assertThat(Baseline.measure(results)).isEqualTo(Baseline.MEASURE_CPU);
+        assertThat(Baseline.figures(results).get("PipelineBenchmark.frameInAnswerOut").ratio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aRunMissingAnyCpuFigureFallsBackToWallTimeForAll() {
+        Map<String, String> run = Map.of();
+        List<JmhResult> results = List.of(
+                new JmhResult(Baseline.CALIBRATION, "avgt", 1000, 1, "ns/op", 64, 800, run),
+                new JmhResult("PipelineBenchmark.frameInAnswerOut", "avgt", 2000, 1, "ns/op", 0, run));
+        assertThat(Baseline.measure(results)).isEqualTo(Baseline.MEASURE_WALL);
+        assertThat(Baseline.figures(results).get("PipelineBenchmark.frameInAnswerOut").ratio()).isEqualTo(2.0);
+    }
+
+    @Test
+    void theGateRefusesABaselineTakenWithAnotherMeasure(@TempDir Path dir) throws Exception {
+        Path baseline = dir.resolve("baseline.json");
+        Baseline.write(baseline, Map.of("PipelineBenchmark.frameInAnswerOut", new Gate.Figures(0.4, 0)), Baseline.MEASURE_WALL, 10, Map.of());
+        assertThat(Baseline.readMeasure(baseline)).isEqualTo(Baseline.MEASURE_WALL);
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Files.writeString(runs.resolve("b1-r1.json"), """
+                [{"benchmark":"dev.hyrouter.bench.CalibrationBenchmark.cpuAndMemory","mode":"avgt",
+                  "primaryMetric":{"score":1000,"scoreError":1,"scoreUnit":"ns/op"},
+                  "secondaryMetrics":{"cpu.time.norm":{"score":900,"scoreUnit":"ns/op"}}},
+                 {"benchmark":"dev.hyrouter.bench.PipelineBenchmark.frameInAnswerOut","mode":"avgt",
+                  "primaryMetric":{"score":500,"scoreError":1,"scoreUnit":"ns/op"},
+                  "secondaryMetrics":{"cpu.time.norm":{"score":450,"scoreUnit":"ns/op"}}}]
+                """);
+        assertThatThrownBy(() -> Report.gate(List.of(runs), dir.resolve("out"), baseline, "test"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("measured thread CPU time per op but the baseline holds wall time per op")
+                .hasMessageContaining("bench/run.sh --update-baseline");
     }
 }
