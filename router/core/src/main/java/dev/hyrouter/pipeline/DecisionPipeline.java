@@ -9,6 +9,7 @@ import dev.hyrouter.plugin.PluginChain;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.routing.RoutingEngine;
 import dev.hyrouter.routing.RoutingErrorKind;
+import dev.hyrouter.routing.RoutingRequest;
 import dev.hyrouter.routing.RoutingResult;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.slf4j.Logger;
@@ -65,12 +66,20 @@ public final class DecisionPipeline {
         RoutingResult r = scratch.get();
         routing.decide(request, r);
         String sni = request.sni();
+        if (r.pending()) {
+            decideAfterAllocation(request, r, sink);
+            return;
+        }
         if (!request.decoded() || plugins.isEmpty()) {
             // The language is read only if a disconnect needs it: a referral creates no String.
             finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
             return;
         }
-        ConnectEvent event = event(request);
+        runPlugins(event(request), r, sink, sni);
+    }
+
+    /** Runs the plugin chain over a routing result; the sink is called when it completes. */
+    private void runPlugins(ConnectEvent event, RoutingResult r, OutcomeSink sink, String sni) {
         RoutingErrorKind error = r.error();
         String errorMessage = r.errorMessage();
         int routeIndex = r.routeIndex();
@@ -86,6 +95,38 @@ public final class DecisionPipeline {
                     }
                     finishChain(sink, result, error, errorMessage, routeIndex, event.language(), sni);
                 });
+    }
+
+    /**
+     * The pool allocates a backend per connection (Agones allocate mode): everything routing and
+     * the plugins need is copied out of the request now (its buffer is released when this
+     * returns), the allocation runs off the event loop, and the decision continues where it
+     * completes; the sink hops back to the connection's loop.
+     */
+    private void decideAfterAllocation(DecisionRequest request, RoutingResult pending, OutcomeSink sink) {
+        String sni = request.sni();
+        boolean decoded = request.decoded();
+        RoutingRequest copy = RoutingRequest.of(sni, decoded ? request.uuid() : "", decoded ? request.username() : "");
+        ConnectEvent event = decoded && !plugins.isEmpty() ? event(request) : null;
+        String language = request.language();
+        // The loop reuses its scratch result for the next connection: keep a copy of the pending state.
+        RoutingResult waiting = pending.copy();
+        // The provider logs its failures (rate-limited); here a failure becomes discovery_error.
+        routing.discovery().allocate(pending.pendingProvider()).whenComplete((backends, failure) -> {
+            RoutingResult r = new RoutingResult();
+            try {
+                routing.completeAllocation(copy, waiting, backends, failure, r);
+            } catch (RuntimeException e) {
+                LOG.error("routing over allocated backends failed for sni {}; answering routing_error", sni, e);
+                finish(sink, null, null, RoutingErrorKind.ROUTING, "routing failed", waiting.routeIndex(), null, language, sni);
+                return;
+            }
+            if (event == null) {
+                finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), null, language, sni);
+                return;
+            }
+            runPlugins(event, r, sink, sni);
+        });
     }
 
     private static ConnectEvent event(DecisionRequest request) {

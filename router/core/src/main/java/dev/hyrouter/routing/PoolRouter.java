@@ -27,6 +27,15 @@ public final class PoolRouter {
     private final Selection base;
     private final List<Selection> fallbacks;
     private final Counter counter = new Counter();
+    /**
+     * The last discovered snapshot and the candidate list merged from it: a provider hands out
+     * the same list object until its backends change, so merging (dedupe, static backends,
+     * default weights) happens once per change, not once per connection.
+     */
+    private volatile Merged merged;
+
+    private record Merged(List<Backend> discovered, List<Backend> all) {
+    }
 
     public PoolRouter(List<Backend> staticBackends, String discoveryProvider, DiscoveryMode discoveryMode,
             Selection base, List<Selection> fallbacks) {
@@ -41,20 +50,53 @@ public final class PoolRouter {
         return base.strategy();
     }
 
-    /** Fills {@code out} with the pool's choice or its error. */
+    /** The discovery provider's name, {@code null} for a static pool. */
+    public String discoveryProvider() {
+        return discoveryProvider;
+    }
+
+    /**
+     * Fills {@code out} with the pool's choice or its error, or marks it pending when the
+     * provider allocates per connection (then {@link #selectFrom} finishes it).
+     */
     void select(RoutingRequest request, DiscoveryResolver discovery, RandomSource rng, java.util.function.LongSupplier clockMillis,
             RoutingResult out) {
         List<Backend> all;
         if (discoveryProvider == null) {
             all = staticBackends;
+        } else if (discovery.allocates(discoveryProvider)) {
+            out.pending(this);
+            return;
         } else {
             try {
-                all = merge(discovery.resolve(discoveryProvider));
+                all = mergeCached(discovery.resolve(discoveryProvider));
             } catch (DiscoveryException e) {
                 out.fail(RoutingErrorKind.DISCOVERY, "discovery error: " + e.getMessage());
                 return;
             }
         }
+        selectFrom(request, all, rng, clockMillis, out);
+    }
+
+    /** Finishes a pending decision with the backends an allocation returned. */
+    void selectAllocated(RoutingRequest request, List<Backend> allocated, RandomSource rng, java.util.function.LongSupplier clockMillis,
+            RoutingResult out) {
+        selectFrom(request, merge(allocated), rng, clockMillis, out);
+    }
+
+    private List<Backend> mergeCached(List<Backend> discovered) {
+        Merged m = merged;
+        if (m != null && m.discovered == discovered) {
+            return m.all;
+        }
+        // Racing loops may both merge a new snapshot once; either result is the same list.
+        List<Backend> all = merge(discovered);
+        merged = new Merged(discovered, all);
+        return all;
+    }
+
+    private void selectFrom(RoutingRequest request, List<Backend> all, RandomSource rng, java.util.function.LongSupplier clockMillis,
+            RoutingResult out) {
         if (all.isEmpty()) {
             out.fail(RoutingErrorKind.NO_BACKENDS, "no backends");
             return;
@@ -97,6 +139,6 @@ public final class PoolRouter {
                 out.add(weighted && b.weight() <= 0 ? b.withWeight(1) : b);
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 }

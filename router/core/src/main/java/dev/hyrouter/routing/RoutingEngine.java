@@ -47,6 +47,34 @@ public final class RoutingEngine {
         }
     }
 
+    /**
+     * Finishes a decision that {@link #decide} left {@linkplain RoutingResult#pending() pending}:
+     * selection over the allocated backends, or {@code discovery_error} when the allocation
+     * failed. {@code out} must be a fresh result owned by the caller (the allocation completes
+     * on another thread, long after the event loop reused its scratch result).
+     */
+    public void completeAllocation(RoutingRequest request, RoutingResult pending, List<Backend> allocated, Throwable failure,
+            RoutingResult out) {
+        out.reset();
+        out.copyRouteFrom(pending);
+        PoolRouter pool = pending.pendingPool();
+        if (pool == null) {
+            throw new IllegalStateException("the routing result is not pending: " + pending);
+        }
+        if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            out.fail(RoutingErrorKind.DISCOVERY, "discovery error: " + cause.getMessage());
+            return;
+        }
+        pool.selectAllocated(request, allocated, rng, clockMillis, out);
+    }
+
+    /** The resolver pools use; the pipeline asks it for allocations. */
+    public DiscoveryResolver discovery() {
+        return discovery;
+    }
+
     public int routeCount() {
         return routes.length;
     }

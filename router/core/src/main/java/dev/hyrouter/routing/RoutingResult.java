@@ -16,6 +16,7 @@ public final class RoutingResult {
     private List<Backend> candidates;
     private int selectedIndex;
     private Backend backend;
+    private PoolRouter pendingPool;
 
     public RoutingResult() {
         reset();
@@ -31,6 +32,7 @@ public final class RoutingResult {
         candidates = List.of();
         selectedIndex = -1;
         backend = null;
+        pendingPool = null;
     }
 
     void route(boolean matched, int routeIndex, Strategy strategy) {
@@ -40,6 +42,7 @@ public final class RoutingResult {
     }
 
     void choose(Strategy poolStrategy, List<Backend> candidates, int index) {
+        this.pendingPool = null;
         this.error = null;
         this.errorMessage = null;
         this.strategy = poolStrategy;
@@ -48,7 +51,51 @@ public final class RoutingResult {
         this.backend = candidates.get(index);
     }
 
+    /** The pool's backends come from a per-connection allocation: {@link RoutingEngine#completeAllocation} finishes the decision. */
+    void pending(PoolRouter pool) {
+        this.error = null;
+        this.errorMessage = null;
+        this.pendingPool = pool;
+    }
+
+    /**
+     * Whether the decision waits for a discovery allocation (Agones allocate mode): neither
+     * {@link #ok()} nor failed yet; the pipeline calls {@link RoutingEngine#completeAllocation}.
+     */
+    public boolean pending() {
+        return pendingPool != null;
+    }
+
+    PoolRouter pendingPool() {
+        return pendingPool;
+    }
+
+    /** The discovery provider a pending decision waits for, {@code null} unless {@link #pending()}. */
+    public String pendingProvider() {
+        return pendingPool == null ? null : pendingPool.discoveryProvider();
+    }
+
+    /** An independent copy, for a decision that continues after this instance is reused. */
+    public RoutingResult copy() {
+        RoutingResult c = new RoutingResult();
+        c.error = error;
+        c.errorMessage = errorMessage;
+        c.matched = matched;
+        c.routeIndex = routeIndex;
+        c.strategy = strategy;
+        c.candidates = candidates;
+        c.selectedIndex = selectedIndex;
+        c.backend = backend;
+        c.pendingPool = pendingPool;
+        return c;
+    }
+
+    void copyRouteFrom(RoutingResult other) {
+        route(other.matched, other.routeIndex, other.strategy);
+    }
+
     void fail(RoutingErrorKind kind, String message) {
+        this.pendingPool = null;
         this.error = kind;
         this.errorMessage = message;
         this.candidates = List.of();
@@ -58,7 +105,7 @@ public final class RoutingResult {
 
     /** Whether a backend was chosen. */
     public boolean ok() {
-        return error == null;
+        return error == null && pendingPool == null;
     }
 
     /** The error kind, {@code null} when {@link #ok()}. */

@@ -131,4 +131,70 @@ class DecisionPipelineTest {
         assertThat(c.get()).startsWith("referral");
         assertThat(c.content).isNull();
     }
+
+    @Test
+    void anAllocationCompletesTheDecisionLaterThroughThePlugins() throws Exception {
+        String yaml = "discovery:\n  providers: [{name: gsa, type: agones, agones: {mode: allocate}}]\n"
+                + "routing:\n  default: {strategy: round_robin, discovery: {provider: gsa}}\n";
+        CompletableFuture<List<Backend>> allocation = new CompletableFuture<>();
+        int[] calls = {0};
+        dev.hyrouter.routing.DiscoveryResolver allocating = new dev.hyrouter.routing.DiscoveryResolver() {
+            @Override
+            public List<Backend> resolve(String provider) throws dev.hyrouter.routing.DiscoveryException {
+                throw new dev.hyrouter.routing.DiscoveryException("no snapshot");
+            }
+
+            @Override
+            public boolean allocates(String provider) {
+                return true;
+            }
+
+            @Override
+            public CompletableFuture<List<Backend>> allocate(String provider) {
+                calls[0]++;
+                return allocation;
+            }
+        };
+        RouterConfig c = ConfigLoader.parse(yaml, "p.yaml", false);
+        TestPlugin plugin = TestPlugin.answering("tag", req -> ConnectResponse.EMPTY.withReferralContent(new byte[] {7}));
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(plugin, Duration.ofSeconds(30))), TIMER.get());
+        DecisionPipeline p = new DecisionPipeline(RoutingCompiler.compile(c.routing(), allocating), chain, new DisconnectMessages(c.messages()), 100);
+
+        ByteBuf b = Unpooled.buffer();
+        ConnectEncoder.encodeV2(ConnectFields.defaults().withUsername("steve").withLanguage("de"), b);
+        ConnectView v = new ConnectView();
+        assertThat(v.wrap(b)).isTrue();
+        Captured out = new Captured();
+        p.decide(new DecisionRequest().set("realm.example.com", "", v), out);
+        // The caller releases the Connect as soon as decide returns; the allocation is still out.
+        b.release();
+        assertThat(out.outcome).isNotDone();
+        assertThat(calls[0]).isEqualTo(1);
+        allocation.complete(List.of(new Backend("gs-1", 7777)));
+        assertThat(out.get()).isEqualTo("referral gs-1:7777");
+        assertThat(out.content).containsExactly(7);
+        assertThat(plugin.requests()).singleElement().satisfies(req -> assertThat(req.event().username()).isEqualTo("steve"));
+
+        CompletableFuture<List<Backend>> failing = CompletableFuture.failedFuture(new dev.hyrouter.routing.DiscoveryException("allocation queue full"));
+        dev.hyrouter.routing.DiscoveryResolver failingResolver = new dev.hyrouter.routing.DiscoveryResolver() {
+            @Override
+            public List<Backend> resolve(String provider) throws dev.hyrouter.routing.DiscoveryException {
+                throw new dev.hyrouter.routing.DiscoveryException("no snapshot");
+            }
+
+            @Override
+            public boolean allocates(String provider) {
+                return true;
+            }
+
+            @Override
+            public CompletableFuture<List<Backend>> allocate(String provider) {
+                return failing;
+            }
+        };
+        DecisionPipeline q = new DecisionPipeline(RoutingCompiler.compile(c.routing(), failingResolver), PluginChain.empty(),
+                new DisconnectMessages(c.messages()), 100);
+        assertThat(decide(q, "realm.example.com", connect("steve", "de")))
+                .isEqualTo("DISCOVERY_ERROR Der Server sucht gerade eine freie Instanz. Bitte versuche es gleich erneut.");
+    }
 }

@@ -240,4 +240,57 @@ class RoutingEngineTest {
         RoutingEngine e = engine(pool("round_robin", "", "{host: a, port: 1}", "{host: b, port: 1}"));
         assertThat(decide(e, "x").candidates()).isSameAs(decide(e, "y").candidates());
     }
+
+    @Test
+    void aDiscoveredPoolMergesEachSnapshotOnceAndAgainWhenItChanges() throws Exception {
+        String yaml = "discovery:\n  providers: [{name: k8s, type: kubernetes, kubernetes: {}}]\n"
+                + "routing:\n  default: {strategy: round_robin, discovery: {provider: k8s}, backends: [{host: static, port: 1}]}\n";
+        List<Backend> first = List.of(new Backend("d1", 1));
+        List<Backend> second = List.of(new Backend("d2", 1));
+        List<Backend>[] current = new List[] {first};
+        RoutingEngine e = engine(yaml, p -> current[0], 1);
+        List<Backend> merged = decide(e, "x").candidates();
+        assertThat(merged).extracting(Backend::host).containsExactly("d1", "static");
+        // Same snapshot object: the merged list is reused, nothing is merged (or allocated) per connection.
+        assertThat(decide(e, "y").candidates()).isSameAs(merged);
+        current[0] = second;
+        assertThat(decide(e, "z").candidates()).extracting(Backend::host).containsExactly("d2", "static");
+    }
+
+    @Test
+    void anAllocatingProviderLeavesTheDecisionPendingUntilItsBackendsArrive() throws Exception {
+        String yaml = "discovery:\n  providers: [{name: gsa, type: agones, agones: {mode: allocate}}]\n"
+                + "routing:\n  default: {strategy: round_robin, discovery: {provider: gsa, mode: prefer}, backends: [{host: static, port: 1}]}\n";
+        DiscoveryResolver allocating = new DiscoveryResolver() {
+            @Override
+            public List<Backend> resolve(String provider) throws DiscoveryException {
+                throw new DiscoveryException("an allocating provider has no snapshot");
+            }
+
+            @Override
+            public boolean allocates(String provider) {
+                return true;
+            }
+        };
+        RoutingEngine e = engine(yaml, allocating, 1);
+        RoutingResult pending = decide(e, "x");
+        assertThat(pending.pending()).isTrue();
+        assertThat(pending.ok()).isFalse();
+        assertThat(pending.pendingProvider()).isEqualTo("gsa");
+
+        RoutingResult done = new RoutingResult();
+        e.completeAllocation(RoutingRequest.ofSni("x"), pending, List.of(new Backend("allocated", 7777)), null, done);
+        assertThat(done.ok()).isTrue();
+        assertThat(done.backend().host()).isEqualTo("allocated");
+
+        RoutingResult failed = new RoutingResult();
+        e.completeAllocation(RoutingRequest.ofSni("x"), pending, null, new DiscoveryException("allocation timed out"), failed);
+        assertThat(failed.error()).isEqualTo(RoutingErrorKind.DISCOVERY);
+        assertThat(failed.errorMessage()).isEqualTo("discovery error: allocation timed out");
+
+        // Prefer mode: an allocation that returned nothing falls back to the static backends, as a snapshot would.
+        RoutingResult empty = new RoutingResult();
+        e.completeAllocation(RoutingRequest.ofSni("x"), pending, List.of(), null, empty);
+        assertThat(empty.backend().host()).isEqualTo("static");
+    }
 }
