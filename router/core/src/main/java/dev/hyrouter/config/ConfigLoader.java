@@ -81,7 +81,7 @@ public final class ConfigLoader {
         TlsConfig tls = readTls(m.mapping("tls"), m.get("tls"), ctx);
         QuicConfig quic = readQuic(m.mapping("quic"));
         LoggingConfig logging = readLogging(m.mapping("logging"));
-        ReferralConfig referral = readReferral(m.mapping("referral"));
+        ReferralConfig referral = readReferral(m.mapping("referral"), ctx);
         MessagesConfig messages = readMessages(m.mapping("messages"));
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
         RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
@@ -90,6 +90,49 @@ public final class ConfigLoader {
 
         return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging,
                 List.copyOf(ctx.warnings));
+    }
+
+    /**
+     * Parses a backends file for the file discovery provider (ours): a {@code backends} list whose
+     * entries have the keys of a pool's static backends ({@code host}, {@code port},
+     * {@code weight}, {@code meta}) and the same rules; an empty list is allowed.
+     */
+    public static List<dev.hyrouter.routing.Backend> parseBackends(String text, String fileName, boolean json) throws ConfigException {
+        ParseContext ctx = new ParseContext(fileName, json);
+        Optional<Node> root = compose(text, ctx);
+        if (root.isEmpty()) {
+            throw ctx.error(0, "", "is empty: expected a mapping with a backends list");
+        }
+        ConfigMapping m = new ConfigNode(root.get(), "", ctx).mapping();
+        ConfigNode list = m.get("backends");
+        if (list == null) {
+            throw ctx.error(0, "backends", "must be set (a list of host/port entries; may be empty)");
+        }
+        List<dev.hyrouter.routing.Backend> out = new java.util.ArrayList<>();
+        if (!list.isNull()) {
+            for (ConfigNode bn : list.sequence()) {
+                out.add(RoutingSection.backend(bn, null));
+            }
+        }
+        m.finish();
+        return List.copyOf(out);
+    }
+
+    /** {@link #parseBackends} on a file; the extension picks the format (.yaml, .yml or .json). */
+    public static List<dev.hyrouter.routing.Backend> loadBackends(Path path) throws ConfigException {
+        String name = path.toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        boolean json = lower.endsWith(".json");
+        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
+            throw new ConfigException(name, 0, "", "unsupported backends file extension (use .yaml, .yml or .json)");
+        }
+        try {
+            return parseBackends(Files.readString(path, StandardCharsets.UTF_8), name, json);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, 0, "", "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(name, 0, "", "cannot read file: " + e.getMessage());
+        }
     }
 
     private static Node emptyMapping(ParseContext ctx) {
@@ -206,18 +249,43 @@ public final class ConfigLoader {
         return new LoggingConfig(ip, stats);
     }
 
-    private static ReferralConfig readReferral(ConfigMapping r) throws ConfigException {
+    private static ReferralConfig readReferral(ConfigMapping r, ParseContext ctx) throws ConfigException {
         if (r == null) {
             return null;
         }
         int keyId = (int) r.integer("key_id", 0, 255, 0);
         ConfigNode secretNode = r.get("hmac_secret");
+        ConfigNode fileNode = r.get("hmac_secret_file");
         HmacSecret secret = null;
-        if (secretNode != null && !secretNode.string().trim().isEmpty()) {
+        boolean inline = secretNode != null && !secretNode.string().trim().isEmpty();
+        boolean fromFile = fileNode != null && !fileNode.string().trim().isEmpty();
+        if (inline && fromFile) {
+            throw fileNode.error("set either referral.hmac_secret or referral.hmac_secret_file, not both");
+        }
+        if (inline) {
             try {
                 secret = HmacSecret.parse(secretNode.string());
             } catch (IllegalArgumentException e) {
                 throw secretNode.error("invalid referral.hmac_secret: " + e.getMessage());
+            }
+        } else if (fromFile) {
+            // Ours: the key from a file (a mounted Kubernetes Secret), so the config itself holds no secret.
+            Path file = Path.of(fileNode.string().trim());
+            if (!file.isAbsolute() && !ctx.file.isEmpty()) {
+                Path dir = Path.of(ctx.file).toAbsolutePath().getParent();
+                file = dir == null ? file : dir.resolve(file);
+            }
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw fileNode.error("cannot read the HMAC key file " + file + ": " + e.getClass().getSimpleName());
+            }
+            try {
+                secret = HmacSecret.parse(text);
+            } catch (IllegalArgumentException e) {
+                // The message says what is wrong with the format; it never quotes the key.
+                throw fileNode.error("invalid HMAC key in " + file + ": " + e.getMessage());
             }
         }
         r.finish();

@@ -42,7 +42,11 @@ final class DiscoverySection {
             "selector", SELECTOR,
             "metadata", METADATA,
             "address", schema("source", STR, "preference", STRS),
-            "port", PORT);
+            "port", PORT,
+            // Ours: how long one allocation may take, the wait for its throttle slot included.
+            "allocate_timeout", STR);
+    /** Ours: backends from a YAML or JSON file, watched for changes. */
+    private static final Map<String, Object> FILE = schema("path", STR);
 
     // Kubernetes label selector syntax: key (optionally prefixed), values, and the set forms.
     private static final String KEY = "([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?";
@@ -71,8 +75,10 @@ final class DiscoverySection {
             String type = p.string("type").trim().toLowerCase(Locale.ROOT);
             ConfigNode k8s = p.get("kubernetes");
             ConfigNode agones = p.get("agones");
+            ConfigNode file = p.get("file");
             Map<String, Object> kSettings = k8s == null || k8s.isNull() ? null : convert(k8s, KUBERNETES);
             Map<String, Object> aSettings = agones == null || agones.isNull() ? null : convert(agones, AGONES);
+            Map<String, Object> fSettings = file == null || file.isNull() ? null : convert(file, FILE);
             p.finish();
             if (name.isEmpty()) {
                 throw pn.error("name must not be empty");
@@ -113,22 +119,59 @@ final class DiscoverySection {
                             throw src.error("must be one of: address, addresses");
                         }
                     }
-                    ConfigNode interval = am.get("allocate_min_interval");
-                    if (interval != null && !interval.string().trim().isEmpty()) {
-                        try {
-                            GoDuration.parse(interval.string().trim());
-                        } catch (IllegalArgumentException e) {
-                            throw interval.error("is invalid: " + e.getMessage());
-                        }
+                    // The original accepts any duration here; zero or negative means no throttle.
+                    parseDuration(am.get("allocate_min_interval"));
+                    checkDuration(am.get("allocate_timeout"), true);
+                    ConfigNode mode = am.get("mode");
+                    String m = mode == null ? "" : mode.string().trim().toLowerCase(Locale.ROOT);
+                    if (!m.isEmpty() && !m.equals("observe") && !m.equals("allocate")) {
+                        throw mode.error("must be one of: observe, allocate");
                     }
                     break;
+                case "file":
+                    if (fSettings == null) {
+                        throw pn.error("file must be set");
+                    }
+                    ConfigNode path = file.mapping().get("path");
+                    if (path == null || path.string().trim().isEmpty()) {
+                        throw (path == null ? file : path).error("path must be set (a YAML or JSON file of backends)");
+                    }
+                    settings = fSettings;
+                    break;
                 default:
-                    throw (p.get("type") == null ? pn : p.get("type")).error("type must be one of: kubernetes, agones");
+                    throw (p.get("type") == null ? pn : p.get("type")).error("type must be one of: kubernetes, agones, file");
             }
-            providers.add(new DiscoveryConfig.Provider(name, type, settings));
+            providers.add(new DiscoveryConfig.Provider(name, type, settings, pn.context().file, pn.line()));
+        }
+        ConfigNode syncNode = d.get("sync_timeout");
+        java.time.Duration sync = DiscoveryConfig.DEFAULT_SYNC_TIMEOUT;
+        if (syncNode != null && !syncNode.string().trim().isEmpty()) {
+            checkDuration(syncNode, false);
+            sync = GoDuration.parse(syncNode.string().trim());
         }
         d.finish();
-        return new DiscoveryConfig(List.copyOf(providers));
+        return new DiscoveryConfig(List.copyOf(providers), sync);
+    }
+
+    private static java.time.Duration parseDuration(ConfigNode node) throws ConfigException {
+        if (node == null || node.string().trim().isEmpty()) {
+            return null;
+        }
+        try {
+            return GoDuration.parse(node.string().trim());
+        } catch (IllegalArgumentException e) {
+            throw node.error("is invalid: " + e.getMessage());
+        }
+    }
+
+    private static void checkDuration(ConfigNode node, boolean positive) throws ConfigException {
+        java.time.Duration d = parseDuration(node);
+        if (d == null) {
+            return;
+        }
+        if (d.isNegative() || (positive && d.isZero())) {
+            throw node.error(positive ? "must be a positive duration" : "must not be negative");
+        }
     }
 
     private static void checkSelector(ConfigNode sel) throws ConfigException {

@@ -143,7 +143,8 @@ final class RoutingSection {
         return fallback.context().error(fallback.line(), fallbackPath, rule);
     }
 
-    private static Backend backend(ConfigNode bn, Strategy strategy) throws ConfigException {
+    /** One backend entry; {@code strategy} may be {@code null} (a discovery file: weights are checked by the pool). */
+    static Backend backend(ConfigNode bn, Strategy strategy) throws ConfigException {
         ConfigMapping b = bn.mapping();
         String host = b.string("host");
         ConfigNode portNode = b.get("port");

@@ -21,14 +21,19 @@ public final class RateLimitedLog {
     }
 
     public void log(String subject, String message) {
+        log("plugin " + subject + " " + message);
+    }
+
+    /** Logs {@code message} as it is, at most once per interval. */
+    public void log(String message) {
         long now = System.nanoTime();
         long allowed = nextAllowed.get();
         if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
             long skipped = suppressed.getAndSet(0);
             if (skipped > 0) {
-                logger.warn("plugin {} {} ({} similar events not logged in the last interval)", subject, message, skipped);
+                logger.warn("{} ({} similar events not logged in the last interval)", message, skipped);
             } else {
-                logger.warn("plugin {} {}", subject, message);
+                logger.warn("{}", message);
             }
         } else {
             suppressed.incrementAndGet();

@@ -58,7 +58,7 @@ class ConfigErrorsTest {
                 Arguments.of("discovery:\n  providers: [{name: a, type: agones, agones: {}}]\nrouting:\n  default:\n    strategy: random\n    discovery: {provider: k8s}\n",
                         "bad.yaml:6: routing.default.discovery: unknown discovery provider \"k8s\""),
                 Arguments.of("discovery:\n  providers: [{name: a, type: consul}]\n",
-                        "bad.yaml:2: discovery.providers[0].type: type must be one of: kubernetes, agones"),
+                        "bad.yaml:2: discovery.providers[0].type: type must be one of: kubernetes, agones, file"),
                 Arguments.of("discovery:\n  providers: [{name: a, type: kubernetes}]\n",
                         "bad.yaml:2: discovery.providers[0]: kubernetes must be set"),
                 Arguments.of("discovery:\n  providers:\n    - name: a\n      type: agones\n      agones:\n        selector: {annotations: \"novalue\"}\n",

@@ -3,63 +3,34 @@ package dev.hyrouter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hyrouter.routing.DiscoveryMode;
+import dev.hyrouter.testing.UpstreamCompat;
 import dev.hyrouter.routing.Strategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Go original's own config files (its {@code dev/} folder) must load here unchanged and without
- * warnings. They are source-available under a licence that does not let this repository carry
- * them, so this is the one test that reads outside the clone: {@code ../shared/compat/hyrouter-go}
- * beside it, or the folder named by {@code -Dhyrouter.compat.dir}. Without it the test is skipped
- * with that reason, except under {@code CI=true}, where a missing folder is a failure. The same keys
- * are covered inside the repository by {@link FixtureConfigsTest}.
+ * warnings; read through {@link UpstreamCompat} (skipped with the reason without them, failing
+ * under {@code CI=true}). The same keys are covered inside the repository by {@link FixtureConfigsTest}.
  */
 class UpstreamCompatTest {
     private static Path compatDir;
 
-    private static final String MISSING = "the Go original's config files were not found (expected ../shared/compat/hyrouter-go "
-            + "beside the clone, or -Dhyrouter.compat.dir=DIR); FixtureConfigsTest covers the same keys";
-
     @BeforeAll
     static void findTheOriginalsFiles() {
-        compatDir = locate();
-        if (compatDir == null && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but " + MISSING);
-        }
-        if (compatDir == null) {
-            System.err.println("UpstreamCompatTest skipped: " + MISSING);
-        }
+        compatDir = UpstreamCompat.locateOrFailUnderCi("UpstreamCompatTest");
     }
 
-    /** Per test, so each is reported as skipped with the reason (a class-level abort shows as 0 tests run). */
     @BeforeEach
     void needTheOriginalsFiles() {
-        Assumptions.assumeTrue(compatDir != null, MISSING);
-    }
-
-    private static Path locate() {
-        String override = System.getProperty("hyrouter.compat.dir", "");
-        if (!override.isEmpty()) {
-            return Files.isDirectory(Paths.get(override)) ? Paths.get(override) : null;
-        }
-        // Tests run in their module's folder (router/core); the clone's parent holds shared/.
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared/compat/hyrouter-go").normalize();
-            if (Files.isRegularFile(candidate.resolve("config.yaml"))) {
-                return candidate;
-            }
-        }
-        return null;
+        UpstreamCompat.assume(compatDir);
     }
 
     private static List<Path> compatFiles() throws IOException {

@@ -60,6 +60,21 @@ public final class TestRouter implements AutoCloseable {
         return new TestRouter(server, HytaleClient.create(2));
     }
 
+    /**
+     * Starts from a whole config file's text as the run command would (plugin runtimes and
+     * discovery providers from the class path, the start-up wait for discovery), with its
+     * {@code listen} line replaced by a free loopback port; {@code fileName} is the name relative
+     * paths in it are read against.
+     */
+    public static TestRouter startConfigFile(String yaml, String fileName) throws Exception {
+        String text = yaml.replaceAll("(?m)^listen:.*$", "listen: \"127.0.0.1:0\"");
+        if (!text.contains("listen:")) {
+            text = "listen: \"127.0.0.1:0\"\n" + text;
+        }
+        RouterServer server = RouterServer.start(ConfigLoader.parse(text, fileName, false));
+        return new TestRouter(server, HytaleClient.create(2));
+    }
+
     public ClientRequest request(String sni) {
         // Bounds on a hang, not speed claims: long enough for a saturated CI machine.
         return ClientRequest.to(server.address(), sni).withTimeout(Duration.ofSeconds(30));

@@ -1,0 +1,38 @@
+package dev.hyrouter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code referral.hmac_secret_file} (ours): the key from a mounted Secret, relative to the config's folder. */
+class HmacSecretFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theKeyIsReadFromTheFileBesideTheConfig() throws Exception {
+        Files.writeString(dir.resolve("hmac"), "hex:00112233445566778899aabbccddeeff\n");
+        Path config = Files.writeString(dir.resolve("hyrouter.yaml"), "referral:\n  key_id: 3\n  hmac_secret_file: hmac\n");
+        ReferralConfig r = ConfigLoader.load(config).referral();
+        assertThat(r.keyId()).isEqualTo(3);
+        assertThat(r.hmacSecret()).isNotNull();
+    }
+
+    @Test
+    void bothFormsAMissingFileAndABadKeyAreRefusedWithoutQuotingTheKey() throws Exception {
+        Path both = Files.writeString(dir.resolve("both.yaml"), "referral:\n  hmac_secret: hex:00\n  hmac_secret_file: hmac\n");
+        assertThatThrownBy(() -> ConfigLoader.load(both)).hasMessage(both + ":3: referral.hmac_secret_file: "
+                + "set either referral.hmac_secret or referral.hmac_secret_file, not both");
+        Path missing = Files.writeString(dir.resolve("missing.yaml"), "referral:\n  hmac_secret_file: /nonexistent/hmac\n");
+        assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ":2: referral.hmac_secret_file: "
+                + "cannot read the HMAC key file /nonexistent/hmac: NoSuchFileException");
+        Files.writeString(dir.resolve("bad"), "hex:zz-super-secret");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "referral:\n  hmac_secret_file: bad\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessageContaining("invalid HMAC key in " + dir.resolve("bad"))
+                .hasMessageNotContaining("super-secret");
+    }
+}
