@@ -86,9 +86,10 @@ public final class ConfigLoader {
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
         RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
         List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
+        OperationsConfig operations = readOperations(m.mapping("admin"), m.get("admin"), m.mapping("shutdown"), ctx);
         m.finish();
 
-        return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging,
+        return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging, operations,
                 List.copyOf(ctx.warnings));
     }
 
@@ -247,6 +248,30 @@ public final class ConfigLoader {
         Duration stats = duration(l, "stats_interval", DEFAULT_STATS_INTERVAL, false);
         l.finish();
         return new LoggingConfig(ip, stats);
+    }
+
+    private static OperationsConfig readOperations(ConfigMapping admin, ConfigNode adminNode, ConfigMapping shutdown, ParseContext ctx)
+            throws ConfigException {
+        String adminListen = "";
+        if (admin != null) {
+            ConfigNode listenNode = admin.get("listen");
+            adminListen = admin.string("listen", "").trim();
+            admin.finish();
+            if (!adminListen.isEmpty()) {
+                // The same rules and messages as the QUIC listen address, under admin.listen.
+                try {
+                    validateListen(adminListen, listenNode, ctx);
+                } catch (ConfigException e) {
+                    throw ctx.error(listenNode.line(), "admin.listen", e.rule());
+                }
+            }
+        }
+        java.time.Duration drain = OperationsConfig.DEFAULT_DRAIN_TIMEOUT;
+        if (shutdown != null) {
+            drain = duration(shutdown, "drain_timeout", OperationsConfig.DEFAULT_DRAIN_TIMEOUT, false);
+            shutdown.finish();
+        }
+        return new OperationsConfig(adminListen, drain);
     }
 
     private static ReferralConfig readReferral(ConfigMapping r, ParseContext ctx) throws ConfigException {

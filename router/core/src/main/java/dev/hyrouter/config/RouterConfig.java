@@ -23,5 +23,6 @@ public record RouterConfig(
         DiscoveryConfig discovery,
         MessagesConfig messages,
         LoggingConfig logging,
+        OperationsConfig operations,
         List<ConfigWarning> warnings) {
 }

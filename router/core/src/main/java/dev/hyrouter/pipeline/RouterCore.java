@@ -33,12 +33,19 @@ public final class RouterCore implements AutoCloseable {
     private final DecisionPipeline pipeline;
     private final ClientReferralEncoder referralEncoder;
     private final PluginChain plugins;
+    /** This core's plugins by identity, so that the next config's core can keep the unchanged ones. */
+    private final Map<PluginIdentity, PluginChain.Entry> byIdentity;
+    /** Plugin instances created since the process started (kept plugins are not created again). */
+    private final long pluginsCreatedTotal;
 
-    private RouterCore(RouterConfig config, DecisionPipeline pipeline, ClientReferralEncoder referralEncoder, PluginChain plugins) {
+    private RouterCore(RouterConfig config, DecisionPipeline pipeline, ClientReferralEncoder referralEncoder, PluginChain plugins,
+            Map<PluginIdentity, PluginChain.Entry> byIdentity, long pluginsCreatedTotal) {
         this.config = config;
         this.pipeline = pipeline;
         this.referralEncoder = referralEncoder;
         this.plugins = plugins;
+        this.byIdentity = byIdentity;
+        this.pluginsCreatedTotal = pluginsCreatedTotal;
     }
 
     /**
@@ -48,14 +55,36 @@ public final class RouterCore implements AutoCloseable {
      */
     public static RouterCore build(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
             ScheduledExecutorService timer, DiscoveryResolver discovery) {
+        return build(config, factories, timer, discovery, null);
+    }
+
+    /**
+     * Builds the core of a reloaded config: every plugin whose identity (name, type, runtime
+     * settings, and for WASM the module file's size and modification time) is unchanged is taken
+     * over from {@code previous} with its instances, channels and counters; the others are created.
+     * {@link #retire} then closes what {@code previous} has and the new core does not.
+     */
+    public static RouterCore build(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
+            ScheduledExecutorService timer, DiscoveryResolver discovery, RouterCore previous) {
         RoutingEngine engine = RoutingCompiler.compile(config.routing(), discovery);
         EnvelopeSigner signer = config.referral() == null
                 ? new EnvelopeSigner(0, null)
                 : new EnvelopeSigner(config.referral().keyId(), config.referral().hmacSecret());
         List<PluginChain.Entry> entries = new ArrayList<>();
         List<Plugin> loaded = new ArrayList<>();
+        Map<PluginIdentity, PluginChain.Entry> byIdentity = new java.util.HashMap<>();
+        long created = previous == null ? 0 : previous.pluginsCreatedTotal;
         try {
             for (PluginConfig pc : PluginOrder.order(config.plugins())) {
+                PluginIdentity identity = PluginIdentity.of(pc);
+                PluginChain.Entry kept = previous == null ? null : previous.byIdentity.get(identity);
+                if (kept != null) {
+                    PluginChain.Entry e = new PluginChain.Entry(kept.plugin(), pc.timeout(), kept.stats());
+                    entries.add(e);
+                    byIdentity.put(identity, e);
+                    LOG.info("plugin {} kept with its instances ({} unchanged)", pc.name(), pc.type().name().toLowerCase(java.util.Locale.ROOT));
+                    continue;
+                }
                 PluginFactory f = factories.get(pc.type());
                 if (f == null) {
                     throw new IllegalStateException("plugin \"" + pc.name() + "\" (" + config.source() + ":" + pc.line()
@@ -71,9 +100,12 @@ public final class RouterCore implements AutoCloseable {
                             + ") cannot be loaded: " + e.getMessage(), e);
                 }
                 loaded.add(p);
+                created++;
                 LOG.info("plugin {} ({}, stage {}) loaded in {} ms", pc.name(), pc.type().name().toLowerCase(java.util.Locale.ROOT),
                         pc.stage().name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
-                entries.add(new PluginChain.Entry(p, pc.timeout()));
+                PluginChain.Entry e = new PluginChain.Entry(p, pc.timeout());
+                entries.add(e);
+                byIdentity.put(identity, e);
             }
         } catch (RuntimeException e) {
             loaded.forEach(Plugin::close);
@@ -82,7 +114,46 @@ public final class RouterCore implements AutoCloseable {
         PluginChain chain = entries.isEmpty() ? PluginChain.empty() : new PluginChain(entries, timer);
         DecisionPipeline pipeline = new DecisionPipeline(engine, chain, new DisconnectMessages(config.messages()),
                 signer.maxContentLength());
-        return new RouterCore(config, pipeline, new ClientReferralEncoder(signer), chain);
+        return new RouterCore(config, pipeline, new ClientReferralEncoder(signer), chain, Map.copyOf(byIdentity), created);
+    }
+
+    /** Plugin instances created since the process started; a reload that keeps a plugin does not add to it. */
+    public long pluginsCreatedTotal() {
+        return pluginsCreatedTotal;
+    }
+
+    /**
+     * Closes the plugins of this (replaced) core that {@code next} did not keep, once calls
+     * already started can no longer be running: after the longest plugin timeout of this core
+     * (a call past its timeout is skipped by the chain), on {@code timer}. Kept plugins stay open.
+     *
+     * @return the names of the plugins that will be closed
+     */
+    public List<String> retire(RouterCore next, ScheduledExecutorService timer) {
+        java.util.Set<Plugin> keep = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        next.plugins.entries().forEach(e -> keep.add(e.plugin()));
+        List<Plugin> close = new ArrayList<>();
+        long graceNanos = 0;
+        for (PluginChain.Entry e : plugins.entries()) {
+            if (!keep.contains(e.plugin())) {
+                close.add(e.plugin());
+            }
+            graceNanos = Math.max(graceNanos, e.timeout().toNanos());
+        }
+        if (close.isEmpty()) {
+            return List.of();
+        }
+        Runnable closeAll = () -> close.forEach(p -> {
+            try {
+                p.close();
+                LOG.info("plugin {} closed: it is not in the reloaded config", p.name());
+            } catch (RuntimeException ex) {
+                LOG.warn("plugin {} failed to close: {}", p.name(), ex.toString());
+            }
+        });
+        // Twice the budget: the call's own timeout fires on a timer that may itself run late.
+        timer.schedule(closeAll, graceNanos * 2 + 1_000_000, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return close.stream().map(Plugin::name).toList();
     }
 
     /** The plugin runtimes on the class path. */

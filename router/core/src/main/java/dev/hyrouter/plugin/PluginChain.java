@@ -33,11 +33,34 @@ public final class PluginChain implements AutoCloseable {
         final RateLimitedLog errorLog;
 
         public Entry(Plugin plugin, Duration timeout) {
+            this(plugin, timeout, null);
+        }
+
+        /** @param stats the counters to keep counting on (a plugin kept across a reload), or {@code null} for new ones */
+        public Entry(Plugin plugin, Duration timeout, PluginStats stats) {
             this.plugin = plugin;
             this.timeoutNanos = timeout.toNanos();
-            this.stats = new PluginStats(plugin.name());
+            this.stats = stats == null ? new PluginStats(plugin.name()) : stats;
             this.errorLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
         }
+
+        public Plugin plugin() {
+            return plugin;
+        }
+
+        public PluginStats stats() {
+            return stats;
+        }
+
+        /** The call budget, for retiring a plugin only after its last call could have ended. */
+        public Duration timeout() {
+            return Duration.ofNanos(timeoutNanos);
+        }
+    }
+
+    /** The chain's entries in run order. */
+    public List<Entry> entries() {
+        return entries;
     }
 
     private final List<Entry> entries;

@@ -5,6 +5,12 @@ import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.ConfigWarning;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.server.RouterServer;
+import dev.hyrouter.server.admin.AdminServer;
+import dev.hyrouter.server.admin.RouterMetrics;
+import dev.hyrouter.server.quic.ListenAddress;
+import dev.hyrouter.server.quic.QuicIntake;
+import java.io.IOException;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,13 +53,79 @@ final class RunCommand {
             LOG.error("hyrouter failed to start on {}: {}", config.listen(), describe(e));
             return 1;
         }
+        AdminServer admin = null;
+        String adminListen = config.operations().adminListen();
+        if (!adminListen.isEmpty()) {
+            try {
+                admin = AdminServer.start(ListenAddress.parse(adminListen), server, RouterMetrics.registry(server));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("hyrouter failed to start its admin listener on {} (admin.listen): {}", adminListen, describe(e));
+                server.close();
+                return 1;
+            }
+        }
         LOG.info("hyrouter running with {} ({} route(s), default pool {}, {} plugin(s))", file, config.routing().routes().size(),
                 config.routing().defaultPool() == null ? "none" : "set", config.plugins().size());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: {}", server.stats());
-            server.close();
-        }, "hyrouter-shutdown"));
+        Shutdown shutdown = new Shutdown(server, admin, config.operations().drainTimeout());
+        Signals.install(shutdown::begin, () -> {
+            RouterServer.ReloadResult r = server.reload();
+            if (r.ok()) {
+                LOG.info("SIGHUP: {}", r.message());
+            }
+        });
+        // Other ways the JVM stops (System.exit elsewhere, a signal we do not handle): close without draining.
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeNow, "hyrouter-shutdown"));
         return KEEP_RUNNING;
+    }
+
+    /** SIGTERM/SIGINT: drain, flush the access log, exit 0; a second signal meanwhile exits at once. */
+    static final class Shutdown {
+        private final RouterServer server;
+        private final AdminServer admin;
+        private final Duration drainTimeout;
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Shutdown(RouterServer server, AdminServer admin, Duration drainTimeout) {
+            this.server = server;
+            this.admin = admin;
+            this.drainTimeout = drainTimeout;
+        }
+
+        void begin(String signal) {
+            if (!started.compareAndSet(false, true)) {
+                LOG.warn("{} again while draining: exiting now", signal);
+                Runtime.getRuntime().halt(1);
+                return;
+            }
+            Thread t = new Thread(() -> {
+                LOG.info("{}: graceful shutdown, draining up to {} ms (shutdown.drain_timeout)", signal, drainTimeout.toMillis());
+                int status = 0;
+                try {
+                    server.drain(drainTimeout);
+                    QuicIntake.flushAccessLog(1_000);
+                    LOG.info("stopped: {}", server.stats());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    status = 1;
+                } catch (RuntimeException e) {
+                    LOG.error("shutdown failed: {}", describe(e));
+                    status = 1;
+                } finally {
+                    if (admin != null) {
+                        admin.close();
+                    }
+                }
+                System.exit(status);
+            }, "hyrouter-drain");
+            t.start();
+        }
+
+        void closeNow() {
+            if (admin != null) {
+                admin.close();
+            }
+            server.close();
+        }
     }
 
     private static String describe(Throwable e) {

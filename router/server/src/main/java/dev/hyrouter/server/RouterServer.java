@@ -1,42 +1,69 @@
 package dev.hyrouter.server;
 
+import dev.hyrouter.config.ConfigException;
+import dev.hyrouter.config.ConfigLoader;
+import dev.hyrouter.config.ConfigWarning;
+import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.discovery.Discovery;
+import dev.hyrouter.discovery.DiscoveryProviderFactory;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.DiscoveryResolver;
+import dev.hyrouter.server.quic.Generation;
 import dev.hyrouter.server.quic.IntakeStats;
 import dev.hyrouter.server.quic.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running router: event loops, the transport-independent core (routing, plugins, pipeline) and
- * the QUIC intake. {@link #close()} stops accepting, closes plugins and shuts the loops down.
+ * A running router: event loops, the transport-independent core (routing, plugins, pipeline),
+ * the discovery providers and the QUIC intake. {@link #reload()} swaps the core for new
+ * connections; {@link #drain(Duration)} is the graceful shutdown; {@link #close()} stops at once.
  */
 public final class RouterServer implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final RouterCore core;
-    private final QuicIntake intake;
-    /** The providers behind the resolver, for the stats line; {@code null} for another resolver. */
-    private final Discovery discovery;
-    /** Whether this server started the providers and so closes them. */
-    private final boolean ownsDiscovery;
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+    private static final Logger STATS = LoggerFactory.getLogger("dev.hyrouter.stats");
 
-    private static final org.slf4j.Logger STATS = org.slf4j.LoggerFactory.getLogger("dev.hyrouter.stats");
+    private final EventLoopGroup group;
+    private final QuicIntake intake;
+    private final Map<PluginConfig.PluginType, PluginFactory> pluginFactories;
+    /** Discovery factories when this server starts its own providers; {@code null} with a caller's resolver. */
+    private final Map<String, DiscoveryProviderFactory> discoveryFactories;
+    private final DiscoveryResolver fixedResolver;
+    private volatile RouterCore core;
+    /** The providers behind the resolver, for the stats line and readiness; {@code null} for another resolver. */
+    private volatile Discovery discovery;
+    private volatile ReloadResult lastReload;
     private io.netty.util.concurrent.ScheduledFuture<?> statsTask;
     private org.HdrHistogram.Histogram lastLatency;
+    private volatile boolean closed;
 
-    private RouterServer(EventLoopGroup group, RouterCore core, QuicIntake intake, Discovery discovery, boolean ownsDiscovery) {
+    /** What a reload did: whether the new config serves, its generation, and the reason when not. */
+    public record ReloadResult(boolean ok, long generation, String message, long atMillis) {
+    }
+
+    private RouterServer(EventLoopGroup group, RouterCore core, QuicIntake intake, Map<PluginConfig.PluginType, PluginFactory> pluginFactories,
+            Map<String, DiscoveryProviderFactory> discoveryFactories, DiscoveryResolver resolver) {
         this.group = group;
         this.core = core;
         this.intake = intake;
-        this.discovery = discovery;
-        this.ownsDiscovery = ownsDiscovery;
+        this.pluginFactories = pluginFactories;
+        this.discoveryFactories = discoveryFactories;
+        this.discovery = resolver instanceof Discovery d ? d : null;
+        this.fixedResolver = discoveryFactories == null ? resolver : null;
+        this.lastReload = new ReloadResult(true, 1, "started with " + core.config().source(), System.currentTimeMillis());
         long interval = core.config().logging().statsInterval().toMillis();
         if (interval > 0) {
             statsTask = group.next().scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
@@ -53,7 +80,8 @@ public final class RouterServer implements AutoCloseable {
         lastLatency = now;
         StringBuilder plugins = new StringBuilder();
         core.plugins().stats().forEach(s -> plugins.append(' ').append(s));
-        String disc = discovery == null ? "" : discovery.statsLine();
+        Discovery d = discovery;
+        String disc = d == null ? "" : d.statsLine();
         STATS.info("{}; answer latency us p50={} p99={} p999={} over {} answers{}{}", intake.stats(),
                 h.getValueAtPercentile(50) / 1000, h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000,
                 h.getTotalCount(), plugins, disc.isEmpty() ? "" : "; " + disc);
@@ -65,32 +93,44 @@ public final class RouterServer implements AutoCloseable {
      * {@code discovery.sync_timeout}, whichever comes first.
      */
     public static RouterServer start(RouterConfig config) throws InterruptedException {
-        Discovery discovery = Discovery.start(config.discovery(), Discovery.factories());
+        Map<String, DiscoveryProviderFactory> factories = Discovery.factories();
+        Discovery discovery = startDiscovery(config.discovery(), factories);
         try {
-            if (config.discovery() != null) {
-                discovery.awaitFirstSync(config.discovery().syncTimeout());
-            }
-            return start(config, RouterCore.discoverFactories(), discovery, true);
+            return start(config, RouterCore.discoverFactories(), discovery, factories);
         } catch (RuntimeException | InterruptedException e) {
             discovery.close();
             throw e;
         }
     }
 
-    /** Starts with a resolver the caller owns and closes (tests, benchmarks). */
+    /** Starts with a resolver the caller owns and closes (tests, benchmarks); reloads keep using it. */
     public static RouterServer start(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
             DiscoveryResolver discovery) throws InterruptedException {
-        return start(config, factories, discovery, false);
+        return start(config, factories, discovery, null);
+    }
+
+    private static Discovery startDiscovery(DiscoveryConfig config, Map<String, DiscoveryProviderFactory> factories)
+            throws InterruptedException {
+        Discovery d = Discovery.start(config, factories);
+        if (config != null) {
+            try {
+                d.awaitFirstSync(config.syncTimeout());
+            } catch (InterruptedException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
+        return d;
     }
 
     private static RouterServer start(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
-            DiscoveryResolver resolver, boolean owns) throws InterruptedException {
+            DiscoveryResolver resolver, Map<String, DiscoveryProviderFactory> discoveryFactories) throws InterruptedException {
         EventLoopGroup group = QuicIntake.newGroup(config);
         RouterCore core = null;
         try {
             core = RouterCore.build(config, factories, group, resolver);
             QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable());
-            return new RouterServer(group, core, intake, resolver instanceof Discovery d ? d : null, owns);
+            return new RouterServer(group, core, intake, factories, discoveryFactories, resolver);
         } catch (RuntimeException | InterruptedException e) {
             if (core != null) {
                 core.close();
@@ -100,9 +140,161 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    /** The discovery providers behind the resolver, {@code null} when it is another kind of resolver. */
-    public Discovery discovery() {
-        return discovery;
+    /**
+     * Reads the config file again and, when it is valid and needs no restart, makes it the config
+     * of new connections: routes, messages, referral keys, plugins (unchanged ones keep their
+     * instances; removed ones are closed after their last call) and discovery (restarted only if
+     * its section changed). Connections in flight finish under the config they started with. An
+     * invalid file, or a change to what only a restart can change, is refused with the reason and
+     * the running config keeps serving. Serialized; never runs on an event loop.
+     */
+    public synchronized ReloadResult reload() {
+        RouterConfig old = core.config();
+        long generation = intake.generation().number();
+        if (old.source().isEmpty()) {
+            return refuse(generation, "the running config was not read from a file; there is nothing to read again");
+        }
+        RouterConfig next;
+        try {
+            next = ConfigLoader.load(Path.of(old.source()));
+        } catch (ConfigException e) {
+            return refuse(generation, "invalid config: " + e.getMessage());
+        }
+        String restart = restartOnly(old, next);
+        if (restart != null) {
+            return refuse(generation, restart + " changed: that needs a restart (listen address, TLS and QUIC settings are fixed while "
+                    + "running); nothing was changed");
+        }
+        for (ConfigWarning w : next.warnings()) {
+            LOG.warn("config: {}", w);
+        }
+        Discovery oldDiscovery = discovery;
+        Discovery nextDiscovery = oldDiscovery;
+        DiscoveryResolver resolver = fixedResolver;
+        if (discoveryFactories != null) {
+            if (!sameDiscovery(old.discovery(), next.discovery())) {
+                try {
+                    nextDiscovery = startDiscovery(next.discovery(), discoveryFactories);
+                } catch (RuntimeException e) {
+                    return refuse(generation, "discovery cannot start: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return refuse(generation, "interrupted while discovery was starting");
+                }
+            }
+            resolver = nextDiscovery;
+        }
+        RouterCore previous = core;
+        RouterCore nextCore;
+        try {
+            nextCore = RouterCore.build(next, pluginFactories, group, resolver, previous);
+        } catch (RuntimeException e) {
+            if (nextDiscovery != oldDiscovery) {
+                nextDiscovery.close();
+            }
+            return refuse(generation, e.getMessage());
+        }
+        Generation installed = intake.install(nextCore);
+        core = nextCore;
+        discovery = nextDiscovery;
+        List<String> retired = previous.retire(nextCore, group);
+        if (nextDiscovery != oldDiscovery && oldDiscovery != null) {
+            // Allocations already started finish on the old providers; then they go.
+            group.schedule(oldDiscovery::close, 10, TimeUnit.SECONDS);
+        }
+        String message = "reloaded " + next.source() + ": generation " + installed.number() + ", " + next.routing().routes().size()
+                + " route(s), " + next.plugins().size() + " plugin(s)" + (retired.isEmpty() ? "" : ", closing " + retired)
+                + (nextDiscovery != oldDiscovery ? ", discovery restarted" : "");
+        LOG.info("{}", message);
+        lastReload = new ReloadResult(true, installed.number(), message, System.currentTimeMillis());
+        return lastReload;
+    }
+
+    private ReloadResult refuse(long generation, String why) {
+        LOG.error("reload refused, the running config keeps serving: {}", why);
+        lastReload = new ReloadResult(false, generation, why, System.currentTimeMillis());
+        return lastReload;
+    }
+
+    /** The first restart-only setting that differs, or {@code null}. */
+    private static String restartOnly(RouterConfig a, RouterConfig b) {
+        if (!a.listen().equals(b.listen())) {
+            return "listen";
+        }
+        if (!a.tls().equals(b.tls())) {
+            return "tls";
+        }
+        if (!a.quic().equals(b.quic())) {
+            return "quic";
+        }
+        if (!a.operations().adminListen().equals(b.operations().adminListen())) {
+            return "admin.listen";
+        }
+        return null;
+    }
+
+    /** Provider definitions equal but for where in the file they are. */
+    private static boolean sameDiscovery(DiscoveryConfig a, DiscoveryConfig b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!a.syncTimeout().equals(b.syncTimeout()) || a.providers().size() != b.providers().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.providers().size(); i++) {
+            DiscoveryConfig.Provider x = a.providers().get(i);
+            DiscoveryConfig.Provider y = b.providers().get(i);
+            if (!x.name().equals(y.name()) || !x.type().equals(y.type()) || !Objects.equals(x.settings(), y.settings())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Graceful shutdown: stops taking new connections (they are closed at once, and
+     * {@link #ready()} turns false), waits until the connections in flight have ended or
+     * {@code timeout} has passed, then closes everything.
+     *
+     * @return whether every connection ended within the timeout
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        intake.startDraining();
+        long open = intake.stats().connectionsOpen();
+        LOG.info("draining: no new connections; waiting up to {} ms for {} connection(s) in flight", timeout.toMillis(), open);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (intake.stats().connectionsOpen() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+        }
+        boolean drained = intake.stats().connectionsOpen() == 0;
+        if (!drained) {
+            LOG.warn("drain timeout: closing {} connection(s) still open", intake.stats().connectionsOpen());
+        }
+        close();
+        return drained;
+    }
+
+    /** Listening, not draining, and every discovery provider has synced. */
+    public boolean ready() {
+        Discovery d = discovery;
+        return !closed && !intake.draining() && (d == null || d.synced());
+    }
+
+    /** Why {@link #ready()} is false, for {@code /readyz}; {@code ""} when ready. */
+    public String notReadyReason() {
+        if (closed) {
+            return "stopped";
+        }
+        if (intake.draining()) {
+            return "draining for shutdown";
+        }
+        Discovery d = discovery;
+        if (d != null && !d.synced()) {
+            List<String> waiting = new ArrayList<>();
+            d.states().stream().filter(s -> !s.synced()).forEach(s -> waiting.add(s.name()));
+            return "discovery not synced: " + String.join(", ", waiting);
+        }
+        return "";
     }
 
     public InetSocketAddress address() {
@@ -117,6 +309,7 @@ public final class RouterServer implements AutoCloseable {
         return intake.latency();
     }
 
+    /** The core new connections are decided with (it changes on reload). */
     public RouterCore core() {
         return core;
     }
@@ -125,14 +318,28 @@ public final class RouterServer implements AutoCloseable {
         return intake;
     }
 
+    /** The discovery providers behind the resolver, {@code null} when it is another kind of resolver. */
+    public Discovery discovery() {
+        return discovery;
+    }
+
+    public ReloadResult lastReload() {
+        return lastReload;
+    }
+
+    /** Stops at once: closes the listener, plugins, discovery this server started, and the loops. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (statsTask != null) {
             statsTask.cancel(false);
         }
         intake.close();
         core.close();
-        if (ownsDiscovery && discovery != null) {
+        if (discoveryFactories != null && discovery != null) {
             discovery.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -37,6 +37,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     static final String INCOMPLETE_REASON = "Connect packet incomplete.";
 
     private final IntakeContext context;
+    /** The config this stream started under; a reload meanwhile does not change its decision. */
+    private Generation gen;
     private ChannelHandlerContext ctx;
     private FrameReader reader;
     private ConnectionHandler connection;
@@ -53,6 +55,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.gen = context.current();
         context.stats.streamsOpened.increment();
         reader = new FrameReader(ctx.alloc(), context.maxFrameBytes);
         connection = ((QuicStreamChannel) ctx.channel()).parent().attr(ConnectionHandler.KEY).get();
@@ -74,7 +77,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         }
         if (reader.read((ByteBuf) msg, this) == FrameReader.Status.OVERSIZED) {
             context.stats.oversizedFrames.increment();
-            OutcomeLog.refused(connection, context.logClientIp, "a frame declared " + reader.refusedLength()
+            OutcomeLog.refused(connection, gen.logClientIp, "a frame declared " + reader.refusedLength()
                     + " bytes, over the cap of " + context.maxFrameBytes + " (quic.max_frame_bytes)");
             connectSeen = true;
             answerDisconnect(TOO_LARGE_REASON);
@@ -83,24 +86,25 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean onFrame(int packetId, ByteBuf payload) {
-        OutcomeLog.packet(connection, context.logClientIp, packetId, payload.readableBytes());
+        OutcomeLog.packet(connection, gen.logClientIp, packetId, payload.readableBytes());
         if (packetId != PacketIds.CONNECT) {
             return true;
         }
         connectSeen = true;
         measured = true;
         connectNanos = System.nanoTime();
+        context.stats.connectsReceived.increment();
         cancelDeadline();
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
         if (!decoded) {
             context.stats.undecodableConnects.increment();
-            OutcomeLog.undecodable(connection, context.logClientIp, payload.readableBytes());
+            OutcomeLog.undecodable(connection, gen.logClientIp, payload.readableBytes());
         }
         DecisionRequest request = context.request().set(connection.sni(),
-                context.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
+                gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
-            context.pipeline.decide(request, this);
+            gen.pipeline.decide(request, this);
         } finally {
             view.reset();
         }
@@ -116,9 +120,10 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (answered || !ctx.channel().isActive()) {
             return;
         }
-        ByteBuf frame = context.encoder().encode(ctx.alloc(), backend.hostUtf8(), backend.port(), content);
+        ByteBuf frame = gen.encoder().encode(ctx.alloc(), backend.hostUtf8(), backend.port(), content);
         context.stats.referrals.increment();
-        OutcomeLog.referral(connection, context.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
+        gen.referral(routeIndex);
+        OutcomeLog.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
         write(frame);
     }
 
@@ -131,7 +136,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (answered || !ctx.channel().isActive()) {
             return;
         }
-        OutcomeLog.disconnect(connection, context.logClientIp, routeIndex, kind, reason);
+        OutcomeLog.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);
+        context.stats.outcome(kind);
         answerDisconnect(reason);
     }
 
@@ -171,7 +177,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             connectSeen = true;
             context.stats.incompleteStreams.increment();
             if (reader.bufferedBytes() > 0) {
-                OutcomeLog.refused(connection, context.logClientIp, "the stream ended inside a frame");
+                OutcomeLog.refused(connection, gen.logClientIp, "the stream ended inside a frame");
                 answerDisconnect(INCOMPLETE_REASON);
             } else {
                 ctx.close();
@@ -182,7 +188,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        OutcomeLog.streamError(connection, context.logClientIp, cause);
+        OutcomeLog.streamError(connection, gen.logClientIp, cause);
         ctx.close();
     }
 
@@ -190,7 +196,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (!connectSeen && !answered && ctx.channel().isActive()) {
             connectSeen = true;
             context.stats.connectTimeouts.increment();
-            OutcomeLog.refused(connection, context.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
+            OutcomeLog.refused(connection, gen.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
             answerDisconnect(TIMEOUT_REASON);
         }
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
@@ -29,6 +30,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private String clientText;
     private ScheduledFuture<?> deadline;
     private boolean answered;
+    private long createdNanos;
 
     ConnectionHandler(IntakeContext context) {
         this.context = context;
@@ -38,11 +40,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (QuicChannel) ctx.channel();
         channel.attr(KEY).set(this);
+        createdNanos = System.nanoTime();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.stats.connectionsOpened.increment();
+        if (context.draining) {
+            // Shutting down: connections in flight finish, new ones are turned away at once.
+            context.stats.refusedDraining.increment();
+            ctx.close();
+            return;
+        }
         // A client that never sends a Connect must not hold the connection until the idle timeout.
         deadline = ctx.executor().schedule(this::closeUnanswered, context.connectTimeoutNanos + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
@@ -61,6 +70,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof SniCompletionEvent) {
             String host = ((SniCompletionEvent) evt).hostname();
             sni = host == null ? "" : host;
+        } else if (evt instanceof SslHandshakeCompletionEvent hs) {
+            if (hs.isSuccess()) {
+                context.handshakeLatency.record(System.nanoTime() - createdNanos);
+            } else {
+                context.stats.handshakesFailed.increment();
+                LOG.debug("handshake failed (sni {}): {}", sni, hs.cause() == null ? "unknown" : hs.cause().toString());
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }

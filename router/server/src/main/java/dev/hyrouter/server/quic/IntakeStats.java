@@ -1,5 +1,6 @@
 package dev.hyrouter.server.quic;
 
+import dev.hyrouter.pipeline.OutcomeKind;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,6 +22,41 @@ public final class IntakeStats {
     final LongAdder writeFailures = new LongAdder();
     final LongAdder retriesSent = new LongAdder();
     final LongAdder invalidRetryTokens = new LongAdder();
+    final LongAdder handshakesFailed = new LongAdder();
+    final LongAdder connectsReceived = new LongAdder();
+    final LongAdder refusedDraining = new LongAdder();
+    /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
+    private final LongAdder[] outcomes = new LongAdder[OutcomeKind.values().length];
+
+    IntakeStats() {
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = new LongAdder();
+        }
+    }
+
+    void outcome(OutcomeKind kind) {
+        outcomes[kind.ordinal()].increment();
+    }
+
+    /** Disconnects the pipeline decided with {@code kind} (protocol Disconnects such as a timeout are counted on their own). */
+    public long outcomes(OutcomeKind kind) {
+        return outcomes[kind.ordinal()].sum();
+    }
+
+    /** Connect packets received (decoded or not). */
+    public long connectsReceived() {
+        return connectsReceived.sum();
+    }
+
+    /** QUIC/TLS handshakes that failed (bad ALPN, TLS alerts, timeouts before the handshake completed). */
+    public long handshakesFailed() {
+        return handshakesFailed.sum();
+    }
+
+    /** Connections closed at once because the router was draining for shutdown. */
+    public long refusedDraining() {
+        return refusedDraining.sum();
+    }
 
     /** Retry packets sent (address validation on). */
     public long retriesSent() {

@@ -3,11 +3,11 @@ package dev.hyrouter.server.quic;
 import java.net.InetSocketAddress;
 
 /** Parses the {@code listen} value ({@code :5520}, {@code 0.0.0.0:5520}, {@code [::1]:5520}). */
-final class ListenAddress {
+public final class ListenAddress {
     private ListenAddress() {
     }
 
-    static InetSocketAddress parse(String listen) {
+    public static InetSocketAddress parse(String listen) {
         int colon = listen.lastIndexOf(':');
         String host = listen.substring(0, colon);
         int port = Integer.parseInt(listen.substring(colon + 1));

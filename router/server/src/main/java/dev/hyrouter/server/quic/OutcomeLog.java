@@ -30,6 +30,8 @@ final class OutcomeLog {
     private static final ManyToOneRingBuffer RING =
             new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH)));
     private static final AtomicLong DROPPED = new AtomicLong();
+    /** Every line dropped since start, for the metric (DROPPED is reset by each warning). */
+    private static final AtomicLong DROPPED_TOTAL = new AtomicLong();
     private static final OutcomeKind[] KINDS = OutcomeKind.values();
 
     static {
@@ -83,6 +85,19 @@ final class OutcomeLog {
         RING.commit(index);
     }
 
+    /** Waits (up to {@code timeoutMillis}) until the agent has written every line queued so far; for shutdown. */
+    static void flush(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (RING.size() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Outcome lines dropped since start because the ring buffer was full. */
+    static long droppedTotal() {
+        return DROPPED_TOTAL.get() + DROPPED.get();
+    }
+
     private static void drainForever() {
         // Back off while idle (up to 10 ms: a log line may wait that long) so the agent costs the
         // event loops no CPU when there is nothing to write.
@@ -93,6 +108,7 @@ final class OutcomeLog {
             int read = RING.read(OutcomeLog::emit, 256);
             long dropped = DROPPED.getAndSet(0);
             if (dropped > 0) {
+                DROPPED_TOTAL.addAndGet(dropped);
                 LOG.warn("{} outcome log line(s) dropped: the log could not keep up with the connection rate", dropped);
             }
             if (read == 0) {

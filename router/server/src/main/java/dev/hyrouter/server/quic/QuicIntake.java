@@ -167,6 +167,45 @@ public final class QuicIntake implements AutoCloseable {
         return context.latency;
     }
 
+    /** Connection start to handshake complete, per successful handshake. */
+    public LatencyRecorder handshakeLatency() {
+        return context.handshakeLatency;
+    }
+
+    /** Waits up to {@code timeoutMillis} for the outcome (access) log to write what is queued. */
+    public static void flushAccessLog(long timeoutMillis) throws InterruptedException {
+        OutcomeLog.flush(timeoutMillis);
+    }
+
+    /** Outcome (access) log lines dropped since start because the log could not keep up. */
+    public static long accessLogDropped() {
+        return OutcomeLog.droppedTotal();
+    }
+
+    /** The config new connections are decided under. */
+    public Generation generation() {
+        return context.current();
+    }
+
+    /**
+     * Makes {@code core} the config new streams are decided under; streams already started keep
+     * theirs. The listener settings (address, TLS, QUIC limits) stay those of the start.
+     */
+    public Generation install(RouterCore core) {
+        Generation next = new Generation(context.current().number() + 1, core);
+        context.install(next);
+        return next;
+    }
+
+    /** Starts a graceful shutdown: from now on new connections are closed at once; those in flight go on. */
+    public void startDraining() {
+        context.draining = true;
+    }
+
+    public boolean draining() {
+        return context.draining;
+    }
+
     public int socketCount() {
         return channels.size();
     }

@@ -1,0 +1,94 @@
+package dev.hyrouter.server.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.hyrouter.server.RouterServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP admin listener ({@code admin.listen}, off unless configured), beside the QUIC intake:
+ * {@code GET /metrics} (Prometheus text format, by the Prometheus client's own handler),
+ * {@code GET /healthz} (the process is up), {@code GET /readyz} (listening, not draining,
+ * discovery synced; 503 with the reason otherwise), {@code POST /-/reload} (read the config file
+ * again; 200 with what changed, 409 with why not). Served by two threads of its own, never by
+ * an event loop; a scrape reads counters and merges histograms there.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final HttpServer http;
+    private final ExecutorService threads;
+
+    private AdminServer(HttpServer http, ExecutorService threads) {
+        this.http = http;
+        this.threads = threads;
+    }
+
+    /** Binds {@code address} and serves {@code router}'s endpoints; throws with the reason when the port cannot be bound. */
+    public static AdminServer start(InetSocketAddress address, RouterServer router, PrometheusRegistry registry) throws IOException {
+        HttpServer http = HttpServer.create(address, 64);
+        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "hyrouter-admin");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(threads);
+        http.createContext("/metrics", new MetricsHandler(registry));
+        http.createContext("/healthz", ex -> respond(ex, "GET", 200, "ok\n"));
+        http.createContext("/readyz", ex -> {
+            String why = router.notReadyReason();
+            respond(ex, "GET", why.isEmpty() ? 200 : 503, why.isEmpty() ? "ready\n" : "not ready: " + why + "\n");
+        });
+        http.createContext("/-/reload", ex -> {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                respond(ex, "POST", 405, "use POST\n");
+                return;
+            }
+            RouterServer.ReloadResult r = router.reload();
+            respond(ex, "POST", r.ok() ? 200 : 409, (r.ok() ? "" : "reload refused, the running config keeps serving: ") + r.message() + "\n");
+        });
+        http.createContext("/", ex -> respond(ex, ex.getRequestMethod(), 404,
+                "not found; endpoints: /metrics /healthz /readyz POST /-/reload\n"));
+        http.start();
+        LOG.info("admin listener on http://{}:{} (/metrics /healthz /readyz POST /-/reload)", address.getHostString(),
+                http.getAddress().getPort());
+        return new AdminServer(http, threads);
+    }
+
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    private static void respond(HttpExchange ex, String method, int status, String body) throws IOException {
+        try (ex) {
+            int code = method.equals(ex.getRequestMethod()) || status == 405 ? status : 405;
+            byte[] bytes = (code == status ? body : "method not allowed\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            ex.sendResponseHeaders(code, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        threads.shutdown();
+        try {
+            threads.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.hyrouter.server.admin;
+
+import dev.hyrouter.discovery.Discovery;
+import dev.hyrouter.discovery.ProviderState;
+import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.plugin.PluginStats;
+import dev.hyrouter.config.RoutingConfig;
+import dev.hyrouter.server.RouterServer;
+import dev.hyrouter.server.quic.IntakeStats;
+import dev.hyrouter.server.quic.LatencyRecorder;
+import dev.hyrouter.server.quic.QuicIntake;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The router's Prometheus metrics. Nothing here is written by an event loop: every metric is a
+ * callback that reads, at scrape time, what the intake already counts with striped adders and
+ * per-loop HdrHistogram recorders, so metrics add no work and no shared write to the hot path.
+ * The list with meanings is in router/docs/operations.md.
+ */
+public final class RouterMetrics {
+    /** Histogram bucket bounds in seconds: 5 µs to 5 s. */
+    static final double[] LATENCY_BUCKETS = {0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+        0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+    private RouterMetrics() {
+    }
+
+    /** A registry with the router's metrics and the JVM's. */
+    public static PrometheusRegistry registry(RouterServer router) {
+        PrometheusRegistry r = new PrometheusRegistry();
+        register(r, router);
+        JvmMetrics.builder().register(r);
+        return r;
+    }
+
+    static void register(PrometheusRegistry r, RouterServer router) {
+        IntakeStats s = router.stats();
+        counter(r, "hyrouter_connections_accepted", "QUIC connections accepted", s, IntakeStats::connectionsOpened);
+        gauge(r, "hyrouter_connections_open", "QUIC connections open now", () -> s.connectionsOpen());
+        gauge(r, "hyrouter_streams_open", "QUIC streams open now", () -> s.streamsOpen());
+        counter(r, "hyrouter_handshakes_failed", "QUIC/TLS handshakes that failed (bad ALPN, TLS alerts, handshake timeouts)", s,
+                IntakeStats::handshakesFailed);
+        CounterWithCallback.builder().name("hyrouter_connects").help("Connect packets received, by whether they decoded")
+                .labelNames("result").callback(cb -> {
+                    cb.call(s.connectsReceived() - s.undecodableConnects(), "decoded");
+                    cb.call(s.undecodableConnects(), "undecodable");
+                }).register(r);
+        CounterWithCallback.builder().name("hyrouter_answers").help("Answers decided by the pipeline: referral, or a Disconnect by kind")
+                .labelNames("outcome").callback(cb -> {
+                    cb.call(s.referrals() - 0.0, "referral");
+                    for (OutcomeKind k : OutcomeKind.values()) {
+                        if (k != OutcomeKind.REFERRAL) {
+                            cb.call(s.outcomes(k), k.name().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }).register(r);
+        CounterWithCallback.builder().name("hyrouter_protocol_disconnects")
+                .help("Disconnects sent without a decision: no Connect in time, a frame over the cap, a stream ended inside a frame")
+                .labelNames("reason").callback(cb -> {
+                    cb.call(s.connectTimeouts(), "connect_timeout");
+                    cb.call(s.oversizedFrames(), "oversized_frame");
+                    cb.call(s.incompleteStreams(), "incomplete_stream");
+                }).register(r);
+        counter(r, "hyrouter_silent_connections_closed", "Connections closed because no stream delivered a Connect", s,
+                IntakeStats::silentConnectionsClosed);
+        counter(r, "hyrouter_write_failures", "Answers that could not be written", s, IntakeStats::writeFailures);
+        counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (quic.address_validation)", s, IntakeStats::retriesSent);
+        counter(r, "hyrouter_retry_tokens_invalid", "Retry tokens that failed their check (forged or from another address)", s,
+                IntakeStats::invalidRetryTokens);
+        CounterWithCallback.builder().name("hyrouter_refused").help("Connections refused by a limit, by limit")
+                .labelNames("limit").callback(cb -> cb.call(s.refusedDraining(), "draining")).register(r);
+        CounterWithCallback.builder().name("hyrouter_access_log_dropped").help("Outcome log lines dropped because the log could not keep up")
+                .callback(cb -> cb.call(QuicIntake.accessLogDropped())).register(r);
+        CounterWithCallback.builder().name("hyrouter_referrals_by_route")
+                .help("Referrals per route under the running config (counting restarts at a reload)").labelNames("route")
+                .callback(cb -> {
+                    var gen = router.intake().generation();
+                    long[] counts = gen.referralsByRoute();
+                    String[] names = routeNames(gen.core().config().routing());
+                    for (int i = 0; i < counts.length; i++) {
+                        cb.call(counts[i], names[i]);
+                    }
+                }).register(r);
+        plugins(r, router);
+        config(r, router);
+        discovery(r, router);
+        r.register(histogram("hyrouter_answer_latency_seconds", "Connect complete to answer written", router::latency));
+        r.register(histogram("hyrouter_handshake_latency_seconds", "Connection start to QUIC/TLS handshake complete",
+                () -> router.intake().handshakeLatency()));
+    }
+
+    /** Route labels: {@code default} for the default pool, then each route's first hostname pattern (with its index if repeated). */
+    static String[] routeNames(RoutingConfig routing) {
+        String[] out = new String[routing.routes().size() + 1];
+        out[0] = "default";
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < routing.routes().size(); i++) {
+            var hosts = routing.routes().get(i).hostnames();
+            String name = hosts.isEmpty() ? "route " + i : hosts.get(0);
+            out[i + 1] = seen.add(name) ? name : name + " #" + i;
+        }
+        return out;
+    }
+
+    private static void plugins(PrometheusRegistry r, RouterServer router) {
+        String[] kinds = {"calls", "errors", "timeouts", "denies", "shed"};
+        String[] help = {"Plugin calls", "Plugin calls that failed and were skipped", "Plugin calls past their timeout, skipped",
+            "Connections a plugin denied", "Connections shed because the plugin was saturated"};
+        for (int k = 0; k < kinds.length; k++) {
+            int kind = k;
+            CounterWithCallback.builder().name("hyrouter_plugin_" + kinds[k]).help(help[k]).labelNames("plugin").callback(cb -> {
+                for (PluginStats p : router.core().plugins().stats()) {
+                    long v = switch (kind) {
+                        case 0 -> p.calls();
+                        case 1 -> p.errors();
+                        case 2 -> p.timeouts();
+                        case 3 -> p.denies();
+                        default -> p.shed();
+                    };
+                    cb.call(v, p.name());
+                }
+            }).register(r);
+        }
+        CounterWithCallback.builder().name("hyrouter_plugins_created")
+                .help("Plugin instances created since start (a reload that keeps a plugin does not create it again)")
+                .callback(cb -> cb.call(router.core().pluginsCreatedTotal())).register(r);
+    }
+
+    private static void config(PrometheusRegistry r, RouterServer router) {
+        gauge(r, "hyrouter_config_generation", "Config generation serving new connections (1 at start, +1 per reload)",
+                () -> router.intake().generation().number());
+        gauge(r, "hyrouter_config_last_reload_success", "1 if the last reload (or the start) succeeded, 0 if it was refused",
+                () -> router.lastReload().ok() ? 1 : 0);
+        GaugeWithCallback.builder().name("hyrouter_config_last_reload_timestamp_seconds").help("When the last reload was tried")
+                .unit(Unit.SECONDS).callback(cb -> cb.call(router.lastReload().atMillis() / 1000.0)).register(r);
+    }
+
+    private static void discovery(PrometheusRegistry r, RouterServer router) {
+        GaugeWithCallback.builder().name("hyrouter_discovery_backends").help("Backends in a provider's snapshot (allocate mode: allocations made)")
+                .labelNames("provider").callback(cb -> eachProvider(router, p -> cb.call(p.backends(), p.name()))).register(r);
+        GaugeWithCallback.builder().name("hyrouter_discovery_synced").help("1 once a provider has its first full snapshot")
+                .labelNames("provider").callback(cb -> eachProvider(router, p -> cb.call(p.synced() ? 1 : 0, p.name()))).register(r);
+        CounterWithCallback.builder().name("hyrouter_discovery_errors").help("Discovery failures (watch errors, unreadable files, failed allocations)")
+                .labelNames("provider").callback(cb -> eachProvider(router, p -> cb.call(p.errors(), p.name()))).register(r);
+        GaugeWithCallback.builder().name("hyrouter_discovery_last_sync_timestamp_seconds").help("When a provider last rebuilt its snapshot")
+                .unit(Unit.SECONDS).labelNames("provider")
+                .callback(cb -> eachProvider(router, p -> cb.call(p.lastSyncMillis() / 1000.0, p.name()))).register(r);
+    }
+
+    private static void eachProvider(RouterServer router, java.util.function.Consumer<ProviderState> f) {
+        Discovery d = router.discovery();
+        if (d != null) {
+            d.states().forEach(f);
+        }
+    }
+
+    private static void counter(PrometheusRegistry r, String name, String help, IntakeStats s, ToLongFunction<IntakeStats> value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.applyAsLong(s))).register(r);
+    }
+
+    private static void gauge(PrometheusRegistry r, String name, String help, Supplier<Number> value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.get().doubleValue())).register(r);
+    }
+
+    /** A classic histogram from the merged per-loop HdrHistograms (nanoseconds), read at scrape time. */
+    static Collector histogram(String name, String help, Supplier<LatencyRecorder> recorder) {
+        return new Collector() {
+            @Override
+            public MetricSnapshot collect() {
+                Histogram h = recorder.get().cumulative();
+                double[] bounds = new double[LATENCY_BUCKETS.length + 1];
+                long[] counts = new long[bounds.length];
+                long below = 0;
+                for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+                    bounds[i] = LATENCY_BUCKETS[i];
+                    long upTo = h.getTotalCount() == 0 ? 0 : h.getCountBetweenValues(0, (long) (LATENCY_BUCKETS[i] * 1e9));
+                    counts[i] = upTo - below;
+                    below = upTo;
+                }
+                bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+                counts[counts.length - 1] = h.getTotalCount() - below;
+                return HistogramSnapshot.builder().name(name).help(help).unit(Unit.SECONDS)
+                        .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                                .sum(h.getMean() * h.getTotalCount() / 1e9).build())
+                        .build();
+            }
+
+            @Override
+            public String getPrometheusName() {
+                return name;
+            }
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.hyrouter.server.quic;
+
+import dev.hyrouter.codec.ClientReferralEncoder;
+import dev.hyrouter.pipeline.DecisionPipeline;
+import dev.hyrouter.pipeline.RouterCore;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One loaded configuration as the intake uses it: the pipeline (routes, messages, plugins),
+ * the referral encoder (keys) and the per-route counters. Immutable and swapped whole by a
+ * reload; a stream keeps the generation it started under until it ends, so a decision in flight
+ * finishes under the config it started with.
+ */
+public final class Generation {
+    final long number;
+    final RouterCore core;
+    final DecisionPipeline pipeline;
+    final boolean pluginsConfigured;
+    final boolean logClientIp;
+    /** Referrals per route (index 0: the default pool, i: route i-1). */
+    final LongAdder[] referralsByRoute;
+    private final FastThreadLocal<ClientReferralEncoder> encoders;
+
+    Generation(long number, RouterCore core) {
+        this.number = number;
+        this.core = core;
+        this.pipeline = core.pipeline();
+        this.pluginsConfigured = !core.plugins().isEmpty();
+        this.logClientIp = core.config().logging().logClientIp();
+        int routes = core.config().routing().routes().size();
+        this.referralsByRoute = new LongAdder[routes + 1];
+        for (int i = 0; i < referralsByRoute.length; i++) {
+            referralsByRoute[i] = new LongAdder();
+        }
+        ClientReferralEncoder prototype = core.referralEncoderPrototype();
+        // One slot per generation in every event loop's thread-local map: a few per reload, never per connection.
+        this.encoders = new FastThreadLocal<>() {
+            @Override
+            protected ClientReferralEncoder initialValue() {
+                return prototype.copy();
+            }
+        };
+    }
+
+    ClientReferralEncoder encoder() {
+        return encoders.get();
+    }
+
+    void referral(int routeIndex) {
+        int slot = routeIndex + 1;
+        if (slot >= 0 && slot < referralsByRoute.length) {
+            referralsByRoute[slot].increment();
+        }
+    }
+
+    public long number() {
+        return number;
+    }
+
+    public RouterCore core() {
+        return core;
+    }
+
+    /** Referrals made under this generation per route: index 0 is the default pool, index i is route i-1. */
+    public long[] referralsByRoute() {
+        long[] out = new long[referralsByRoute.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = referralsByRoute[i].sum();
+        }
+        return out;
+    }
+}
