@@ -1,0 +1,134 @@
+package dev.hyrouter.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
+import dev.hyrouter.client.SessionResult;
+import dev.hyrouter.discovery.MockCluster.Allocation;
+import dev.hyrouter.testing.Await;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM on the real process (the CLI in a child JVM, as the run command starts it): a
+ * connection waiting on a slow Agones allocation is still answered, new connections are turned
+ * away meanwhile, {@code /readyz} reports the drain, and the process exits 0.
+ */
+class GracefulShutdownTest {
+    @TempDir
+    Path dir;
+    private MockCluster cluster;
+    private Process router;
+
+    @AfterEach
+    void stop() {
+        if (router != null && router.isAlive()) {
+            router.destroyForcibly();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeTcpPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void sigtermAnswersTheConnectionInFlightRefusesNewOnesAndExitsZero() throws Exception {
+        cluster = new MockCluster(dir);
+        int quicPort = freeUdpPort();
+        int adminPort = freeTcpPort();
+        Path config = Files.writeString(dir.resolve("hyrouter.yaml"), """
+                listen: "127.0.0.1:%d"
+                admin:
+                  listen: "127.0.0.1:%d"
+                shutdown:
+                  drain_timeout: 20s
+                discovery:
+                  providers:
+                    - name: fleet
+                      type: agones
+                      agones:
+                        kubeconfig: "%s"
+                        namespaces: [games]
+                        mode: allocate
+                        allocate_timeout: 20s
+                        port:
+                          name: game
+                routing:
+                  default:
+                    strategy: round_robin
+                    discovery: {provider: fleet, mode: prefer}
+                """.formatted(quicPort, adminPort, cluster.kubeconfig));
+        // The first allocation takes 2 s: long enough to send SIGTERM while it is in flight.
+        cluster.allocations.add(Allocation.allocated("203.0.113.5", 7777).after(Duration.ofSeconds(2)));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        router = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                // The router's own logging, as the run command has it (the tests' config logs warnings only).
+                "-Dlogback.configurationFile=" + Path.of("../server/src/main/resources/logback.xml").toAbsolutePath(),
+                "dev.hyrouter.cli.Main", "-config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();
+
+        HttpClient http = HttpClient.newHttpClient();
+        URI readyz = URI.create("http://127.0.0.1:" + adminPort + "/readyz");
+        Await.until("the router is ready", Duration.ofSeconds(60), () -> status(http, readyz) == 200);
+
+        try (HytaleClient client = HytaleClient.create(1)) {
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", quicPort);
+            CompletableFuture<SessionResult> inFlight = client.run(ClientRequest.to(target, "realm.example.com")
+                    .withTimeout(Duration.ofSeconds(30)));
+            Await.until("the allocation is in flight", () -> cluster.allocationRequests.size() == 1);
+
+            router.destroy(); // SIGTERM
+            Await.until("/readyz reports the drain", () -> status(http, readyz) == 503);
+            SessionResult refused = client.run(ClientRequest.to(target, "realm.example.com").withTimeout(Duration.ofSeconds(5)))
+                    .handle((r, e) -> r).get(60, TimeUnit.SECONDS);
+            assertThat(refused == null || !refused.answer().isReferral()).as("a connection during the drain is turned away").isTrue();
+
+            SessionResult answered = inFlight.get(60, TimeUnit.SECONDS);
+            assertThat(answered.answer().isReferral()).isTrue();
+            assertThat(answered.answer().host()).isEqualTo("203.0.113.5");
+        }
+        assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
+        String log = Files.readString(dir.resolve("router.log"));
+        assertThat(router.exitValue()).as(log).isZero();
+        assertThat(log).contains("SIGTERM: graceful shutdown").contains("draining").contains("stopped:");
+        // The kubeconfig's token is a credential: it never reaches a log line.
+        assertThat(log).doesNotContain("not-a-secret");
+    }
+
+    private static int status(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+}
