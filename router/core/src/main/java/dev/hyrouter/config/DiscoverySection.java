@@ -178,7 +178,7 @@ final class DiscoverySection {
         ConfigMapping s = sel.mapping();
         ConfigNode labels = s.get("labels");
         if (labels != null && !labels.string().trim().isEmpty()) {
-            for (String req : splitOutsideParens(labels.string().trim())) {
+            for (String req : dev.hyrouter.discovery.LabelSelector.requirements(labels.string().trim())) {
                 if (!REQUIREMENT.matcher(req).matches()) {
                     throw labels.error("is invalid: \"" + req.trim() + "\" is not a label selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))");
                 }
@@ -197,25 +197,6 @@ final class DiscoverySection {
                 }
             }
         }
-    }
-
-    private static List<String> splitOutsideParens(String s) {
-        List<String> out = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                out.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        out.add(s.substring(start));
-        return out;
     }
 
     @SuppressWarnings("unchecked")

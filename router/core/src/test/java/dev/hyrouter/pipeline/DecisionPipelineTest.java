@@ -138,23 +138,10 @@ class DecisionPipelineTest {
                 + "routing:\n  default: {strategy: round_robin, discovery: {provider: gsa}}\n";
         CompletableFuture<List<Backend>> allocation = new CompletableFuture<>();
         int[] calls = {0};
-        dev.hyrouter.routing.DiscoveryResolver allocating = new dev.hyrouter.routing.DiscoveryResolver() {
-            @Override
-            public List<Backend> resolve(String provider) throws dev.hyrouter.routing.DiscoveryException {
-                throw new dev.hyrouter.routing.DiscoveryException("no snapshot");
-            }
-
-            @Override
-            public boolean allocates(String provider) {
-                return true;
-            }
-
-            @Override
-            public CompletableFuture<List<Backend>> allocate(String provider) {
-                calls[0]++;
-                return allocation;
-            }
-        };
+        dev.hyrouter.routing.DiscoveryResolver allocating = allocating(() -> {
+            calls[0]++;
+            return allocation;
+        });
         RouterConfig c = ConfigLoader.parse(yaml, "p.yaml", false);
         TestPlugin plugin = TestPlugin.answering("tag", req -> ConnectResponse.EMPTY.withReferralContent(new byte[] {7}));
         PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(plugin, Duration.ofSeconds(30))), TIMER.get());
@@ -175,11 +162,20 @@ class DecisionPipelineTest {
         assertThat(out.content).containsExactly(7);
         assertThat(plugin.requests()).singleElement().satisfies(req -> assertThat(req.event().username()).isEqualTo("steve"));
 
-        CompletableFuture<List<Backend>> failing = CompletableFuture.failedFuture(new dev.hyrouter.routing.DiscoveryException("allocation queue full"));
-        dev.hyrouter.routing.DiscoveryResolver failingResolver = new dev.hyrouter.routing.DiscoveryResolver() {
+        dev.hyrouter.routing.DiscoveryResolver failingResolver = allocating(
+                () -> CompletableFuture.failedFuture(new dev.hyrouter.routing.DiscoveryException("allocation queue full")));
+        DecisionPipeline q = new DecisionPipeline(RoutingCompiler.compile(c.routing(), failingResolver), PluginChain.empty(),
+                new DisconnectMessages(c.messages()), 100);
+        assertThat(decide(q, "realm.example.com", connect("steve", "de")))
+                .isEqualTo("DISCOVERY_ERROR Der Server sucht gerade eine freie Instanz. Bitte versuche es gleich erneut.");
+    }
+
+    /** A resolver whose one provider allocates per connection with {@code allocate}. */
+    private static dev.hyrouter.routing.DiscoveryResolver allocating(java.util.function.Supplier<CompletableFuture<List<Backend>>> allocate) {
+        return new dev.hyrouter.routing.DiscoveryResolver() {
             @Override
             public List<Backend> resolve(String provider) throws dev.hyrouter.routing.DiscoveryException {
-                throw new dev.hyrouter.routing.DiscoveryException("no snapshot");
+                throw new dev.hyrouter.routing.DiscoveryException("an allocating provider has no snapshot");
             }
 
             @Override
@@ -189,12 +185,8 @@ class DecisionPipelineTest {
 
             @Override
             public CompletableFuture<List<Backend>> allocate(String provider) {
-                return failing;
+                return allocate.get();
             }
         };
-        DecisionPipeline q = new DecisionPipeline(RoutingCompiler.compile(c.routing(), failingResolver), PluginChain.empty(),
-                new DisconnectMessages(c.messages()), 100);
-        assertThat(decide(q, "realm.example.com", connect("steve", "de")))
-                .isEqualTo("DISCOVERY_ERROR Der Server sucht gerade eine freie Instanz. Bitte versuche es gleich erneut.");
     }
 }

@@ -43,6 +43,10 @@ class KubernetesProviderTest {
     }
 
     private DiscoveryProvider start(String settings) throws Exception {
+        return start(cluster.kubeconfig, settings);
+    }
+
+    private DiscoveryProvider start(Path kubeconfig, String settings) throws Exception {
         provider = new Providers.Kubernetes().create(Configs.provider("""
                   providers:
                     - name: cluster
@@ -50,7 +54,7 @@ class KubernetesProviderTest {
                       kubernetes:
                         kubeconfig: "%s"
                 %s
-                """.formatted(cluster.kubeconfig, settings)));
+                """.formatted(kubeconfig, settings)));
         provider.start();
         return provider;
     }
@@ -171,18 +175,12 @@ class KubernetesProviderTest {
         }
         Path unreachable = Files.writeString(dir.resolve("unreachable"), Files.readString(cluster.kubeconfig)
                 .replace(cluster.client.getMasterUrl().toString(), "http://127.0.0.1:" + closedPort + "/"));
-        provider = new Providers.Kubernetes().create(Configs.provider("""
-                  providers:
-                    - name: cluster
-                      type: kubernetes
-                      kubernetes:
-                        kubeconfig: "%s"
+        start(unreachable, """
                         resources:
                           - kind: pods
                             port:
                               number: 5520
-                """.formatted(unreachable)));
-        provider.start();
+                """);
         assertThatThrownBy(provider::snapshot).isInstanceOf(DiscoveryException.class)
                 .hasMessageStartingWith("discovery provider cluster has not synced yet");
         Await.until("the failed start is counted", () -> provider.state().errors() > 0);

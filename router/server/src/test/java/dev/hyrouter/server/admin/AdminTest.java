@@ -133,6 +133,18 @@ class AdminTest {
         return client.run(r).get(60, TimeUnit.SECONDS).answer();
     }
 
+    /** Starts a session whose plugin call answers only when {@code answer} completes; returns once the call is in flight. */
+    private CompletableFuture<dev.hyrouter.client.SessionResult> waitingOnThePlugin(CompletableFuture<ConnectResponse> answer) throws Exception {
+        CompletableFuture<Void> called = new CompletableFuture<>();
+        behaviour = r -> {
+            called.complete(null);
+            return answer;
+        };
+        CompletableFuture<dev.hyrouter.client.SessionResult> inFlight = client.run(request("play.example.com"));
+        called.get(30, TimeUnit.SECONDS);
+        return inFlight;
+    }
+
     @Test
     void metricsCountExactlyTheSessionsThatWereServed() throws Exception {
         start(CONFIG);
@@ -180,13 +192,7 @@ class AdminTest {
     void aReloadServesNewConnectionsWhileAConnectionInFlightFinishesUnderTheOldConfig() throws Exception {
         Path file = start(CONFIG);
         CompletableFuture<ConnectResponse> slow = new CompletableFuture<>();
-        CompletableFuture<Void> called = new CompletableFuture<>();
-        behaviour = r -> {
-            called.complete(null);
-            return slow;
-        };
-        CompletableFuture<dev.hyrouter.client.SessionResult> inFlight = client.run(request("play.example.com"));
-        called.get(30, TimeUnit.SECONDS);
+        CompletableFuture<dev.hyrouter.client.SessionResult> inFlight = waitingOnThePlugin(slow);
 
         Files.writeString(file, CONFIG.replace("old.internal", "new.internal")
                 .replace("  routes:\n", "  routes:\n    - match: {hostname: added.example.com}\n"
@@ -233,13 +239,7 @@ class AdminTest {
     void drainingRefusesNewConnectionsAndTurnsUnready() throws Exception {
         start(CONFIG);
         CompletableFuture<ConnectResponse> slow = new CompletableFuture<>();
-        CompletableFuture<Void> called = new CompletableFuture<>();
-        behaviour = r -> {
-            called.complete(null);
-            return slow;
-        };
-        CompletableFuture<dev.hyrouter.client.SessionResult> inFlight = client.run(request("play.example.com"));
-        called.get(30, TimeUnit.SECONDS);
+        CompletableFuture<dev.hyrouter.client.SessionResult> inFlight = waitingOnThePlugin(slow);
         CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
             try {
                 return server.drain(Duration.ofSeconds(60));

@@ -8,14 +8,15 @@ import java.util.Set;
 /**
  * A Kubernetes label selector expression ({@code app=realm,tier!=test,region in (eu,us),!canary,zone})
  * parsed once and matched against label maps, with Kubernetes' semantics: {@code !=} and
- * {@code notin} also match when the key is absent. The config loader has already checked the
- * syntax; like the original, an expression that still does not parse selects everything.
+ * {@code notin} also match when the key is absent. The config loader checks the syntax when it
+ * loads (splitting with {@link #requirements}); like the original, an expression that still does
+ * not parse selects everything.
  */
-final class LabelSelector {
+public final class LabelSelector {
     private enum Op { EXISTS, NOT_EXISTS, EQUALS, NOT_EQUALS, IN, NOT_IN }
 
     private record Requirement(String key, Op op, Set<String> values) {
-        boolean matches(Map<String, String> labels) {
+        public boolean matches(Map<String, String> labels) {
             String v = labels == null ? null : labels.get(key);
             return switch (op) {
                 case EXISTS -> v != null;
@@ -26,7 +27,7 @@ final class LabelSelector {
         }
     }
 
-    static final LabelSelector EVERYTHING = new LabelSelector(List.of());
+    public static final LabelSelector EVERYTHING = new LabelSelector(List.of());
 
     private final List<Requirement> requirements;
 
@@ -34,13 +35,13 @@ final class LabelSelector {
         this.requirements = requirements;
     }
 
-    static LabelSelector parse(String expression) {
+    public static LabelSelector parse(String expression) {
         String e = expression == null ? "" : expression.trim();
         if (e.isEmpty()) {
             return EVERYTHING;
         }
         List<Requirement> out = new ArrayList<>();
-        for (String part : splitOutsideParens(e)) {
+        for (String part : requirements(e)) {
             Requirement r = requirement(part.trim());
             if (r == null) {
                 return EVERYTHING;
@@ -50,7 +51,7 @@ final class LabelSelector {
         return new LabelSelector(List.copyOf(out));
     }
 
-    boolean matches(Map<String, String> labels) {
+    public boolean matches(Map<String, String> labels) {
         for (Requirement r : requirements) {
             if (!r.matches(labels)) {
                 return false;
@@ -95,7 +96,8 @@ final class LabelSelector {
         return p.contains(" ") ? null : new Requirement(p, Op.EXISTS, Set.of());
     }
 
-    private static List<String> splitOutsideParens(String s) {
+    /** The comma-separated requirements of an expression, commas inside {@code in (...)} sets left alone. */
+    public static List<String> requirements(String s) {
         List<String> out = new ArrayList<>();
         int depth = 0;
         int start = 0;
