@@ -13,16 +13,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The gate's yardstick: a fixed, dependency-free workload of integer arithmetic, a dependent
- * walk over a 128 KiB table and a short-lived allocation, so its CPU time moves with the core's
- * speed the way the router's benchmarks do. The gate divides every benchmark's CPU time by this
- * one's from the same JVM, so a slower machine shifts both alike.
+ * The gate's yardstick: a fixed, dependency-free workload of integer arithmetic and a dependent
+ * walk over a 16 KiB table, so its CPU time moves with the core's speed the way the router's
+ * benchmarks do. The gate divides every benchmark's CPU time by this one's from the same JVM, so
+ * a slower machine shifts both alike.
  *
- * <p>The table fits a core's own L2 cache, like the benchmarks' working sets. An earlier 4 MiB
- * walk lived in the L3 cache the cores share, so its time followed what the other core was doing
- * (1,363–2,403 ns across JVMs of one baseline while a build ran beside it, against 1,276–1,397 on
- * a quiet machine), which the benchmarks barely feel. Never change it without refreshing the
- * baseline.
+ * <p>Measured choices (perf-reports/jmh/2026-11-30-gate-contention.md): the table fits the L1
+ * cache, like the benchmarks' working sets (an earlier 4 MiB walk lived in the L3 cache the cores
+ * share and followed whatever else ran: 1,363–2,403 ns across one baseline's JVMs); and it
+ * allocates nothing, because a 64-byte allocation per operation made it 14 % slower whenever
+ * another process shared its core, while the benchmarks that allocate nothing did not move.
+ * Never change it without refreshing the baseline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC"})
 public class CalibrationBenchmark {
-    private static final int TABLE = 1 << 15;
+    private static final int TABLE = 1 << 12;
     private int[] table;
     private int cursor;
 
@@ -56,10 +57,8 @@ public class CalibrationBenchmark {
             c = table[c];
             h = (h ^ c) * 1099511628211L;
         }
-        byte[] scratch = new byte[64];
-        scratch[c & 63] = (byte) h;
-        for (int i = 0; i < scratch.length; i++) {
-            h = h * 31 + scratch[i];
+        for (int i = 0; i < 64; i++) {
+            h = h * 31 + ((c + i) & 0xFF);
         }
         cursor = c;
         return h;
