@@ -5,6 +5,7 @@
 #   loadtest/run.sh capacity  [--start N] [--step N] [--levels K] [--level-seconds S] [--slo-ms MS]
 #   loadtest/run.sh plugins   [--rate N] [--duration S]   # none vs WAT vs C/WASI vs gRPC (own process)
 #   loadtest/run.sh reference [--rate N] [--duration S] [--rounds R]   # router vs the bare-QUIC server, alternating
+#   loadtest/run.sh metrics   [--rate N] [--duration S] [--rounds R]   # no admin listener vs /metrics scraped every second, alternating
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
 # Servers run pinned to core 0 and Gatling to core 1 (taskset) when the machine has 2+ cores.
@@ -33,8 +34,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke) ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics) ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -171,6 +172,26 @@ case "$kind" in
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Router vs bare QUIC: $rate sessions/s for $duration s, $rounds round(s)" \
       "loadtest/run.sh $kind --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+    ;;
+  metrics)
+    cfg=$(router_config router)
+    cfg_admin=$(router_config admin)
+    printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg_admin"
+    runs=()
+    for r in $(seq 1 "$rounds"); do
+      start_router "$cfg" "$work/router-$r.log"; pid=$started_pid
+      runs+=("$(measured_steady router "$pid" "router-$r")") || status=$?
+      stop "$pid"
+      start_router "$cfg_admin" "$work/admin-$r.log"; pid=$started_pid
+      # A Prometheus-like scraper on the load generator's core: GET /metrics every second, with bash alone.
+      "${load_cpu[@]}" bash -c 'while :; do exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3 >/dev/null; exec 3<&-; sleep 1; done' &
+      scraper=$!; pids+=("$scraper")
+      runs+=("$(measured_steady router+metrics-scraped-1s "$pid" "scraped-$r")") || status=$?
+      kill "$scraper" 2>/dev/null || true
+      stop "$pid"
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Metrics overhead: $rate sessions/s for $duration s, $rounds round(s), /metrics scraped every second" \
+      "loadtest/run.sh metrics --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
     ;;
   plugins)
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
