@@ -46,25 +46,43 @@ public final class ConfigLoader {
 
     /** Loads and validates a file; the extension picks the format. */
     public static RouterConfig load(Path path) throws ConfigException {
-        String name = path.toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        boolean json;
+        boolean json = isJson(path, "config"); // refused by extension before the file is read
+        return parse(read(path), path.toString(), json);
+    }
+
+    /** Whether the extension says JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}); anything else is refused. */
+    private static boolean isJson(Path path, String what) throws ConfigException {
+        String lower = path.toString().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
-            json = false;
-        } else if (lower.endsWith(".json")) {
-            json = true;
-        } else {
-            throw new ConfigException(name, 0, "", "unsupported config extension (use .yaml, .yml or .json)");
+            return false;
         }
-        String text;
+        if (lower.endsWith(".json")) {
+            return true;
+        }
+        throw new ConfigException(path.toString(), 0, "", "unsupported " + what + " extension (use .yaml, .yml or .json)");
+    }
+
+    private static String read(Path path) throws ConfigException {
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            return Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(name, 0, "", "file not found");
+            throw new ConfigException(path.toString(), 0, "", "file not found");
         } catch (IOException e) {
-            throw new ConfigException(name, 0, "", "cannot read file: " + e.getMessage());
+            throw new ConfigException(path.toString(), 0, "", "cannot read file: " + e.getMessage());
         }
-        return parse(text, name, json);
+    }
+
+    /**
+     * {@code path} as a file named inside the config file {@code configFile}: a relative path is
+     * read from the config file's folder (as a mounted ConfigMap and its neighbours expect).
+     */
+    public static Path resolveAgainst(String configFile, String path) {
+        Path p = Path.of(path.trim());
+        if (p.isAbsolute() || configFile == null || configFile.isEmpty()) {
+            return p;
+        }
+        Path dir = Path.of(configFile).toAbsolutePath().getParent();
+        return dir == null ? p : dir.resolve(p);
     }
 
     /** Parses and validates config text; {@code fileName} is used in messages only. */
@@ -86,7 +104,7 @@ public final class ConfigLoader {
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
         RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
         List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
-        OperationsConfig operations = readOperations(m.mapping("admin"), m.get("admin"), m.mapping("shutdown"), ctx);
+        OperationsConfig operations = readOperations(m.mapping("admin"), m.mapping("shutdown"), ctx);
         m.finish();
 
         return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging, operations,
@@ -121,19 +139,8 @@ public final class ConfigLoader {
 
     /** {@link #parseBackends} on a file; the extension picks the format (.yaml, .yml or .json). */
     public static List<dev.hyrouter.routing.Backend> loadBackends(Path path) throws ConfigException {
-        String name = path.toString();
-        String lower = name.toLowerCase(Locale.ROOT);
-        boolean json = lower.endsWith(".json");
-        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
-            throw new ConfigException(name, 0, "", "unsupported backends file extension (use .yaml, .yml or .json)");
-        }
-        try {
-            return parseBackends(Files.readString(path, StandardCharsets.UTF_8), name, json);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(name, 0, "", "file not found");
-        } catch (IOException e) {
-            throw new ConfigException(name, 0, "", "cannot read file: " + e.getMessage());
-        }
+        boolean json = isJson(path, "backends file");
+        return parseBackends(read(path), path.toString(), json);
     }
 
     private static Node emptyMapping(ParseContext ctx) {
@@ -250,7 +257,7 @@ public final class ConfigLoader {
         return new LoggingConfig(ip, stats);
     }
 
-    private static OperationsConfig readOperations(ConfigMapping admin, ConfigNode adminNode, ConfigMapping shutdown, ParseContext ctx)
+    private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ParseContext ctx)
             throws ConfigException {
         String adminListen = "";
         if (admin != null) {
@@ -295,11 +302,7 @@ public final class ConfigLoader {
             }
         } else if (fromFile) {
             // Ours: the key from a file (a mounted Kubernetes Secret), so the config itself holds no secret.
-            Path file = Path.of(fileNode.string().trim());
-            if (!file.isAbsolute() && !ctx.file.isEmpty()) {
-                Path dir = Path.of(ctx.file).toAbsolutePath().getParent();
-                file = dir == null ? file : dir.resolve(file);
-            }
+            Path file = resolveAgainst(ctx.file, fileNode.string());
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);

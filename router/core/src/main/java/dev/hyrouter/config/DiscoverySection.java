@@ -143,11 +143,9 @@ final class DiscoverySection {
             }
             providers.add(new DiscoveryConfig.Provider(name, type, settings, pn.context().file, pn.line()));
         }
-        ConfigNode syncNode = d.get("sync_timeout");
-        java.time.Duration sync = DiscoveryConfig.DEFAULT_SYNC_TIMEOUT;
-        if (syncNode != null && !syncNode.string().trim().isEmpty()) {
-            checkDuration(syncNode, false);
-            sync = GoDuration.parse(syncNode.string().trim());
+        java.time.Duration sync = checkDuration(d.get("sync_timeout"), false);
+        if (sync == null) {
+            sync = DiscoveryConfig.DEFAULT_SYNC_TIMEOUT;
         }
         d.finish();
         return new DiscoveryConfig(List.copyOf(providers), sync);
@@ -164,14 +162,13 @@ final class DiscoverySection {
         }
     }
 
-    private static void checkDuration(ConfigNode node, boolean positive) throws ConfigException {
+    /** The duration, or {@code null} when unset; refused when negative (or zero, with {@code positive}). */
+    private static java.time.Duration checkDuration(ConfigNode node, boolean positive) throws ConfigException {
         java.time.Duration d = parseDuration(node);
-        if (d == null) {
-            return;
-        }
-        if (d.isNegative() || (positive && d.isZero())) {
+        if (d != null && (d.isNegative() || (positive && d.isZero()))) {
             throw node.error(positive ? "must be a positive duration" : "must not be negative");
         }
+        return d;
     }
 
     private static void checkSelector(ConfigNode sel) throws ConfigException {

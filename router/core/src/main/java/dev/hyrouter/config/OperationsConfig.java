@@ -12,5 +12,4 @@ import java.time.Duration;
  */
 public record OperationsConfig(String adminListen, Duration drainTimeout) {
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    public static final OperationsConfig DEFAULTS = new OperationsConfig("", DEFAULT_DRAIN_TIMEOUT);
 }

@@ -1,6 +1,7 @@
 package dev.hyrouter.plugin;
 
 import dev.hyrouter.routing.Backend;
+import dev.hyrouter.util.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,14 +191,14 @@ public final class PluginChain implements AutoCloseable {
         }
 
         private void failed(Entry entry, int index, Throwable error) {
-            if (unwrap(error) instanceof PluginOverloadedException) {
+            if (Failures.unwrap(error) instanceof PluginOverloadedException) {
                 entry.stats.shed.increment();
                 entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + event.sni() + ")");
                 result.complete(new ChainResult(true, false, null, strategy, candidates, selectedIndex, backend, content));
                 return;
             }
             entry.stats.errors.increment();
-            entry.errorLog.log(entry.plugin.name(), "failed and was skipped (sni " + event.sni() + "): " + describe(error));
+            entry.errorLog.log(entry.plugin.name(), "failed and was skipped (sni " + event.sni() + "): " + Failures.describe(error));
             step(index + 1);
         }
 
@@ -247,16 +248,4 @@ public final class PluginChain implements AutoCloseable {
         }
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = unwrap(e);
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
 }

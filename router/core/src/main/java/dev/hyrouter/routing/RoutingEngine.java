@@ -62,9 +62,7 @@ public final class RoutingEngine {
             throw new IllegalStateException("the routing result is not pending: " + pending);
         }
         if (failure != null) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            out.fail(RoutingErrorKind.DISCOVERY, "discovery error: " + cause.getMessage());
+            out.fail(RoutingErrorKind.DISCOVERY, "discovery error: " + dev.hyrouter.util.Failures.unwrap(failure).getMessage());
             return;
         }
         pool.selectAllocated(request, allocated, rng, clockMillis, out);

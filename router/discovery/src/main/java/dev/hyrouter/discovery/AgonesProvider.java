@@ -5,13 +5,12 @@ import dev.hyrouter.config.GoDuration;
 import dev.hyrouter.plugin.RateLimitedLog;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.routing.DiscoveryException;
+import dev.hyrouter.util.Failures;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,17 +150,8 @@ final class AgonesProvider extends SnapshotProvider {
     // ---- observe mode
 
     private void rebuild() {
-        List<GenericKubernetesResource> servers = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (HasMetadata o : informers.items()) {
-            if (o instanceof GenericKubernetesResource g && seen.add(g.getMetadata().getNamespace() + "/" + g.getMetadata().getName())) {
-                servers.add(g);
-            }
-        }
-        servers.sort(Comparator.comparing((GenericKubernetesResource g) -> g.getMetadata().getNamespace())
-                .thenComparing(g -> g.getMetadata().getName()));
         List<Backend> out = new ArrayList<>();
-        for (GenericKubernetesResource gs : servers) {
+        for (GenericKubernetesResource gs : informers.items(GenericKubernetesResource.class)) {
             if (!namespaces.isEmpty() && !namespaces.contains(gs.getMetadata().getNamespace())) {
                 continue;
             }
@@ -226,12 +216,7 @@ final class AgonesProvider extends SnapshotProvider {
                 }
             }
         }
-        // The weight from the metadata, annotation first, as the original's observe mode reads it.
-        int weight = Meta.positiveInt(meta.get("annotation." + Meta.WEIGHT_KEY));
-        if (weight == 0) {
-            weight = Meta.positiveInt(meta.get("label." + Meta.WEIGHT_KEY));
-        }
-        return new Backend(addr, port, weight, meta);
+        return new Backend(addr, port, Meta.weight(labelsMap, annotationsMap), meta);
     }
 
     /** The original's address rules: {@code status.address}, or by type from {@code status.addresses} in preference order. */
@@ -324,7 +309,7 @@ final class AgonesProvider extends SnapshotProvider {
                     } catch (DiscoveryException e) {
                         result.completeExceptionally(e);
                     } catch (RuntimeException e) {
-                        result.completeExceptionally(new DiscoveryException("allocation failed: " + InformerSet.describe(e)));
+                        result.completeExceptionally(new DiscoveryException("allocation failed: " + Failures.describe(e)));
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -342,8 +327,7 @@ final class AgonesProvider extends SnapshotProvider {
                 allocations.increment();
                 return backends;
             }
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Failures.unwrap(failure);
             String why = cause instanceof TimeoutException
                     ? "allocation timed out after " + TimeUnit.NANOSECONDS.toMillis(allocateTimeoutNanos) + " ms (allocate_timeout)"
                     : cause.getMessage();

@@ -35,10 +35,10 @@ final class FileProvider extends SnapshotProvider {
     private volatile boolean closed;
     private String lastSeen = "";
 
-    FileProvider(DiscoveryConfig.Provider config, Path baseDir) {
+    /** @param path the backends file, already resolved against the config file's folder */
+    FileProvider(DiscoveryConfig.Provider config, Path path) {
         super(config);
-        Path p = Path.of(Meta.string(config.settings(), "path"));
-        this.path = (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).normalize();
+        this.path = path.normalize();
         this.watcher = new Thread(this::watch, "discovery-" + config.name());
         watcher.setDaemon(true);
     }

@@ -3,6 +3,7 @@ package dev.hyrouter.discovery;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import dev.hyrouter.util.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,13 +70,21 @@ final class InformerSet implements AutoCloseable {
         }
     }
 
-    /** Everything the running informers hold, of every kind; providers pick theirs with {@code instanceof}. */
-    List<HasMetadata> items() {
-        List<HasMetadata> out = new ArrayList<>();
+    /**
+     * The objects of {@code type} the running informers hold, once each (a namespace's informer and
+     * an all-namespaces one may both hold an object), ordered by namespace and name so a snapshot
+     * does not depend on the order events arrived in.
+     */
+    <T extends HasMetadata> List<T> items(Class<T> type) {
+        java.util.Map<String, T> byName = new java.util.TreeMap<>();
         for (SharedIndexInformer<? extends HasMetadata> inf : running) {
-            out.addAll(inf.getStore().list());
+            for (HasMetadata o : inf.getStore().list()) {
+                if (type.isInstance(o)) {
+                    byName.putIfAbsent(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), type.cast(o));
+                }
+            }
         }
-        return out;
+        return new ArrayList<>(byName.values());
     }
 
     ScheduledExecutorService thread() {
@@ -113,14 +122,14 @@ final class InformerSet implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             informers.forEach(SharedIndexInformer::stop);
-            restartLater(describe(e));
+            restartLater(Failures.describe(e));
             return;
         }
         running = List.copyOf(informers);
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 informers.forEach(SharedIndexInformer::stop);
-                restartLater(describe(failure));
+                restartLater(Failures.describe(failure));
                 return;
             }
             execute(() -> {
@@ -155,16 +164,11 @@ final class InformerSet implements AutoCloseable {
         try {
             rebuild.run();
         } catch (RuntimeException e) {
-            onFailure.accept("rebuilding backends failed: " + describe(e));
+            onFailure.accept("rebuilding backends failed: " + Failures.describe(e));
             LOG.error("discovery provider {}: rebuilding its backends failed; the previous backends keep serving", provider, e);
         }
     }
 
-    static String describe(Throwable e) {
-        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
-    }
 
     @Override
     public void close() {

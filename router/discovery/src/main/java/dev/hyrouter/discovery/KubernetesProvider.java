@@ -4,7 +4,6 @@ import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.routing.Backend;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -12,7 +11,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,23 +93,8 @@ final class KubernetesProvider extends SnapshotProvider {
     }
 
     private void rebuild() {
-        List<Pod> pods = new ArrayList<>();
-        List<EndpointSlice> slices = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
-        for (HasMetadata o : informers.items()) {
-            if (!seen.add(o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())) {
-                continue;
-            }
-            if (o instanceof Pod p) {
-                pods.add(p);
-            } else if (o instanceof EndpointSlice e) {
-                slices.add(e);
-            }
-        }
-        Comparator<HasMetadata> byName = Comparator.comparing((HasMetadata h) -> h.getMetadata().getNamespace())
-                .thenComparing(h -> h.getMetadata().getName());
-        pods.sort(byName);
-        slices.sort(byName);
+        List<Pod> pods = informers.items(Pod.class);
+        List<EndpointSlice> slices = informers.items(EndpointSlice.class);
         List<Backend> out = new ArrayList<>();
         for (Resource r : resources) {
             if (isPods(r.kind)) {

@@ -1,51 +1,54 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.DiscoveryConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
+import java.util.function.Function;
 
-/** The provider factories this module registers with {@link java.util.ServiceLoader}. */
+/** The provider factories this module registers with {@link java.util.ServiceLoader} (each needs a public no-argument class). */
 public final class Providers {
     private Providers() {
     }
 
-    /** {@code type: kubernetes}. */
-    public static final class Kubernetes implements DiscoveryProviderFactory {
+    /** A type and how to make its provider from the validated settings. */
+    abstract static class Factory implements DiscoveryProviderFactory {
+        private final String type;
+        private final Function<DiscoveryConfig.Provider, DiscoveryProvider> make;
+
+        Factory(String type, Function<DiscoveryConfig.Provider, DiscoveryProvider> make) {
+            this.type = type;
+            this.make = make;
+        }
+
         @Override
         public String type() {
-            return "kubernetes";
+            return type;
         }
 
         @Override
         public DiscoveryProvider create(DiscoveryConfig.Provider config) {
-            return new KubernetesProvider(config, client(config));
+            return make.apply(config);
+        }
+    }
+
+    /** {@code type: kubernetes}. */
+    public static final class Kubernetes extends Factory {
+        public Kubernetes() {
+            super("kubernetes", c -> new KubernetesProvider(c, client(c)));
         }
     }
 
     /** {@code type: agones}. */
-    public static final class Agones implements DiscoveryProviderFactory {
-        @Override
-        public String type() {
-            return "agones";
-        }
-
-        @Override
-        public DiscoveryProvider create(DiscoveryConfig.Provider config) {
-            return new AgonesProvider(config, client(config));
+    public static final class Agones extends Factory {
+        public Agones() {
+            super("agones", c -> new AgonesProvider(c, client(c)));
         }
     }
 
     /** {@code type: file}; a relative path is read from the folder of the config file that names it. */
-    public static final class File implements DiscoveryProviderFactory {
-        @Override
-        public String type() {
-            return "file";
-        }
-
-        @Override
-        public DiscoveryProvider create(DiscoveryConfig.Provider config) {
-            Path source = config.source().isEmpty() ? null : Path.of(config.source()).toAbsolutePath().getParent();
-            return new FileProvider(config, source);
+    public static final class File extends Factory {
+        public File() {
+            super("file", c -> new FileProvider(c, ConfigLoader.resolveAgainst(c.source(), Meta.string(c.settings(), "path"))));
         }
     }
 

@@ -79,7 +79,7 @@ class FileProviderTest {
         assertThat(provider.state().lastError()).isEqualTo(file + ":3: backends[0].port: port must be between 1 and 65535");
         assertThat(hosts()).containsExactly("a.example:5520", "b.example:5521");
 
-        // A ConfigMap update: the new file is moved over the old one.
+        // JSON as well: a file written under another name and moved into place, read by a new provider.
         Path next = dir.resolve(".next.json");
         Files.writeString(next, "{\"backends\": []}");
         Path json = dir.resolve("backends.json");

@@ -86,6 +86,8 @@ class GracefulShutdownTest {
                 """.formatted(quicPort, adminPort, cluster.kubeconfig));
         // The first allocation takes 2 s: long enough to send SIGTERM while it is in flight.
         cluster.allocations.add(Allocation.allocated("203.0.113.5", 7777).after(Duration.ofSeconds(2)));
+        // Would refer a second client at once: only the drain can keep it from a referral.
+        cluster.allocations.add(Allocation.allocated("203.0.113.6", 7778));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         router = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
@@ -114,6 +116,7 @@ class GracefulShutdownTest {
             assertThat(answered.answer().isReferral()).isTrue();
             assertThat(answered.answer().host()).isEqualTo("203.0.113.5");
         }
+        assertThat(cluster.allocationRequests).as("the connection during the drain reached no decision").hasSize(1);
         assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("exited within the drain timeout").isTrue();
         String log = Files.readString(dir.resolve("router.log"));
         assertThat(router.exitValue()).as(log).isZero();

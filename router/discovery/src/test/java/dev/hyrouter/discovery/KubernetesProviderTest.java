@@ -23,48 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Kubernetes provider against a real API server (fabric8's mock server in CRUD mode): Pods and EndpointSlices come and go. */
-class KubernetesProviderTest {
-    @TempDir
-    Path dir;
-    private MockCluster cluster;
-    private DiscoveryProvider provider;
-
-    @BeforeEach
-    void startCluster() throws Exception {
-        cluster = new MockCluster(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (provider != null) {
-            provider.close();
-        }
-        cluster.close();
-    }
-
+class KubernetesProviderTest extends ClusterProviderTest {
     private DiscoveryProvider start(String settings) throws Exception {
         return start(cluster.kubeconfig, settings);
     }
 
     private DiscoveryProvider start(Path kubeconfig, String settings) throws Exception {
-        provider = new Providers.Kubernetes().create(Configs.provider("""
-                  providers:
-                    - name: cluster
-                      type: kubernetes
-                      kubernetes:
-                        kubeconfig: "%s"
-                %s
-                """.formatted(kubeconfig, settings)));
-        provider.start();
-        return provider;
-    }
-
-    private Set<String> hosts() {
-        try {
-            return provider.snapshot().stream().map(b -> b.host() + ":" + b.port()).collect(Collectors.toSet());
-        } catch (DiscoveryException e) {
-            return Set.of("not synced: " + e.getMessage());
-        }
+        return start(new Providers.Kubernetes(), "cluster", kubeconfig, settings);
     }
 
     private static Pod pod(String ns, String name, String ip, Map<String, String> labels, Map<String, String> annotations, String phase,

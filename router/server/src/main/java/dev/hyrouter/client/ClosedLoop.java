@@ -1,7 +1,7 @@
 package dev.hyrouter.client;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import dev.hyrouter.util.Failures;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -87,10 +87,7 @@ public final class ClosedLoop<T> {
     }
 
     private void report(T result, Throwable error, long t0) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = error == null ? null : Failures.unwrap(error);
         try {
             outcome.accept(cause == null ? result : null, cause, System.nanoTime() - t0);
         } catch (RuntimeException e) {

@@ -46,7 +46,17 @@ public final class RouterServer implements AutoCloseable {
     /** The providers behind the resolver, for the stats line and readiness; {@code null} for another resolver. */
     private volatile Discovery discovery;
     private volatile ReloadResult lastReload;
-    private io.netty.util.concurrent.ScheduledFuture<?> statsTask;
+    /**
+     * Work that must not run on an event loop: the stats line (it merges the latency recorders
+     * under the lock a scrape also takes), and closing what a reload replaced (plugin runtimes and
+     * discovery clients wait for their threads when they close).
+     */
+    private final java.util.concurrent.ScheduledExecutorService housekeeping = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hyrouter-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
     private org.HdrHistogram.Histogram lastLatency;
     private volatile boolean closed;
 
@@ -66,7 +76,7 @@ public final class RouterServer implements AutoCloseable {
         this.lastReload = new ReloadResult(true, 1, "started with " + core.config().source(), System.currentTimeMillis());
         long interval = core.config().logging().statsInterval().toMillis();
         if (interval > 0) {
-            statsTask = group.next().scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
+            housekeeping.scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -197,10 +207,10 @@ public final class RouterServer implements AutoCloseable {
         Generation installed = intake.install(nextCore);
         core = nextCore;
         discovery = nextDiscovery;
-        List<String> retired = previous.retire(nextCore, group);
+        List<String> retired = previous.retire(nextCore, housekeeping);
         if (nextDiscovery != oldDiscovery && oldDiscovery != null) {
             // Allocations already started finish on the old providers; then they go.
-            group.schedule(oldDiscovery::close, 10, TimeUnit.SECONDS);
+            housekeeping.schedule(oldDiscovery::close, 10, TimeUnit.SECONDS);
         }
         String message = "reloaded " + next.source() + ": generation " + installed.number() + ", " + next.routing().routes().size()
                 + " route(s), " + next.plugins().size() + " plugin(s)" + (retired.isEmpty() ? "" : ", closing " + retired)
@@ -276,8 +286,7 @@ public final class RouterServer implements AutoCloseable {
 
     /** Listening, not draining, and every discovery provider has synced. */
     public boolean ready() {
-        Discovery d = discovery;
-        return !closed && !intake.draining() && (d == null || d.synced());
+        return notReadyReason().isEmpty();
     }
 
     /** Why {@link #ready()} is false, for {@code /readyz}; {@code ""} when ready. */
@@ -334,9 +343,7 @@ public final class RouterServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (statsTask != null) {
-            statsTask.cancel(false);
-        }
+        housekeeping.shutdownNow();
         intake.close();
         core.close();
         if (discoveryFactories != null && discovery != null) {

@@ -29,6 +29,19 @@ public final class TestRouter implements AutoCloseable {
     /** Starts from YAML (listen on 127.0.0.1:0 is prepended); plugins of type wasm resolve by name to {@code plugins}. */
     public static TestRouter start(String yaml, Map<String, Plugin> plugins) throws Exception {
         String full = "listen: \"127.0.0.1:0\"\n" + yaml;
+        Map<PluginConfig.PluginType, PluginFactory> factories = wasmPlugins(config -> {
+            Plugin p = plugins.get(config.name());
+            if (p == null) {
+                throw new IllegalArgumentException("no test plugin " + config.name());
+            }
+            return p;
+        });
+        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false), factories, DiscoveryResolver.NONE);
+        return new TestRouter(server, HytaleClient.create(2));
+    }
+
+    /** Plugin runtimes for tests: every plugin of type wasm is made by {@code create} (in-process test plugins). */
+    public static Map<PluginConfig.PluginType, PluginFactory> wasmPlugins(java.util.function.Function<PluginConfig, Plugin> create) {
         Map<PluginConfig.PluginType, PluginFactory> factories = new HashMap<>();
         factories.put(PluginConfig.PluginType.WASM, new PluginFactory() {
             @Override
@@ -38,15 +51,10 @@ public final class TestRouter implements AutoCloseable {
 
             @Override
             public Plugin create(PluginConfig config) {
-                Plugin p = plugins.get(config.name());
-                if (p == null) {
-                    throw new IllegalArgumentException("no test plugin " + config.name());
-                }
-                return p;
+                return create.apply(config);
             }
         });
-        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false), factories, DiscoveryResolver.NONE);
-        return new TestRouter(server, HytaleClient.create(2));
+        return factories;
     }
 
     public static TestRouter start(String yaml) throws Exception {

@@ -1,6 +1,7 @@
 package dev.hyrouter.server.admin;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.hyrouter.server.RouterServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -44,21 +45,16 @@ public final class AdminServer implements AutoCloseable {
         });
         http.setExecutor(threads);
         http.createContext("/metrics", new MetricsHandler(registry));
-        http.createContext("/healthz", ex -> respond(ex, "GET", 200, "ok\n"));
-        http.createContext("/readyz", ex -> {
+        http.createContext("/healthz", only("GET", ex -> respond(ex, 200, "ok\n")));
+        http.createContext("/readyz", only("GET", ex -> {
             String why = router.notReadyReason();
-            respond(ex, "GET", why.isEmpty() ? 200 : 503, why.isEmpty() ? "ready\n" : "not ready: " + why + "\n");
-        });
-        http.createContext("/-/reload", ex -> {
-            if (!"POST".equals(ex.getRequestMethod())) {
-                respond(ex, "POST", 405, "use POST\n");
-                return;
-            }
+            respond(ex, why.isEmpty() ? 200 : 503, why.isEmpty() ? "ready\n" : "not ready: " + why + "\n");
+        }));
+        http.createContext("/-/reload", only("POST", ex -> {
             RouterServer.ReloadResult r = router.reload();
-            respond(ex, "POST", r.ok() ? 200 : 409, (r.ok() ? "" : "reload refused, the running config keeps serving: ") + r.message() + "\n");
-        });
-        http.createContext("/", ex -> respond(ex, ex.getRequestMethod(), 404,
-                "not found; endpoints: /metrics /healthz /readyz POST /-/reload\n"));
+            respond(ex, r.ok() ? 200 : 409, (r.ok() ? "" : "reload refused, the running config keeps serving: ") + r.message() + "\n");
+        }));
+        http.createContext("/", ex -> respond(ex, 404, "not found; endpoints: /metrics /healthz /readyz POST /-/reload\n"));
         http.start();
         LOG.info("admin listener on http://{}:{} (/metrics /healthz /readyz POST /-/reload)", address.getHostString(),
                 http.getAddress().getPort());
@@ -69,12 +65,22 @@ public final class AdminServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    private static void respond(HttpExchange ex, String method, int status, String body) throws IOException {
+    /** {@code handler} for requests with {@code method}; any other method gets 405. */
+    private static HttpHandler only(String method, HttpHandler handler) {
+        return ex -> {
+            if (method.equals(ex.getRequestMethod())) {
+                handler.handle(ex);
+            } else {
+                respond(ex, 405, "use " + method + "\n");
+            }
+        };
+    }
+
+    private static void respond(HttpExchange ex, int status, String body) throws IOException {
         try (ex) {
-            int code = method.equals(ex.getRequestMethod()) || status == 405 ? status : 405;
-            byte[] bytes = (code == status ? body : "method not allowed\n").getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            ex.sendResponseHeaders(code, bytes.length);
+            ex.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
             }

@@ -59,7 +59,7 @@ public final class RouterMetrics {
                 }).register(r);
         CounterWithCallback.builder().name("hyrouter_answers").help("Answers decided by the pipeline: referral, or a Disconnect by kind")
                 .labelNames("outcome").callback(cb -> {
-                    cb.call(s.referrals() - 0.0, "referral");
+                    cb.call(s.referrals(), "referral");
                     for (OutcomeKind k : OutcomeKind.values()) {
                         if (k != OutcomeKind.REFERRAL) {
                             cb.call(s.outcomes(k), k.name().toLowerCase(Locale.ROOT));

@@ -9,10 +9,10 @@ import dev.hyrouter.codec.ServerAnswer;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.plugin.ConnectResponse;
-import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.DiscoveryResolver;
 import dev.hyrouter.server.RouterServer;
+import dev.hyrouter.server.TestRouter;
 import dev.hyrouter.testing.Await;
 import dev.hyrouter.testing.TestPlugin;
 import io.netty.buffer.ByteBufUtil;
@@ -68,18 +68,9 @@ class AdminTest {
 
     private Path start(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("hyrouter.yaml"), yaml);
-        Map<PluginConfig.PluginType, PluginFactory> factories = new HashMap<>();
-        factories.put(PluginConfig.PluginType.WASM, new PluginFactory() {
-            @Override
-            public PluginConfig.PluginType type() {
-                return PluginConfig.PluginType.WASM;
-            }
-
-            @Override
-            public Plugin create(PluginConfig config) {
-                pluginsCreated++;
-                return TestPlugin.async(config.name(), r -> behaviour.apply(r));
-            }
+        Map<PluginConfig.PluginType, PluginFactory> factories = TestRouter.wasmPlugins(config -> {
+            pluginsCreated++;
+            return TestPlugin.async(config.name(), r -> behaviour.apply(r));
         });
         server = RouterServer.start(ConfigLoader.load(file), factories, DiscoveryResolver.NONE);
         admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), server, RouterMetrics.registry(server));
