@@ -69,6 +69,9 @@ port=15520
 router_config() { # NAME [PLUGINS_YAML]
   local f="$work/$1.yaml"
   sed -e "s/^listen: .*/listen: \"127.0.0.1:$port\"/" router/config/hyrouter.yaml > "$f"
+  # Gatling is one client address: per-address limits off. Retry off so capacity figures measure the
+  # referral path and stay comparable across reports (Retry auto is the flood defence, measured on its own).
+  printf '\nlimits: {max_connections_per_ip: 0, new_connections_per_ip: 0, retry: never}\n' >> "$f"
   [ -n "${2:-}" ] && printf '\nplugins:\n%s\n' "$2" >> "$f"
   echo "$f"
 }

@@ -44,6 +44,9 @@ public final class QuicLoad {
         String wasm = grpc ? null : plugin;
         String yaml = "listen: \"127.0.0.1:0\"\nquic: {event_loops: " + loops + ", close_after_answer: 2s}\n"
                 + "logging: {log_client_ip: false}\n"
+                // One client address at thousands of sessions/s: the per-address limits would refuse it, and Retry
+                // (auto above 1,000/s per loop) would measure the flood defence rather than the referral path.
+                + "limits: {max_connections_per_ip: 0, new_connections_per_ip: 0, retry: never}\n"
                 + "referral: {key_id: 1, hmac_secret: \"base64:c2VjcmV0LWtleQ==\"}\n"
                 + "routing:\n  routes:\n    - match: {hostnames: [\"play.example.com\", \"*.play.example.com\"]}\n"
                 + "      pool: {strategy: round_robin, backends: [{host: a.internal, port: 5521}, {host: b.internal, port: 5522}]}\n"

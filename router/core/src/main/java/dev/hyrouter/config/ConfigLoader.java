@@ -98,16 +98,17 @@ public final class ConfigLoader {
 
         TlsConfig tls = readTls(m.mapping("tls"), m.get("tls"), ctx);
         QuicConfig quic = readQuic(m.mapping("quic"));
-        LoggingConfig logging = readLogging(m.mapping("logging"));
+        LoggingConfig logging = readLogging(m.mapping("logging"), fileName);
         ReferralConfig referral = readReferral(m.mapping("referral"), ctx);
         MessagesConfig messages = readMessages(m.mapping("messages"));
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
         RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
         List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
         OperationsConfig operations = readOperations(m.mapping("admin"), m.mapping("shutdown"), ctx);
+        LimitsConfig limits = readLimits(m.mapping("limits"), quic.addressValidation(), m.get("quic"));
         m.finish();
 
-        return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging, operations,
+        return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging, operations, limits,
                 List.copyOf(ctx.warnings));
     }
 
@@ -247,14 +248,67 @@ public final class ConfigLoader {
         return d;
     }
 
-    private static LoggingConfig readLogging(ConfigMapping l) throws ConfigException {
+    private static LoggingConfig readLogging(ConfigMapping l, String configFile) throws ConfigException {
         if (l == null) {
-            return new LoggingConfig(true, DEFAULT_STATS_INTERVAL);
+            return new LoggingConfig(true, DEFAULT_STATS_INTERVAL, LoggingConfig.STDOUT);
         }
         boolean ip = l.bool("log_client_ip", true);
         Duration stats = duration(l, "stats_interval", DEFAULT_STATS_INTERVAL, false);
+        String accessLog = LoggingConfig.STDOUT;
+        ConfigNode accessNode = l.get("access_log");
+        if (accessNode != null) {
+            String text = accessNode.string().trim();
+            if (text.isEmpty()) {
+                throw accessNode.error("must be stdout, off or a file path");
+            }
+            String lower = text.toLowerCase(Locale.ROOT);
+            accessLog = lower.equals(LoggingConfig.STDOUT) || lower.equals(LoggingConfig.OFF) ? lower
+                    : resolveAgainst(configFile, text).toString();
+        }
         l.finish();
-        return new LoggingConfig(ip, stats);
+        return new LoggingConfig(ip, stats, accessLog);
+    }
+
+    /**
+     * {@code limits}; {@code quic.address_validation: true} (an earlier key of ours) still means
+     * {@code limits.retry: always}, with a warning, unless {@code limits.retry} says otherwise.
+     */
+    private static LimitsConfig readLimits(ConfigMapping l, boolean legacyAddressValidation, ConfigNode quicNode)
+            throws ConfigException {
+        LimitsConfig.RetryMode legacy = legacyAddressValidation ? LimitsConfig.RetryMode.ALWAYS : LimitsConfig.RetryMode.AUTO;
+        if (legacyAddressValidation) {
+            quicNode.warn("quic.address_validation is replaced by limits.retry: always (kept working; move it)");
+        }
+        if (l == null) {
+            LimitsConfig d = LimitsConfig.DEFAULTS;
+            return new LimitsConfig(d.maxConnections(), d.maxConnectionsPerIp(), d.newConnectionsPerIp(), d.newConnectionsPerIpBurst(),
+                    legacy, d.retryThreshold());
+        }
+        int max = (int) l.integer("max_connections", 0, 100_000_000, LimitsConfig.DEFAULT_MAX_CONNECTIONS);
+        int perIp = (int) l.integer("max_connections_per_ip", 0, 100_000_000, LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_IP);
+        int rate = (int) l.integer("new_connections_per_ip", 0, 100_000_000, LimitsConfig.DEFAULT_NEW_CONNECTIONS_PER_IP);
+        ConfigNode burstNode = l.get("new_connections_per_ip_burst");
+        int burst = (int) l.integer("new_connections_per_ip_burst", 1, 100_000_000, LimitsConfig.DEFAULT_NEW_CONNECTIONS_PER_IP_BURST);
+        if (burstNode == null && rate > burst) {
+            burst = rate; // a raised rate should not be capped by the default burst
+        }
+        LimitsConfig.RetryMode retry = legacy;
+        ConfigNode retryNode = l.get("retry");
+        if (retryNode != null) {
+            String text = retryNode.string().trim().toLowerCase(Locale.ROOT);
+            switch (text) {
+                case "never" -> retry = LimitsConfig.RetryMode.NEVER;
+                case "always" -> retry = LimitsConfig.RetryMode.ALWAYS;
+                case "auto" -> retry = LimitsConfig.RetryMode.AUTO;
+                default -> throw retryNode.error("must be never, always or auto, found \"" + retryNode.string() + "\"");
+            }
+            if (legacyAddressValidation && retry != LimitsConfig.RetryMode.ALWAYS) {
+                throw retryNode.error("contradicts quic.address_validation: true (which means always): remove one of them");
+            }
+        }
+        int threshold = (int) l.integer("retry_threshold", 0, 100_000_000, 0);
+        l.finish();
+        return new LimitsConfig(max, perIp, rate, burst, retry, threshold);
     }
 
     private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ParseContext ctx)

@@ -10,6 +10,7 @@ import java.util.List;
  * @param referral  {@code null} when the file has no {@code referral} section
  * @param discovery {@code null} when the file has no {@code discovery} section
  * @param plugins   in config order (see {@code PluginOrder} for the run order)
+ * @param limits    {@code limits} and the Retry policy (defaults when absent)
  * @param warnings  what the loader accepted but an operator should read
  */
 public record RouterConfig(
@@ -24,5 +25,6 @@ public record RouterConfig(
         MessagesConfig messages,
         LoggingConfig logging,
         OperationsConfig operations,
+        LimitsConfig limits,
         List<ConfigWarning> warnings) {
 }

@@ -83,6 +83,12 @@ class ConfigErrorsTest {
                         "bad.yaml:6: routing.default.backends[0].port: must be an integer, found \"80\""),
                 Arguments.of("listen: \":5520\"\nlisten: \":5521\"\n", "bad.yaml:2: listen: key is defined twice in the same mapping (first at line 1)"),
                 Arguments.of("routing: [\n", "bad.yaml:2: invalid YAML"),
+                Arguments.of("limits:\n  retry: sometimes\n", "bad.yaml:2: limits.retry: must be never, always or auto, found \"sometimes\""),
+                Arguments.of("limits:\n  max_connections_per_ip: -1\n", "bad.yaml:2: limits.max_connections_per_ip: "),
+                Arguments.of("limits:\n  new_connections_per_ip_burst: 0\n", "bad.yaml:2: limits.new_connections_per_ip_burst: "),
+                Arguments.of("quic:\n  address_validation: true\nlimits:\n  retry: auto\n",
+                        "bad.yaml:4: limits.retry: contradicts quic.address_validation: true (which means always): remove one of them"),
+                Arguments.of("logging:\n  access_log: \"\"\n", "bad.yaml:2: logging.access_log: must be stdout, off or a file path"),
                 Arguments.of("routing:\n  routes: {a: b}\n", "bad.yaml:2: routing.routes: must be a list, found a mapping"));
     }
 

@@ -78,6 +78,39 @@ public final class RouterServer implements AutoCloseable {
         if (interval > 0) {
             housekeeping.scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
         }
+        housekeeping.scheduleWithFixedDelay(this::watchLimits, LIMITS_EVERY_SECONDS, LIMITS_EVERY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static final long LIMITS_EVERY_SECONDS = 5;
+    private static final org.slf4j.Logger LIMITS = org.slf4j.LoggerFactory.getLogger("dev.hyrouter.limits");
+    private final long[] refusedSeen = new long[IntakeStats.limitKeys().size()];
+    private boolean retrySeen;
+
+    /**
+     * Forgets idle sources, and tells the operator (at most one line per limit every few seconds,
+     * never a line per connection) when limits refused connections or Retry switched on or off.
+     */
+    private void watchLimits() {
+        try {
+            intake.sweepSources();
+            List<String> keys = IntakeStats.limitKeys();
+            for (int i = 0; i < keys.size(); i++) {
+                long n = intake.stats().refusedByLimit(keys.get(i));
+                if (n > refusedSeen[i]) {
+                    LIMITS.warn("{} connection(s) refused by limits.{} in the last {} s; raise it if these clients are legitimate"
+                            + " (hyrouter_refused_total counts them by limit)", n - refusedSeen[i], keys.get(i), LIMITS_EVERY_SECONDS);
+                }
+                refusedSeen[i] = n;
+            }
+            boolean retrying = intake.retryingLoops() > 0;
+            if (retrying != retrySeen && intake.generation().core().config().limits().retry() == dev.hyrouter.config.LimitsConfig.RetryMode.AUTO) {
+                LIMITS.warn(retrying ? "QUIC Retry switched on: new connections arrive faster than limits.retry_threshold; new clients now"
+                        + " prove their address first (one more round trip)" : "QUIC Retry switched off: new connections are below limits.retry_threshold again");
+            }
+            retrySeen = retrying;
+        } catch (RuntimeException e) {
+            LIMITS.warn("limit housekeeping failed: {}", dev.hyrouter.util.Failures.describe(e));
+        }
     }
 
     /** One line of counters for an operator; answer latency over the interval since the last line. */
@@ -135,13 +168,16 @@ public final class RouterServer implements AutoCloseable {
 
     private static RouterServer start(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
             DiscoveryResolver resolver, Map<String, DiscoveryProviderFactory> discoveryFactories) throws InterruptedException {
+        QuicIntake.AccessLogTarget accessLog = QuicIntake.openAccessLog(config);
         EventLoopGroup group = QuicIntake.newGroup(config);
         RouterCore core = null;
         try {
             core = RouterCore.build(config, factories, group, resolver);
+            QuicIntake.useAccessLog(accessLog);
             QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable());
             return new RouterServer(group, core, intake, factories, discoveryFactories, resolver);
         } catch (RuntimeException | InterruptedException e) {
+            accessLog.discard();
             if (core != null) {
                 core.close();
             }
@@ -178,6 +214,12 @@ public final class RouterServer implements AutoCloseable {
         for (ConfigWarning w : next.warnings()) {
             LOG.warn("config: {}", w);
         }
+        QuicIntake.AccessLogTarget accessLog;
+        try {
+            accessLog = QuicIntake.openAccessLog(next);
+        } catch (IllegalStateException e) {
+            return refuse(generation, e.getMessage());
+        }
         Discovery oldDiscovery = discovery;
         Discovery nextDiscovery = oldDiscovery;
         DiscoveryResolver resolver = fixedResolver;
@@ -186,9 +228,11 @@ public final class RouterServer implements AutoCloseable {
                 try {
                     nextDiscovery = startDiscovery(next.discovery(), discoveryFactories);
                 } catch (RuntimeException e) {
+                    accessLog.discard();
                     return refuse(generation, "discovery cannot start: " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    accessLog.discard();
                     return refuse(generation, "interrupted while discovery was starting");
                 }
             }
@@ -202,8 +246,10 @@ public final class RouterServer implements AutoCloseable {
             if (nextDiscovery != oldDiscovery) {
                 nextDiscovery.close();
             }
+            accessLog.discard();
             return refuse(generation, e.getMessage());
         }
+        QuicIntake.useAccessLog(accessLog);
         Generation installed = intake.install(nextCore);
         core = nextCore;
         discovery = nextDiscovery;

@@ -30,9 +30,13 @@ import org.junit.jupiter.api.Test;
 
 /** Real QUIC over loopback: a router and a Hytale client, no mock transport. */
 class QuicEndToEndTest {
-    /** The default connect deadline (5 s) suits every test but the two that wait for it. */
+    /**
+     * The default connect deadline (5 s) suits every test but the two that wait for it. Every
+     * client here is one address, so the per-address limits (LimitsEndToEndTest) are off.
+     */
     private static final String ROUTES = """
             quic: {event_loops: 2, close_after_answer: 2s}
+            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
             routing:
               routes:
                 - match: {hostnames: ["play.example.com", "*.play.example.com"]}

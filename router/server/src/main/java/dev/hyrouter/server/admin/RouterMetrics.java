@@ -76,11 +76,22 @@ public final class RouterMetrics {
         counter(r, "hyrouter_silent_connections_closed", "Connections closed because no stream delivered a Connect", s,
                 IntakeStats::silentConnectionsClosed);
         counter(r, "hyrouter_write_failures", "Answers that could not be written", s, IntakeStats::writeFailures);
-        counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (quic.address_validation)", s, IntakeStats::retriesSent);
-        counter(r, "hyrouter_retry_tokens_invalid", "Retry tokens that failed their check (forged or from another address)", s,
+        counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (limits.retry)", s, IntakeStats::retriesSent);
+        counter(r, "hyrouter_retry_tokens_invalid", "Tokens in Initial packets that are not a valid Retry token of ours (forged, expired or from another address)", s,
                 IntakeStats::invalidRetryTokens);
-        CounterWithCallback.builder().name("hyrouter_refused").help("Connections refused by a limit, by limit")
-                .labelNames("limit").callback(cb -> cb.call(s.refusedDraining(), "draining")).register(r);
+        GaugeWithCallback.builder().name("hyrouter_retry_active_loops")
+                .help("Event loops answering new clients with a Retry now (limits.retry: always, or auto above its threshold)")
+                .callback(cb -> cb.call(router.intake().retryingLoops())).register(r);
+        GaugeWithCallback.builder().name("hyrouter_limit_tracked_sources")
+                .help("Source addresses the per-source limits track (live connections or a rate bucket refilling)")
+                .callback(cb -> cb.call(router.intake().trackedSources())).register(r);
+        CounterWithCallback.builder().name("hyrouter_refused").help("Connections refused with CONNECTION_REFUSED before the handshake, by limit (or draining)")
+                .labelNames("limit").callback(cb -> {
+                    cb.call(s.refusedDraining(), "draining");
+                    for (String key : IntakeStats.limitKeys()) {
+                        cb.call(s.refusedByLimit(key), key);
+                    }
+                }).register(r);
         CounterWithCallback.builder().name("hyrouter_access_log_dropped").help("Outcome log lines dropped because the log could not keep up")
                 .callback(cb -> cb.call(QuicIntake.accessLogDropped())).register(r);
         CounterWithCallback.builder().name("hyrouter_referrals_by_route")

@@ -23,6 +23,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final AttributeKey<ConnectionHandler> KEY = AttributeKey.valueOf(ConnectionHandler.class, "connection");
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
+    /** QUIC transport error code CONNECTION_REFUSED (RFC 9000, section 20.1). */
+    static final int CONNECTION_REFUSED = 0x2;
+    private static final byte[] REFUSED_DRAINING = ascii("shutting down");
+    private static final byte[] REFUSED_BUSY = ascii("server busy");
+    private static final byte[] REFUSED_SOURCE = ascii("too many connections from your address");
+
     private final IntakeContext context;
     private QuicChannel channel;
     private String sni = "";
@@ -31,6 +37,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     private boolean answered;
     private long createdNanos;
+    /** Held while the connection is counted against the limits; null when it was never admitted. */
+    private SourceLimits.Source source;
 
     ConnectionHandler(IntakeContext context) {
         this.context = context;
@@ -43,15 +51,40 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         createdNanos = System.nanoTime();
     }
 
+    /**
+     * Admission, at registration: the first Initial packet has created the connection but not
+     * been read yet, so a refused client costs no TLS handshake.
+     */
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        context.stats.connectionsOpened.increment();
+    public void channelRegistered(ChannelHandlerContext ctx) {
         if (context.draining) {
             // Shutting down: connections in flight finish, new ones are turned away at once.
             context.stats.refusedDraining.increment();
-            ctx.close();
+            refuse(REFUSED_DRAINING);
             return;
         }
+        SourceLimits.Refusal refusal = admit();
+        if (refusal != null) {
+            context.stats.refused(refusal);
+            refuse(refusal == SourceLimits.Refusal.MAX_CONNECTIONS ? REFUSED_BUSY : REFUSED_SOURCE);
+            return;
+        }
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Always runs when the connection goes, handshake or not: the one place to give back its slot.
+        if (source != null) {
+            context.loop().live--;
+            source.release();
+            source = null;
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.stats.connectionsOpened.increment();
         // A client that never sends a Connect must not hold the connection until the idle timeout.
         deadline = ctx.executor().schedule(this::closeUnanswered, context.connectTimeoutNanos + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
@@ -63,6 +96,52 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         context.stats.connectionsClosed.increment();
         cancelDeadline();
         ctx.fireChannelInactive();
+    }
+
+    /** Counts this connection against the limits of the current config, or names the limit that refuses it. */
+    private SourceLimits.Refusal admit() {
+        dev.hyrouter.config.LimitsConfig limits = context.current().limits;
+        IntakeContext.LoopState loop = context.loop();
+        int max = limits.maxConnections();
+        if (max > 0) {
+            int loops = context.loops;
+            int share = (max + loops - 1) / loops;
+            if (loop.live >= share) {
+                return SourceLimits.Refusal.MAX_CONNECTIONS;
+            }
+        }
+        java.net.SocketAddress remote = channel.remoteSocketAddress();
+        SourceLimits.Source s = SourceLimits.Source.UNTRACKED;
+        if (remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            loop.refusal[0] = null;
+            s = context.sources.admit(inet, limits, loop.refusal);
+            if (s == null) {
+                return loop.refusal[0];
+            }
+        }
+        source = s;
+        loop.live++;
+        return null;
+    }
+
+    /**
+     * Refuses a connection the router will not serve before its TLS handshake: a stateless
+     * Initial packet with the transport error CONNECTION_REFUSED and a short reason tells the
+     * client at once (rather than after its handshake timeout), and the connection, which has
+     * read nothing, is closed without a handshake.
+     */
+    private void refuse(byte[] reason) {
+        InitialPeek.Header h = InitialPeek.current();
+        if (h != null && h.sender != null && h.sender.equals(channel.remoteSocketAddress()) && channel.parent() != null) {
+            try {
+                channel.parent().writeAndFlush(new io.netty.channel.socket.DatagramPacket(
+                        StatelessClose.encode(channel.alloc(), h, CONNECTION_REFUSED, reason), h.sender));
+            } catch (java.security.GeneralSecurityException e) {
+                LOG.warn("could not build a CONNECTION_CLOSE for a refused connection (sni {}): {}; it is dropped instead", sni, e.toString());
+            }
+        }
+        // The connection has read nothing yet: closing it now costs no handshake and sends nothing more.
+        channel.close();
     }
 
     @Override
@@ -84,6 +163,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("connection error (sni {}): {}", sni, cause.toString());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** TLS server name, {@code ""} when the client sent none. */

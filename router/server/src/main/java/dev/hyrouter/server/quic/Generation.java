@@ -18,6 +18,7 @@ public final class Generation {
     final DecisionPipeline pipeline;
     final boolean pluginsConfigured;
     final boolean logClientIp;
+    final dev.hyrouter.config.LimitsConfig limits;
     /** Referrals per route (index 0: the default pool, i: route i-1). */
     final LongAdder[] referralsByRoute;
     private final FastThreadLocal<ClientReferralEncoder> encoders;
@@ -28,6 +29,7 @@ public final class Generation {
         this.pipeline = core.pipeline();
         this.pluginsConfigured = !core.plugins().isEmpty();
         this.logClientIp = core.config().logging().logClientIp();
+        this.limits = core.config().limits();
         int routes = core.config().routing().routes().size();
         this.referralsByRoute = new LongAdder[routes + 1];
         for (int i = 0; i < referralsByRoute.length; i++) {

@@ -19,6 +19,9 @@ final class IntakeContext {
     final IntakeStats stats = new IntakeStats();
     final LatencyRecorder latency = new LatencyRecorder();
     final LatencyRecorder handshakeLatency = new LatencyRecorder();
+    final SourceLimits sources = new SourceLimits();
+    /** Event loops serving the port (set before the first packet): {@code limits.max_connections} is shared evenly among them. */
+    volatile int loops = 1;
     /** Set once at the start of a graceful shutdown: new connections are closed, those in flight finish. */
     volatile boolean draining;
     private volatile Generation current;
@@ -33,6 +36,19 @@ final class IntakeContext {
         @Override
         protected DecisionRequest initialValue() {
             return new DecisionRequest();
+        }
+    };
+
+    /** Per event loop: its live connections, counted without any shared write. */
+    static final class LoopState {
+        int live;
+        final SourceLimits.Refusal[] refusal = new SourceLimits.Refusal[1];
+    }
+
+    private final FastThreadLocal<LoopState> loopStates = new FastThreadLocal<>() {
+        @Override
+        protected LoopState initialValue() {
+            return new LoopState();
         }
     };
 
@@ -51,6 +67,27 @@ final class IntakeContext {
 
     void install(Generation next) {
         current = next;
+    }
+
+    private final java.util.List<RetryTokenHandler> retryHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A token handler for one event loop's socket, following the current generation's {@code limits.retry}. */
+    RetryTokenHandler retryHandler(RetryTokenHandler.Secret secret, int loops) {
+        RetryTokenHandler h = new RetryTokenHandler(secret, stats, () -> current.limits, loops);
+        retryHandlers.add(h);
+        return h;
+    }
+
+    int retryingLoops() {
+        int n = 0;
+        for (RetryTokenHandler h : retryHandlers) {
+            n += h.retrying() ? 1 : 0;
+        }
+        return n;
+    }
+
+    LoopState loop() {
+        return loopStates.get();
     }
 
     ConnectView view() {

@@ -25,10 +25,15 @@ public final class IntakeStats {
     final LongAdder handshakesFailed = new LongAdder();
     final LongAdder connectsReceived = new LongAdder();
     final LongAdder refusedDraining = new LongAdder();
+    /** Connections refused at admission, indexed by {@link SourceLimits.Refusal#ordinal()}. */
+    private final LongAdder[] refusedByLimit = new LongAdder[SourceLimits.Refusal.values().length];
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
     private final LongAdder[] outcomes = new LongAdder[OutcomeKind.values().length];
 
     IntakeStats() {
+        for (int i = 0; i < refusedByLimit.length; i++) {
+            refusedByLimit[i] = new LongAdder();
+        }
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = new LongAdder();
         }
@@ -51,6 +56,26 @@ public final class IntakeStats {
     /** QUIC/TLS handshakes that failed (bad ALPN, TLS alerts, timeouts before the handshake completed). */
     public long handshakesFailed() {
         return handshakesFailed.sum();
+    }
+
+    void refused(SourceLimits.Refusal limit) {
+        refusedByLimit[limit.ordinal()].increment();
+    }
+
+    /** Connections refused by the limit named {@code limitKey} ({@code max_connections}, {@code max_connections_per_ip},
+     * {@code new_connections_per_ip}); 0 for an unknown name. */
+    public long refusedByLimit(String limitKey) {
+        for (SourceLimits.Refusal r : SourceLimits.Refusal.values()) {
+            if (r.key.equals(limitKey)) {
+                return refusedByLimit[r.ordinal()].sum();
+            }
+        }
+        return 0;
+    }
+
+    /** The limit names {@link #refusedByLimit(String)} knows. */
+    public static java.util.List<String> limitKeys() {
+        return java.util.Arrays.stream(SourceLimits.Refusal.values()).map(r -> r.key).toList();
     }
 
     /** Connections closed at once because the router was draining for shutdown. */

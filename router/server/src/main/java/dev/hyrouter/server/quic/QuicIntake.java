@@ -59,7 +59,9 @@ public final class QuicIntake implements AutoCloseable {
         IntakeContext context = new IntakeContext(core);
         QuicSslContext ssl = ServerTls.build(config.tls());
         InetSocketAddress bindTo = ListenAddress.parse(config.listen());
-        int loops = loopCount(config);
+        int loops = epoll ? loopCount(config) : 1;
+        context.loops = loops;
+        RetryTokenHandler.Secret retrySecret = new RetryTokenHandler.Secret();
 
         ChannelHandler connectionInit = new ChannelInitializer<QuicChannel>() {
             @Override
@@ -87,7 +89,6 @@ public final class QuicIntake implements AutoCloseable {
                 .initialMaxStreamDataUnidirectional(16 * 1024)
                 .initialMaxStreamsBidirectional(8)
                 .initialMaxStreamsUnidirectional(8)
-                .tokenHandler(config.quic().addressValidation() ? new RetryTokenHandler(context.stats) : NoRetryTokenHandler.INSTANCE)
                 .handler(connectionInit)
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(streamInit);
@@ -99,7 +100,8 @@ public final class QuicIntake implements AutoCloseable {
                 QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
                     @Override
                     protected void initChannel(Channel channel, int localConnectionIdLength, QuicConnectionIdGenerator idGenerator) {
-                        channel.pipeline().addLast(codec.clone()
+                        channel.pipeline().addLast(InitialPeek.INSTANCE, codec.clone()
+                                .tokenHandler(context.retryHandler(retrySecret, loops))
                                 .localConnectionIdLength(localConnectionIdLength)
                                 .connectionIdAddressGenerator(idGenerator)
                                 .build());
@@ -120,7 +122,12 @@ public final class QuicIntake implements AutoCloseable {
                 Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, config.quic().socketBufferBytes())
                         .option(ChannelOption.SO_SNDBUF, config.quic().socketBufferBytes())
-                        .handler(codec.build());
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast(InitialPeek.INSTANCE, codec.tokenHandler(context.retryHandler(retrySecret, loops)).build());
+                            }
+                        });
                 Channel ch = b.bind(bindTo).sync().channel();
                 channels.add(ch);
                 bound = (InetSocketAddress) ch.localAddress();
@@ -172,14 +179,61 @@ public final class QuicIntake implements AutoCloseable {
         return context.handshakeLatency;
     }
 
+    /** Event loops currently answering new clients with a QUIC Retry ({@code limits.retry: auto} above its threshold, or {@code always}). */
+    public int retryingLoops() {
+        return context.retryingLoops();
+    }
+
+    /** Source addresses the per-source limits currently track. */
+    public int trackedSources() {
+        return context.sources.size();
+    }
+
+    /** Forgets idle sources; call every few seconds off the event loops. */
+    public void sweepSources() {
+        context.sources.sweep();
+    }
+
     /** Waits up to {@code timeoutMillis} for the outcome (access) log to write what is queued. */
     public static void flushAccessLog(long timeoutMillis) throws InterruptedException {
-        OutcomeLog.flush(timeoutMillis);
+        OutcomeLog.ACCESS.flush(timeoutMillis);
+    }
+
+    /**
+     * Opens {@code logging.access_log} of {@code config}, failing with an operator's message
+     * (the key, the path, the reason) when a file cannot be opened for appending.
+     */
+    public static AccessLogTarget openAccessLog(RouterConfig config) {
+        String target = config.logging().accessLog();
+        try {
+            return new AccessLogTarget(AccessLog.open(target));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("logging.access_log: cannot open " + target + " for appending (" + e
+                    + "); create its directory and give the router write access, or set it to stdout or off", e);
+        }
+    }
+
+    /** An opened access-log target, made current by {@link #useAccessLog} or given up with {@link #discard()}. */
+    public static final class AccessLogTarget {
+        private final AccessLog.Target target;
+
+        private AccessLogTarget(AccessLog.Target target) {
+            this.target = target;
+        }
+
+        public void discard() {
+            target.discard();
+        }
+    }
+
+    /** Makes {@code t} the access log's target from its next batch on; the previous file is closed. */
+    public static void useAccessLog(AccessLogTarget t) {
+        OutcomeLog.ACCESS.configure(t.target);
     }
 
     /** Outcome (access) log lines dropped since start because the log could not keep up. */
     public static long accessLogDropped() {
-        return OutcomeLog.droppedTotal();
+        return OutcomeLog.ACCESS.droppedTotal();
     }
 
     /** The config new connections are decided under. */

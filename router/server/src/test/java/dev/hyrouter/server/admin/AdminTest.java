@@ -227,6 +227,24 @@ class AdminTest {
     }
 
     @Test
+    void limitRefusalsAreCountedByLimit() throws Exception {
+        start(CONFIG + "quic: {connect_timeout: 2s}\nlimits: {max_connections_per_ip: 1, retry: never}\n");
+        CompletableFuture<dev.hyrouter.client.SessionResult> held = client.run(request("play.example.com").withSilence());
+        Await.until("one connection held", () -> server.stats().connectionsOpen() == 1);
+        assertThat(client.run(request("play.example.com")).handle((r, e) -> e).get(60, TimeUnit.SECONDS)).isNotNull();
+        Map<String, Double> m = scrape();
+        assertThat(m).containsEntry("hyrouter_refused_total{limit=\"max_connections_per_ip\"}", 1.0)
+                .containsEntry("hyrouter_refused_total{limit=\"max_connections\"}", 0.0)
+                .containsEntry("hyrouter_refused_total{limit=\"new_connections_per_ip\"}", 0.0)
+                .containsEntry("hyrouter_refused_total{limit=\"draining\"}", 0.0)
+                .containsEntry("hyrouter_limit_tracked_sources", 1.0)
+                .containsEntry("hyrouter_retry_active_loops", 0.0)
+                .containsEntry("hyrouter_retries_sent_total", 0.0)
+                .containsEntry("hyrouter_connections_accepted_total", 1.0);
+        held.handle((r, e) -> r).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void drainingRefusesNewConnectionsAndTurnsUnready() throws Exception {
         start(CONFIG);
         CompletableFuture<ConnectResponse> slow = new CompletableFuture<>();

@@ -1,0 +1,193 @@
+package dev.hyrouter.server.quic;
+
+import dev.hyrouter.config.LimitsConfig;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-source admission: live connections per source and new connections per second per source
+ * (a GCRA token bucket: one timestamp per source, advanced by CAS). A source is an IPv4 address
+ * or an IPv6 /64, since one IPv6 host usually owns a whole /64.
+ *
+ * <p>Shared by every event loop because SO_REUSEPORT spreads one address's connections over all
+ * loops by source port; the table is a {@link ConcurrentHashMap} read without locks, with one
+ * entry per source (allocated when a source first appears, not per connection: lookups use a
+ * per-loop probe key), whose atomics only contend when one source's connections arrive on two
+ * loops at the same instant. Idle sources are swept by {@link #sweep()} off the event loops.
+ */
+final class SourceLimits {
+    /** A refused admission, by the limit that refused it. */
+    enum Refusal {
+        MAX_CONNECTIONS("max_connections"),
+        MAX_CONNECTIONS_PER_IP("max_connections_per_ip"),
+        NEW_CONNECTIONS_PER_IP("new_connections_per_ip");
+
+        final String key;
+
+        Refusal(String key) {
+            this.key = key;
+        }
+    }
+
+    /** Marks a swept entry: an acquirer that sees it looks the source up again. */
+    private static final int RETIRED = Integer.MIN_VALUE / 2;
+
+    private final ConcurrentHashMap<Key, Source> sources = new ConcurrentHashMap<>();
+    private final LongSupplier clockNanos;
+    private final FastThreadLocal<Key> probes = new FastThreadLocal<>() {
+        @Override
+        protected Key initialValue() {
+            return new Key();
+        }
+    };
+
+    SourceLimits() {
+        this(System::nanoTime);
+    }
+
+    SourceLimits(LongSupplier clockNanos) {
+        this.clockNanos = clockNanos;
+    }
+
+    /**
+     * Admits one new connection from {@code address} under {@code limits}, or says which limit
+     * refuses it. An admitted connection holds {@code Source} until {@link Source#release()}.
+     *
+     * @return the source to release when the connection ends, or {@code null} when {@code refusal[0]} was set
+     */
+    Source admit(InetSocketAddress address, LimitsConfig limits, Refusal[] refusal) {
+        int perIp = limits.maxConnectionsPerIp();
+        int rate = limits.newConnectionsPerIp();
+        if (perIp <= 0 && rate <= 0) {
+            return Source.UNTRACKED;
+        }
+        Key probe = probes.get();
+        probe.set(address.getAddress());
+        while (true) {
+            Source s = sources.get(probe);
+            if (s == null) {
+                s = sources.computeIfAbsent(probe.copy(), k -> new Source(k));
+            }
+            int live = s.live.incrementAndGet();
+            if (live <= 0) { // swept meanwhile: the sweeper removes it; look again
+                sources.remove(s.key, s);
+                continue;
+            }
+            if (perIp > 0 && live > perIp) {
+                s.live.decrementAndGet();
+                refusal[0] = Refusal.MAX_CONNECTIONS_PER_IP;
+                return null;
+            }
+            if (rate > 0 && !s.take(clockNanos.getAsLong(), rate, limits.newConnectionsPerIpBurst())) {
+                s.live.decrementAndGet();
+                refusal[0] = Refusal.NEW_CONNECTIONS_PER_IP;
+                return null;
+            }
+            return s;
+        }
+    }
+
+    /** Sources currently tracked (live connections or a bucket still refilling). */
+    int size() {
+        return sources.size();
+    }
+
+    /**
+     * Forgets sources with no live connection whose bucket is full again (under the most
+     * generous rate any config could have had: a bucket is full once its time has passed).
+     */
+    void sweep() {
+        long now = clockNanos.getAsLong();
+        for (Source s : sources.values()) {
+            if (s.live.get() == 0 && now - s.theoreticalArrival.get() >= 0 && s.live.compareAndSet(0, RETIRED)) {
+                sources.remove(s.key, s);
+            }
+        }
+    }
+
+    /** One source's state. */
+    static final class Source {
+        /** For connections admitted while no per-source limit is on: nothing to release. */
+        static final Source UNTRACKED = new Source(null);
+
+        final Key key;
+        final AtomicInteger live = new AtomicInteger();
+        /** GCRA: when the bucket would be full again if nothing else arrived (nanoTime). */
+        final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE / 2);
+
+        private Source(Key key) {
+            this.key = key;
+        }
+
+        /**
+         * Takes a token: allowed while the theoretical arrival time is at most burst - 1 intervals
+         * ahead of now; an allowed arrival moves it one interval on, a refused one leaves it.
+         */
+        boolean take(long now, int perSecond, int burst) {
+            long interval = 1_000_000_000L / perSecond;
+            long tolerance = interval * (Math.max(1, burst) - 1L);
+            while (true) {
+                long tat = theoreticalArrival.get();
+                long base = now - tat > 0 ? now : tat;
+                if (base - now > tolerance) {
+                    return false;
+                }
+                if (theoreticalArrival.compareAndSet(tat, base + interval)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            if (this != UNTRACKED) {
+                live.decrementAndGet();
+            }
+        }
+    }
+
+    /** An IPv4 address, or the /64 of an IPv6 address, as two longs; mutable only as a per-loop probe. */
+    static final class Key {
+        private long hi;
+        private long lo;
+
+        void set(InetAddress a) {
+            if (a instanceof Inet4Address) {
+                hi = 0;
+                // Inet4Address's hash is its address: no byte[] per connection.
+                lo = (1L << 32) | (a.hashCode() & 0xFFFF_FFFFL);
+            } else {
+                byte[] b = a.getAddress();
+                long h = 0;
+                for (int i = 0; i < 8; i++) {
+                    h = (h << 8) | (b[i] & 0xFF);
+                }
+                hi = h;
+                lo = 0;
+            }
+        }
+
+        Key copy() {
+            Key k = new Key();
+            k.hi = hi;
+            k.lo = lo;
+            return k;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hi == hi && k.lo == lo;
+        }
+
+        @Override
+        public int hashCode() {
+            long x = hi * 0x9E3779B97F4A7C15L ^ lo * 0xC2B2AE3D27D4EB4FL;
+            return (int) (x ^ (x >>> 32));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.hyrouter.server.quic;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A server Initial packet carrying only CONNECTION_CLOSE (RFC 9000, sections 10.2.3 and 17.2.2):
+ * how a server refuses a connection before the handshake without keeping any state. Initial
+ * keys come from the client's Destination Connection ID (RFC 9001, section 5.2), so the packet
+ * can be built from the client's first packet alone: no TLS, no quiche connection, and smaller
+ * than the client's padded Initial, so it amplifies nothing.
+ *
+ * <p>Per event loop: one HMAC and two ciphers, re-keyed per refusal.
+ */
+final class StatelessClose {
+    private static final byte[] INITIAL_SALT_V1 = hex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a");
+    private static final int TAG_LENGTH = 16;
+    private static final int PN_LENGTH = 1;
+    /** Header protection samples 16 bytes starting 4 bytes after the packet number's start. */
+    private static final int MIN_PROTECTED = 4 - PN_LENGTH + 16;
+
+    private static final FastThreadLocal<Crypto> CRYPTO = new FastThreadLocal<>() {
+        @Override
+        protected Crypto initialValue() throws GeneralSecurityException {
+            return new Crypto();
+        }
+    };
+
+    private static final class Crypto {
+        final Mac hmac = Mac.getInstance("HmacSHA256");
+        Cipher aead = Cipher.getInstance("AES/GCM/NoPadding");
+        final Cipher hp = Cipher.getInstance("AES/ECB/NoPadding");
+        final byte[] plain = new byte[256];
+        final byte[] sealed = new byte[256 + TAG_LENGTH];
+        final byte[] header = new byte[64];
+
+        Crypto() throws GeneralSecurityException {
+        }
+    }
+
+    private StatelessClose() {
+    }
+
+    /**
+     * The datagram that closes the connection the client's Initial {@code h} would have opened,
+     * with transport {@code errorCode} and an ASCII {@code reason} (at most 200 bytes).
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, InitialPeek.Header h, int errorCode, byte[] reason) throws GeneralSecurityException {
+        Crypto c = CRYPTO.get();
+        byte[][] keys = serverInitialKeys(c, h.dcid, h.dcidLength);
+        byte[] key = keys[0];
+        byte[] iv = keys[1];
+        byte[] hpKey = keys[2];
+
+        // Payload: CONNECTION_CLOSE (0x1c) error, frame type 0, reason; PADDING so the sample fits.
+        byte[] p = c.plain;
+        int n = 0;
+        p[n++] = 0x1c;
+        n = varint(p, n, errorCode);
+        p[n++] = 0;
+        int reasonLength = Math.min(reason.length, 200);
+        n = varint(p, n, reasonLength);
+        System.arraycopy(reason, 0, p, n, reasonLength);
+        n += reasonLength;
+        while (n + TAG_LENGTH < MIN_PROTECTED) {
+            p[n++] = 0;
+        }
+
+        // Header: Initial, 1-byte packet number 0; DCID = the client's SCID, SCID = the client's DCID.
+        byte[] hd = c.header;
+        int hl = 0;
+        hd[hl++] = (byte) (0xC0 | (PN_LENGTH - 1));
+        hd[hl++] = 0;
+        hd[hl++] = 0;
+        hd[hl++] = 0;
+        hd[hl++] = 1;
+        hd[hl++] = (byte) h.scidLength;
+        System.arraycopy(h.scid, 0, hd, hl, h.scidLength);
+        hl += h.scidLength;
+        hd[hl++] = (byte) h.dcidLength;
+        System.arraycopy(h.dcid, 0, hd, hl, h.dcidLength);
+        hl += h.dcidLength;
+        hd[hl++] = 0; // no token
+        int length = PN_LENGTH + n + TAG_LENGTH;
+        hd[hl++] = (byte) (0x40 | (length >>> 8)); // two-byte varint
+        hd[hl++] = (byte) length;
+        int pnOffset = hl;
+        hd[hl++] = 0; // packet number 0
+
+        // Nonce = iv XOR packet number (0): the iv itself.
+        int sealedLength = seal(c, key, iv, hd, hl, p, n);
+
+        c.hp.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(hpKey, "AES"));
+        byte[] mask = c.hp.doFinal(c.sealed, 4 - PN_LENGTH, 16);
+        hd[0] ^= (byte) (mask[0] & 0x0f);
+        hd[pnOffset] ^= mask[1];
+
+        ByteBuf out = alloc.directBuffer(hl + sealedLength);
+        out.writeBytes(hd, 0, hl);
+        out.writeBytes(c.sealed, 0, sealedLength);
+        return out;
+    }
+
+    /** The server's Initial key, iv and header-protection key for a client's Destination Connection ID. */
+    static byte[][] serverInitialKeys(byte[] dcid, int length) throws GeneralSecurityException {
+        return serverInitialKeys(CRYPTO.get(), dcid, length);
+    }
+
+    private static byte[][] serverInitialKeys(Crypto c, byte[] dcid, int length) throws GeneralSecurityException {
+        // initial_secret = HKDF-Extract(v1 salt, DCID); server_initial_secret = HKDF-Expand-Label(initial, "server in").
+        byte[] server = expandLabel(c, hmac(c, INITIAL_SALT_V1, dcid, length), "server in", 32);
+        return new byte[][] {expandLabel(c, server, "quic key", 16), expandLabel(c, server, "quic iv", 12),
+            expandLabel(c, server, "quic hp", 16)};
+    }
+
+    private static int seal(Crypto c, byte[] key, byte[] iv, byte[] aad, int aadLength, byte[] plain, int plainLength)
+            throws GeneralSecurityException {
+        SecretKeySpec k = new SecretKeySpec(key, "AES");
+        GCMParameterSpec spec = new GCMParameterSpec(TAG_LENGTH * 8, iv);
+        try {
+            c.aead.init(Cipher.ENCRYPT_MODE, k, spec);
+        } catch (java.security.InvalidKeyException | java.security.InvalidAlgorithmParameterException reused) {
+            // The JDK refuses a GCM key and nonce twice in a row on one Cipher (a client's retransmitted Initial
+            // is refused with the same keys); the packet is the same bytes, so a fresh Cipher is safe here.
+            c.aead = Cipher.getInstance("AES/GCM/NoPadding");
+            c.aead.init(Cipher.ENCRYPT_MODE, k, spec);
+        }
+        c.aead.updateAAD(aad, 0, aadLength);
+        return c.aead.doFinal(plain, 0, plainLength, c.sealed, 0);
+    }
+
+    private static byte[] hmac(Crypto c, byte[] key, byte[] data, int length) throws GeneralSecurityException {
+        c.hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+        c.hmac.update(data, 0, length);
+        return c.hmac.doFinal();
+    }
+
+    /** HKDF-Expand-Label with an empty context, one HMAC block (RFC 8446, section 7.1). */
+    private static byte[] expandLabel(Crypto c, byte[] secret, String label, int length) throws GeneralSecurityException {
+        byte[] full = ("tls13 " + label).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] info = new byte[2 + 1 + full.length + 1 + 1];
+        info[0] = (byte) (length >>> 8);
+        info[1] = (byte) length;
+        info[2] = (byte) full.length;
+        System.arraycopy(full, 0, info, 3, full.length);
+        info[3 + full.length] = 0; // empty context
+        info[4 + full.length] = 1; // block counter
+        byte[] t = hmac(c, secret, info, info.length);
+        return java.util.Arrays.copyOf(t, length);
+    }
+
+    private static int varint(byte[] b, int at, long v) {
+        if (v < 64) {
+            b[at++] = (byte) v;
+        } else if (v < 16384) {
+            b[at++] = (byte) (0x40 | (v >>> 8));
+            b[at++] = (byte) v;
+        } else {
+            b[at++] = (byte) (0x80 | (v >>> 24));
+            b[at++] = (byte) (v >>> 16);
+            b[at++] = (byte) (v >>> 8);
+            b[at++] = (byte) v;
+        }
+        return at;
+    }
+
+    private static byte[] hex(String s) {
+        byte[] out = new byte[s.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+        }
+        return out;
+    }
+}

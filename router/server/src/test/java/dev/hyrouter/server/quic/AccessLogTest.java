@@ -1,0 +1,127 @@
+package dev.hyrouter.server.quic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dslplatform.json.DslJson;
+import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.testing.Await;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class AccessLogTest {
+    /** Collects what the agent writes; optionally holds the agent inside its first write. */
+    private static final class Capture implements AccessLog.Sink {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release;
+        int writes;
+
+        Capture(boolean hold) {
+            release = new CountDownLatch(hold ? 1 : 0);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int length) {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            bytes.write(b, 0, length);
+            writes++;
+        }
+
+        synchronized List<String> lines() {
+            String all = bytes.toString(StandardCharsets.UTF_8);
+            return all.isEmpty() ? List.of() : List.of(all.split("\n"));
+        }
+    }
+
+    private static AccessLog log(int capacity) {
+        return new AccessLog(capacity, LoggerFactory.getLogger("dev.hyrouter.outcome.test"));
+    }
+
+    @Test
+    void jsonLinesCarryEveryFieldAndEscapeText() throws Exception {
+        AccessLog log = log(64 * 1024);
+        Capture c = new Capture(false);
+        log.configure(c, true);
+        log.referral("play.example.com", "a.internal", 5521, 0, 12, "192.0.2.1:4000");
+        log.referral("x.example.com", "lobby.internal", 5520, -1, 0, "");
+        log.disconnect("deny.example.com", 2, OutcomeKind.DENIED, "banned: \"cheater\"\nbye", "");
+        log.refused("", "no Connect within the connect timeout", "");
+        log.flush(10_000);
+        List<String> lines = c.lines();
+        assertThat(lines).hasSize(4);
+        DslJson<Object> json = new DslJson<>();
+        List<Map<String, Object>> parsed = new ArrayList<>();
+        for (String line : lines) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = json.deserialize(Map.class, b, b.length);
+            parsed.add(m);
+        }
+        assertThat(parsed.get(0)).containsEntry("event", "referral").containsEntry("sni", "play.example.com")
+                .containsEntry("backend_host", "a.internal").containsEntry("client", "192.0.2.1:4000");
+        assertThat(((Number) parsed.get(0).get("route")).intValue()).isZero();
+        assertThat(((Number) parsed.get(0).get("backend_port")).intValue()).isEqualTo(5521);
+        assertThat(((Number) parsed.get(0).get("content_bytes")).intValue()).isEqualTo(12);
+        assertThat((String) parsed.get(0).get("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(parsed.get(1)).containsEntry("route", "default").doesNotContainKey("client");
+        assertThat(parsed.get(2)).containsEntry("event", "disconnect").containsEntry("decision", "denied")
+                .containsEntry("reason", "banned: \"cheater\"\nbye");
+        assertThat(parsed.get(3)).containsEntry("decision", "invalid_stream").containsEntry("detail", "no Connect within the connect timeout");
+    }
+
+    @Test
+    void textLinesReadAsTheConsoleLogDoes() throws Exception {
+        AccessLog log = log(64 * 1024);
+        Capture c = new Capture(false);
+        log.configure(c, false);
+        log.referral("play.example.com", "a.internal", 5521, 3, 0, "");
+        log.disconnect("full.example.com", -1, OutcomeKind.NO_ROUTE, "no route", "192.0.2.1:4000");
+        log.flush(10_000);
+        assertThat(c.lines()).satisfiesExactly(
+                l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  outcome - "
+                        + "referral sni=play\\.example\\.com route=3 backend=a\\.internal:5521 content_bytes=0"),
+                l -> assertThat(l).endsWith(" INFO  outcome - disconnect sni=full.example.com decision=no_route route=- reason=\"no route\""
+                        + " client=192.0.2.1:4000"));
+    }
+
+    @Test
+    void aFullRingDropsAndCountsAndNeverBlocksTheWriter() throws Exception {
+        AccessLog log = log(4 * 1024);
+        Capture c = new Capture(true);
+        log.configure(c, true);
+        log.referral("first.example.com", "a", 1, 0, 0, "");
+        c.entered.await(); // the agent is now stuck in a slow write
+        int attempts = 1_000;
+        for (int i = 0; i < attempts; i++) {
+            log.referral("play.example.com", "a.internal", 5521, 0, 0, "");
+        }
+        long dropped = log.droppedTotal();
+        assertThat(dropped).as("a 4 KiB ring cannot hold a thousand entries").isPositive();
+        c.release.countDown();
+        log.flush(10_000);
+        assertThat(c.lines()).hasSize(1 + attempts - (int) dropped);
+    }
+
+    @Test
+    void anIdleAgentWaitsWithoutATimerAndWakesForTheNextEntry() throws Exception {
+        AccessLog log = log(64 * 1024);
+        Capture c = new Capture(false);
+        log.configure(c, true);
+        log.referral("a.example.com", "a", 1, 0, 0, "");
+        Await.until("the agent parked without a timeout", () -> log.agentState() == Thread.State.WAITING);
+        log.referral("b.example.com", "a", 1, 0, 0, "");
+        Await.until("the second entry written", () -> c.lines().size() == 2);
+        assertThat(c.writes).as("one write per batch").isEqualTo(2);
+    }
+}
