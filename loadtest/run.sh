@@ -6,8 +6,11 @@
 #   loadtest/run.sh plugins   [--rate N] [--duration S]   # none vs WAT vs C/WASI vs gRPC (own process)
 #   loadtest/run.sh reference [--rate N] [--duration S] [--rounds R]   # router vs the bare-QUIC server, alternating
 #   loadtest/run.sh metrics   [--rate N] [--duration S] [--rounds R]   # no admin listener vs /metrics scraped every second, alternating
+#   loadtest/run.sh accesslog [--rate N] [--duration S] [--rounds R] [--variants off,stdout,file]   # access log off vs on, alternating
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
+#   add --warmup S to run S seconds of the same load, unmeasured, before each measured run (JIT warm-up)
+#   HYROUTER_JAR=path runs that router jar instead of this checkout's (to measure an older build the same way)
 # Servers run pinned to core 0 and Gatling to core 1 (taskset) when the machine has 2+ cores.
 # Needs a JDK 17+ and Maven; builds what it needs first.
 set -euo pipefail
@@ -16,7 +19,7 @@ cd "$top"
 
 kind="${1:-}"
 [ -n "$kind" ] && shift || true
-rate=300; duration=30; p99=50; rounds=3; target=""
+rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"
 start=200; step=200; levels=8; level_seconds=10; slo=50
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,6 +27,8 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --p99-ms) p99="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --variants) variants="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
     --start) start="$2"; shift 2 ;;
     --step) step="$2"; shift 2 ;;
@@ -34,8 +39,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics) ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog) ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -88,9 +93,10 @@ wait_ready() { # PID LOG
 }
 
 started_pid=""
-start_router() { # CONFIG LOG
+router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
+start_router() { # CONFIG LOG [LOG_LEVEL]
   "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar router/dist/target/hyrouter.jar -config "$1" -log-level warn > "$2" 2>&1 &
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
 }
@@ -126,6 +132,10 @@ measured_steady() { # LABEL PID NAME EXTRA_D...
   local label="$1" pid="$2" name="$3"; shift 3
   local t0 t1 hz
   hz=$(getconf CLK_TCK)
+  if [ "$warmup" -gt 0 ]; then
+    gatling SteadySimulation "$name-warmup" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$warmup" -Dhyrouter.p99Ms=100000 "$@" >&2 || true
+    rm -rf "$out/$name-warmup.csv" "$out/gatling/$name-warmup"
+  fi
   t0=$(cpu_ticks "$pid")
   local rc=0
   gatling SteadySimulation "$name" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$duration" -Dhyrouter.p99Ms="$p99" "$@" >&2 || rc=$?
@@ -195,6 +205,34 @@ case "$kind" in
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Metrics overhead: $rate sessions/s for $duration s, $rounds round(s), /metrics scraped every second" \
       "loadtest/run.sh metrics --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+    ;;
+  accesslog)
+    # The same router with the access log off, on standard output (redirected to a file, as a container
+    # runtime would), and as a JSON-lines file; -log-level info so standard output takes the lines.
+    runs=()
+    for r in $(seq 1 "$rounds"); do
+      for variant in ${variants//,/ }; do
+        cfg=$(router_config "access-$variant")
+        access=""
+        case "$variant" in
+          off) access="off"; level=info ;;
+          warn) level=warn ;; # an older build without logging.access_log: the lines silenced by the level
+          stdout) access="stdout"; level=info ;;
+          info) level=info ;; # an older build: the lines at info through Logback
+          file) access="$work/access-$r.jsonl"; level=info ;;
+          *) echo "loadtest/run.sh: unknown access-log variant $variant (off, stdout, file; warn, info for older builds)" >&2; exit 2 ;;
+        esac
+        # Into the bundled config's own logging section (a second one would be a duplicate key).
+        [ -n "$access" ] && sed -i "s|^  log_client_ip: false\$|  log_client_ip: false\n  access_log: \"$access\"|" "$cfg"
+        start_router "$cfg" "$work/access-$variant-$r.log" "$level"; pid=$started_pid
+        runs+=("$(measured_steady "access-log-$variant" "$pid" "$variant-$r")") || status=$?
+        stop "$pid"
+        lines=$( { [ "$variant" = file ] && cat "$work/access-$r.jsonl" 2>/dev/null || cat "$work/access-$variant-$r.log"; } | grep -c '"event"\|outcome - ' || true)
+        echo "loadtest/run.sh: $variant round $r wrote $lines access-log line(s)" >&2
+      done
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Access log cost: $rate sessions/s for $duration s, $rounds round(s), warm-up $warmup s" \
+      "${HYROUTER_JAR:+HYROUTER_JAR=$HYROUTER_JAR }loadtest/run.sh accesslog --rate $rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
     ;;
   plugins)
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
