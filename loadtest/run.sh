@@ -6,6 +6,7 @@
 #   loadtest/run.sh plugins   [--rate N] [--duration S]   # none vs WAT vs C/WASI vs gRPC (own process)
 #   loadtest/run.sh reference [--rate N] [--duration S] [--rounds R]   # router vs the bare-QUIC server, alternating
 #   loadtest/run.sh metrics   [--rate N] [--duration S] [--rounds R]   # no admin listener vs /metrics scraped every second, alternating
+#   loadtest/run.sh memory    [--count N]   # memory per live connection: N connections held open, RSS and heap before/after
 #   loadtest/run.sh accesslog [--rate N] [--duration S] [--rounds R] [--variants off,stdout,file]   # access log off vs on, alternating
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -19,7 +20,7 @@ cd "$top"
 
 kind="${1:-}"
 [ -n "$kind" ] && shift || true
-rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"
+rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=5000
 start=200; step=200; levels=8; level_seconds=10; slo=50
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --p99-ms) p99="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --count) count="$2"; shift 2 ;;
     --variants) variants="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
     --start) start="$2"; shift 2 ;;
@@ -39,8 +41,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics|accesslog) ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory) ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -233,6 +235,56 @@ case "$kind" in
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Access log cost: $rate sessions/s for $duration s, $rounds round(s), warm-up $warmup s" \
       "${HYROUTER_JAR:+HYROUTER_JAR=$HYROUTER_JAR }loadtest/run.sh accesslog --rate $rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
+    ;;
+  memory)
+    # Connections held open (handshake done, no Connect: the router keeps each until its connect
+    # deadline, raised here), measured after a full GC: RSS (heap, native QUIC/TLS state, buffers) and heap.
+    cfg=$(router_config memory)
+    sed -i "s/^  max_idle_timeout: .*/  max_idle_timeout: 600s\n  connect_timeout: 500s/" "$cfg"
+    printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
+    scrape() { # METRIC (exact sample name) -> value
+      exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m {print $2}' <&3; exec 3<&-
+    }
+    jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+    start_router "$cfg" "$work/memory.log"; pid=$started_pid
+    warmup=0; rate=200; duration=10; p99=100000
+    measured_steady warm-up "$pid" warm-up >/dev/null || true
+    rm -rf "$out/warm-up.csv" "$out/gatling"
+    sleep 6 # the warm-up's connections close (close_after_answer)
+    "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
+    rss0=$(rss_kib "$pid"); heap0=$(scrape 'jvm_memory_used_bytes{area="heap"}'); open0=$(scrape hyrouter_connections_open)
+    "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.HoldConnections \
+      "127.0.0.1:$port" "$count" 600 > "$work/hold.log" 2>&1 &
+    holder=$!; pids+=("$holder")
+    for _ in $(seq 1 600); do
+      open=$(scrape hyrouter_connections_open); [ "${open%.*}" -ge "$count" ] && break; sleep 0.5
+    done
+    sleep 2
+    "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
+    rss1=$(rss_kib "$pid"); heap1=$(scrape 'jvm_memory_used_bytes{area="heap"}'); open1=$(scrape hyrouter_connections_open)
+    kill "$holder" 2>/dev/null || true
+    stop "$pid"
+    {
+      echo "# Memory per live connection: $count connections held open"
+      echo
+      cat "$out/environment.md"
+      echo
+      echo "Command: \`loadtest/run.sh memory --count $count\`"
+      echo
+      echo "Router: the bundled config on loopback, \`quic.connect_timeout\` raised so connections that completed their handshake"
+      echo "and sent no Connect stay open; each measurement after a full GC (\`jcmd GC.run\`), after a 10 s warm-up at 200 sessions/s."
+      echo
+      echo "| | live connections | RSS MiB | heap used MiB |"
+      echo "|---|---:|---:|---:|"
+      awk -v o="$open0" -v r="$rss0" -v h="$heap0" 'BEGIN {printf "| before | %d | %.1f | %.1f |\n", o, r / 1024, h / 1048576}'
+      awk -v o="$open1" -v r="$rss1" -v h="$heap1" 'BEGIN {printf "| holding | %d | %.1f | %.1f |\n", o, r / 1024, h / 1048576}'
+      echo
+      awk -v o0="$open0" -v o1="$open1" -v r0="$rss0" -v r1="$rss1" -v h0="$heap0" -v h1="$heap1" 'BEGIN {
+        n = o1 - o0; if (n <= 0) { print "No connection was held: see the logs."; exit }
+        printf "**Per live connection: %.1f KiB of RSS, of which %.1f KiB Java heap** (%d connections).\n", (r1 - r0) / n, (h1 - h0) / 1024 / n, n }'
+    } > "$out/summary.md"
+    cat "$out/summary.md"
+    echo "loadtest/run.sh: report in $out" >&2
     ;;
   plugins)
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
