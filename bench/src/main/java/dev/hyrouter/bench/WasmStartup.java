@@ -27,7 +27,7 @@ public final class WasmStartup {
         for (boolean compile : new boolean[] {true, false}) {
             long start = System.nanoTime();
             PluginConfig.WasmSettings s = PluginConfig.WasmSettings.of(module.toString());
-            s = new PluginConfig.WasmSettings(s.path(), 2, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 64, compile, s.env(), s.args());
+            s = new PluginConfig.WasmSettings(s.path(), 2, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 64, compile, s.env(), s.args(), s.worker());
             WasmPlugin p = WasmPlugin.load(new PluginConfig("large", PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(),
                     Duration.ofSeconds(1), null, s, 1));
             System.out.printf("%s: ready (2 instances) in %d ms%n", compile ? "compiled" : "interpreted", (System.nanoTime() - start) / 1_000_000);

@@ -63,7 +63,8 @@ public record PluginConfig(
     /**
      * {@code wasm}: the module's path (the original's only key) and our runtime limits.
      *
-     * @param poolSize            instances (and worker threads); 0 = one per available processor
+     * @param poolSize            inline: instances made ready at start (each event loop takes one at its first call);
+     *                            worker: worker threads, each with its instance; 0 = one per available processor
      * @param maxMemoryBytes      an instance whose memory reaches this is recycled after its call (default 64 MiB);
      *                            twice this is the hard cap a single call cannot grow past
      * @param maxCallsPerInstance an instance is recycled after this many calls (default 10,000; modules
@@ -73,34 +74,41 @@ public record PluginConfig(
      * @param compile             compile to JVM bytecode (default) or interpret
      * @param env                 WASI environment granted to the module (default none)
      * @param args                WASI arguments granted to the module (default none)
+     * @param worker              {@code mode: worker}: calls run on worker threads (poolSize of them, each with a
+     *                            queue) instead of on the calling event loop ({@code mode: inline}, the default)
      */
     public record WasmSettings(String path, int poolSize, long maxMemoryBytes, int maxCallsPerInstance, int maxResponseBytes,
-            int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args) {
+            int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args, boolean worker) {
 
         /** Defaults for everything but the path. */
         public static WasmSettings of(String path) {
-            return new WasmSettings(path, 0, 64L * 1024 * 1024, 10_000, 64 * 1024, 1024, true, java.util.Map.of(), List.of());
+            return new WasmSettings(path, 0, 64L * 1024 * 1024, 10_000, 64 * 1024, 1024, true, java.util.Map.of(), List.of(), false);
         }
 
         public WasmSettings withPoolSize(int v) {
-            return new WasmSettings(path, v, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args);
+            return new WasmSettings(path, v, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker);
         }
 
         public WasmSettings withMaxMemoryBytes(long v) {
-            return new WasmSettings(path, poolSize, v, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args);
+            return new WasmSettings(path, poolSize, v, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker);
         }
 
         /** {@code 0} never recycles for the number of calls. */
         public WasmSettings withMaxCallsPerInstance(int v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, v, maxResponseBytes, queueSize, compile, env, args);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, v, maxResponseBytes, queueSize, compile, env, args, worker);
         }
 
         public WasmSettings withQueueSize(int v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, v, compile, env, args);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, v, compile, env, args, worker);
+        }
+
+        /** {@code true}: calls on worker threads; {@code false}: on the calling event loop. */
+        public WasmSettings withWorker(boolean v) {
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, v);
         }
 
         public WasmSettings withCompile(boolean v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, v, env, args);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, v, env, args, worker);
         }
     }
 }

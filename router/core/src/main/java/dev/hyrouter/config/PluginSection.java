@@ -81,7 +81,8 @@ final class PluginSection {
                         (int) wasm.integer("queue_size", 1, 1 << 20, d.queueSize()),
                         wasm.bool("compile", d.compile()),
                         env == null ? java.util.Map.of() : java.util.Map.copyOf(env),
-                        List.copyOf(wasm.stringList("args")));
+                        List.copyOf(wasm.stringList("args")),
+                        wasmMode(wasm));
                 wasm.finish();
             }
             p.finish();
@@ -142,5 +143,19 @@ final class PluginSection {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
+    }
+
+    /** {@code wasm.mode}: {@code inline} (default: the call runs on the connection's event loop) or {@code worker}. */
+    private static boolean wasmMode(ConfigMapping wasm) throws ConfigException {
+        ConfigNode n = wasm.get("mode");
+        if (n == null) {
+            return false;
+        }
+        String mode = n.string().trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (mode) {
+            case "", "inline" -> false;
+            case "worker" -> true;
+            default -> throw n.error("must be inline or worker, found \"" + n.string() + "\"");
+        };
     }
 }

@@ -94,7 +94,7 @@ public final class RouterCore implements AutoCloseable {
                 long start = System.nanoTime();
                 Plugin p;
                 try {
-                    p = f.create(pc);
+                    p = f.create(pc, timer instanceof io.netty.util.concurrent.EventExecutorGroup loops ? loops : null);
                 } catch (Exception e) {
                     throw new IllegalStateException("plugin \"" + pc.name() + "\" (" + config.source() + ":" + pc.line()
                             + ") cannot be loaded: " + e.getMessage(), e);

@@ -144,6 +144,7 @@ public final class PluginChain implements AutoCloseable {
             this.backend = backend;
         }
 
+        @SuppressWarnings("unchecked")
         void step(int index) {
             if (index >= entries.size()) {
                 result.complete(new ChainResult(false, false, null, strategy, candidates, selectedIndex, backend, content));
@@ -151,6 +152,7 @@ public final class PluginChain implements AutoCloseable {
             }
             Entry entry = entries.get(index);
             entry.stats.calls.increment();
+            long started = System.nanoTime();
             ConnectRequest request = new ConnectRequest(event, strategy,
                     candidates == null || candidates.isEmpty() ? null : candidates, selectedIndex, backend, content);
             CompletionStage<ConnectResponse> stage;
@@ -160,8 +162,26 @@ public final class PluginChain implements AutoCloseable {
                 failed(entry, index, e);
                 return;
             }
+            // Exactly CompletableFuture: subclasses (a minimal stage, a call future) may not answer isDone.
+            if (stage.getClass() == CompletableFuture.class && ((CompletableFuture<ConnectResponse>) stage).isDone()) {
+                CompletableFuture<ConnectResponse> done = (CompletableFuture<ConnectResponse>) stage;
+                // Answered in place (an inline WASM call, a cached answer): no deadline to arm or cancel.
+                ConnectResponse response = null;
+                Throwable error = null;
+                try {
+                    response = done.getNow(null);
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                    error = e;
+                }
+                settle(entry, index, response, error, started);
+                return;
+            }
             AtomicBoolean settled = new AtomicBoolean();
-            ScheduledFuture<?> deadline = timer == null ? null : timer.schedule(() -> {
+            // The deadline lives on the caller's own event loop when there is one, so arming and
+            // cancelling it never wakes another thread.
+            ScheduledExecutorService here = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+            ScheduledExecutorService clock = here != null ? here : timer;
+            ScheduledFuture<?> deadline = clock == null ? null : clock.schedule(() -> {
                 if (settled.compareAndSet(false, true)) {
                     entry.stats.timeouts.increment();
                     entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
@@ -177,20 +197,32 @@ public final class PluginChain implements AutoCloseable {
                 if (deadline != null) {
                     deadline.cancel(false);
                 }
-                if (error != null || response == null) {
-                    failed(entry, index, error == null ? new IllegalStateException("plugin returned no response") : error);
-                    return;
-                }
-                if (apply(entry, response)) {
-                    result.complete(new ChainResult(false, true, response.denyReason() == null ? "" : response.denyReason(),
-                            strategy, candidates, selectedIndex, backend, content));
-                    return;
-                }
-                step(index + 1);
+                settle(entry, index, response, error, started);
             });
         }
 
+        private void settle(Entry entry, int index, ConnectResponse response, Throwable error, long started) {
+            if (error != null || response == null) {
+                failed(entry, index, error == null ? new IllegalStateException("plugin returned no response") : error);
+                return;
+            }
+            entry.stats.latency.record(System.nanoTime() - started);
+            if (apply(entry, response)) {
+                result.complete(new ChainResult(false, true, response.denyReason() == null ? "" : response.denyReason(),
+                        strategy, candidates, selectedIndex, backend, content));
+                return;
+            }
+            step(index + 1);
+        }
+
         private void failed(Entry entry, int index, Throwable error) {
+            if (Failures.unwrap(error) instanceof PluginTimeoutException) {
+                entry.stats.timeouts.increment();
+                entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
+                        + " ms and was stopped; skipped (sni " + event.sni() + ")");
+                step(index + 1);
+                return;
+            }
             if (Failures.unwrap(error) instanceof PluginOverloadedException) {
                 entry.stats.shed.increment();
                 entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + event.sni() + ")");

@@ -17,4 +17,13 @@ public interface PluginFactory {
      * @throws Exception with a message for the operator when the plugin cannot be loaded
      */
     Plugin create(PluginConfig config) throws Exception;
+
+    /**
+     * Loads one plugin that may use the router's event loops ({@code null} outside a router):
+     * a runtime that does network I/O can run it on the loop its caller is on, so a call never
+     * crosses threads. The default ignores them.
+     */
+    default Plugin create(PluginConfig config, io.netty.util.concurrent.EventExecutorGroup eventLoops) throws Exception {
+        return create(config);
+    }
 }

@@ -10,6 +10,8 @@ public final class PluginStats {
     final LongAdder timeouts = new LongAdder();
     final LongAdder denies = new LongAdder();
     final LongAdder shed = new LongAdder();
+    /** Call to answer, for calls that answered (a timeout or failure is counted instead). */
+    final dev.hyrouter.util.LatencyRecorder latency = new dev.hyrouter.util.LatencyRecorder();
 
     PluginStats(String name) {
         this.name = name;
@@ -34,6 +36,11 @@ public final class PluginStats {
 
     public long denies() {
         return denies.sum();
+    }
+
+    /** How long answered calls took, call to answer (per-thread recorders, merged when read). */
+    public dev.hyrouter.util.LatencyRecorder latency() {
+        return latency;
     }
 
     /** Connections shed because the plugin was overloaded. */

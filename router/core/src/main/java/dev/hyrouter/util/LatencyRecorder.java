@@ -1,4 +1,4 @@
-package dev.hyrouter.server.quic;
+package dev.hyrouter.util;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * Server-side answer latency ("Connect complete" to "answer written") in nanoseconds. Each
+ * A latency distribution in nanoseconds (answer, handshake, plugin call). Each
  * event loop records into its own wait-free {@link SingleWriterRecorder}; readers merge the
  * intervals off the hot path.
  */

@@ -13,7 +13,7 @@ import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.DiscoveryResolver;
 import dev.hyrouter.server.quic.Generation;
 import dev.hyrouter.server.quic.IntakeStats;
-import dev.hyrouter.server.quic.LatencyRecorder;
+import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;

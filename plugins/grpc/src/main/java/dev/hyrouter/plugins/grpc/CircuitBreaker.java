@@ -48,8 +48,12 @@ final class CircuitBreaker {
     }
 
     void success() {
-        consecutiveFailures.set(0);
-        if (openUntil.getAndSet(CLOSED) != CLOSED) {
+        // Reads first: in the common case (closed, no failures) a success writes nothing, so event
+        // loops calling concurrently share these lines read-only instead of bouncing them.
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+        if (openUntil.get() != CLOSED && openUntil.getAndSet(CLOSED) != CLOSED) {
             LOG.info("plugin {}: circuit closed, the plugin answers again", plugin);
         }
     }

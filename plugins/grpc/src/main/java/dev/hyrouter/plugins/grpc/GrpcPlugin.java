@@ -12,7 +12,17 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.internal.ThreadExecutorMap;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -29,38 +39,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plugin of type {@code grpc}: a fixed pool of channels (HTTP/2 connections) to the plugin
- * server, created once at start-up and shared by every call; calls are asynchronous end to end
- * (the caller gets a future completed on gRPC's own event loop, nothing waits), each with its own
- * deadline; a circuit breaker skips a plugin that keeps failing. A server that is down at
- * start-up does not stop the router: channels reconnect in the background with backoff.
+ * A plugin of type {@code grpc}: HTTP/2 channels to the plugin server, created once at start-up;
+ * calls are asynchronous end to end, each with its own deadline; a circuit breaker skips a plugin
+ * that keeps failing. A server that is down at start-up does not stop the router: channels
+ * reconnect in the background with backoff.
+ *
+ * <p>Inside a router (the default), each QUIC event loop has its own channel built on that very
+ * loop (same transport, direct executor): a call made from a connection starts, gets its response,
+ * has its deadline and completes on the connection's thread, so nothing crosses threads and no
+ * other thread is woken. Outside a router (tests, tools) or from a thread that is not one of the
+ * loops, calls use {@code grpc.channels} channels on a small group of the plugin's own.
  */
 public final class GrpcPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcPlugin.class);
 
     private final String name;
     private final ManagedChannel[] channels;
+    /** The router's loops and, per loop, its channel (empty without per-loop channels). */
+    private final Map<EventExecutor, ManagedChannel> perLoop;
     private final EventLoopGroup group;
     private final long deadlineNanos;
     private final CircuitBreaker breaker;
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder started = new LongAdder();
+    private final LongAdder finished = new LongAdder();
     private final LongAdder skippedByBreaker = new LongAdder();
+    private final LongAdder onOwnLoop = new LongAdder();
 
-    private GrpcPlugin(String name, ManagedChannel[] channels, EventLoopGroup group, Duration deadline, CircuitBreaker breaker) {
+    private GrpcPlugin(String name, ManagedChannel[] channels, Map<EventExecutor, ManagedChannel> perLoop, EventLoopGroup group,
+            Duration deadline, CircuitBreaker breaker) {
         this.name = name;
         this.channels = channels;
+        this.perLoop = perLoop;
         this.group = group;
         this.deadlineNanos = deadline.toNanos();
         this.breaker = breaker;
     }
 
-    /** Creates the channels and starts connecting them (without waiting). */
+    /** Creates channels on a group of the plugin's own (outside a router) and starts connecting them. */
     public static GrpcPlugin connect(PluginConfig config) throws Exception {
+        return connect(config, null);
+    }
+
+    /**
+     * Creates the channels and starts connecting them (without waiting).
+     *
+     * @param eventLoops the router's event loops, to build one channel on each; {@code null} for channels on a group of the plugin's own
+     */
+    public static GrpcPlugin connect(PluginConfig config, EventExecutorGroup eventLoops) throws Exception {
         PluginConfig.GrpcSettings s = config.grpc();
-        int threads = Math.max(1, Math.min(s.channels(), Runtime.getRuntime().availableProcessors()));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("grpc-" + config.name(), true),
-                NioIoHandler.newFactory());
         SslContext ssl = null;
         if (s.tls()) {
             var b = GrpcSslContexts.forClient();
@@ -69,34 +96,73 @@ public final class GrpcPlugin implements Plugin {
             }
             ssl = b.build();
         }
+        // The fallback channels, on the plugin's own NIO group: for callers that are not router loops.
+        int threads = Math.max(1, Math.min(s.channels(), Runtime.getRuntime().availableProcessors()));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("grpc-" + config.name(), true),
+                NioIoHandler.newFactory());
         ManagedChannel[] channels = new ManagedChannel[s.channels()];
         for (int i = 0; i < channels.length; i++) {
-            NettyChannelBuilder b = NettyChannelBuilder.forTarget(s.address())
-                    .eventLoopGroup(group)
-                    .channelFactory(JsonSocketChannel::new, java.net.InetSocketAddress.class)
-                    .directExecutor()
-                    .maxInboundMessageSize(4 * 1024 * 1024)
-                    .userAgent("hyrouter-java");
-            if (!s.keepaliveTime().isZero()) {
-                b.keepAliveTime(s.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
-                        .keepAliveTimeout(s.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
-            if (ssl != null) {
-                b.sslContext(ssl);
-                if (!s.serverName().isEmpty()) {
-                    b.overrideAuthority(s.serverName());
+            channels[i] = build(s, ssl, group, false);
+        }
+        Map<EventExecutor, ManagedChannel> perLoop = new IdentityHashMap<>();
+        if (eventLoops != null) {
+            // The router's loops are epoll when epoll is available (QuicIntake.newGroup), else NIO.
+            boolean epoll = Epoll.isAvailable();
+            for (EventExecutor loop : eventLoops) {
+                if (loop instanceof EventLoop el) {
+                    perLoop.put(loop, build(s, ssl, el, epoll));
                 }
-            } else {
-                b.usePlaintext();
             }
-            channels[i] = b.build();
-            channels[i].getState(true);
         }
         CircuitBreaker breaker = new CircuitBreaker(config.name(), s.breakerFailures(), s.breakerCooldown(), System::nanoTime);
-        LOG.info("grpc plugin {}: {} channel(s) to {} ({}), deadline {} ms, circuit breaker {}", config.name(), channels.length,
+        LOG.info("grpc plugin {}: {} to {} ({}), deadline {} ms, circuit breaker {}", config.name(),
+                perLoop.isEmpty() ? channels.length + " channel(s)" : "one channel per event loop (" + perLoop.size() + ")",
                 s.address(), s.tls() ? "TLS" : "plaintext", config.timeout().toMillis(),
                 s.breakerFailures() > 0 ? "after " + s.breakerFailures() + " failures for " + s.breakerCooldown().toMillis() + " ms" : "off");
-        return new GrpcPlugin(config.name(), channels, group, config.timeout(), breaker);
+        return new GrpcPlugin(config.name(), channels, Map.copyOf(perLoop), group, config.timeout(), breaker);
+    }
+
+    private static ManagedChannel build(PluginConfig.GrpcSettings s, SslContext ssl, EventLoopGroup loops, boolean epoll) {
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(s.address())
+                .eventLoopGroup(loops)
+                .directExecutor()
+                .maxInboundMessageSize(4 * 1024 * 1024)
+                .userAgent("hyrouter-java");
+        if (epoll) {
+            b.channelFactory(GrpcPlugin::jsonEpollChannel, java.net.InetSocketAddress.class);
+        } else {
+            b.channelFactory(JsonSocketChannel::new, java.net.InetSocketAddress.class);
+        }
+        if (!s.keepaliveTime().isZero()) {
+            b.keepAliveTime(s.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveTimeout(s.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (ssl != null) {
+            b.sslContext(ssl);
+            if (!s.serverName().isEmpty()) {
+                b.overrideAuthority(s.serverName());
+            }
+        } else {
+            b.usePlaintext();
+        }
+        ManagedChannel c = b.build();
+        c.getState(true);
+        return c;
+    }
+
+    /** The channel for a call made on this thread: its loop's own, else one of the fallback channels. */
+    private ManagedChannel channel() {
+        if (!perLoop.isEmpty()) {
+            EventExecutor here = ThreadExecutorMap.currentExecutor();
+            if (here != null) {
+                ManagedChannel c = perLoop.get(here);
+                if (c != null) {
+                    onOwnLoop.increment();
+                    return c;
+                }
+            }
+        }
+        return channels[Math.floorMod(next.getAndIncrement(), channels.length)];
     }
 
     @Override
@@ -110,11 +176,10 @@ public final class GrpcPlugin implements Plugin {
             skippedByBreaker.increment();
             return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("circuit open").asRuntimeException());
         }
-        ManagedChannel channel = channels[Math.floorMod(next.getAndIncrement(), channels.length)];
-        ClientCall<ConnectRequest, ConnectResponse> call = channel.newCall(PluginGrpc.ON_CONNECT,
+        ClientCall<ConnectRequest, ConnectResponse> call = channel().newCall(PluginGrpc.ON_CONNECT,
                 CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));
         UnaryCall unary = new UnaryCall(call);
-        inFlight.incrementAndGet();
+        started.increment();
         try {
             call.start(unary.listener, new Metadata());
             call.sendMessage(request);
@@ -126,9 +191,19 @@ public final class GrpcPlugin implements Plugin {
         return unary;
     }
 
-    /** Calls started and not finished (a leak shows here). */
+    /** Calls started and not finished (a leak shows here); striped counters, so loops never contend. */
     public int inFlight() {
-        return inFlight.get();
+        return (int) (started.sum() - finished.sum());
+    }
+
+    /** Calls made on the caller's own event loop's channel (no thread crossed). */
+    public long callsOnOwnLoop() {
+        return onOwnLoop.sum();
+    }
+
+    /** Event loops with a channel of their own (0 outside a router). */
+    public int perLoopChannels() {
+        return perLoop.size();
     }
 
     /** Calls refused by the open circuit. */
@@ -150,10 +225,12 @@ public final class GrpcPlugin implements Plugin {
 
     @Override
     public void close() {
-        for (ManagedChannel c : channels) {
+        List<ManagedChannel> all = new ArrayList<>(List.of(channels));
+        all.addAll(perLoop.values());
+        for (ManagedChannel c : all) {
             c.shutdownNow();
         }
-        for (ManagedChannel c : channels) {
+        for (ManagedChannel c : all) {
             try {
                 c.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -175,7 +252,7 @@ public final class GrpcPlugin implements Plugin {
 
             @Override
             public void onClose(Status status, Metadata trailers) {
-                inFlight.decrementAndGet();
+                finished.increment();
                 if (status.isOk() && response != null) {
                     breaker.success();
                     complete(response);
@@ -205,5 +282,12 @@ public final class GrpcPlugin implements Plugin {
         JsonSocketChannel() {
             pipeline().addFirst("hyrouter-json-content-type", new JsonContentType.Installer());
         }
+    }
+
+    /** The same on an epoll event loop (the router's loops on Linux; the class is final, so the installer is added here). */
+    static EpollSocketChannel jsonEpollChannel() {
+        EpollSocketChannel ch = new EpollSocketChannel();
+        ch.pipeline().addFirst("hyrouter-json-content-type", new JsonContentType.Installer());
+        return ch;
     }
 }

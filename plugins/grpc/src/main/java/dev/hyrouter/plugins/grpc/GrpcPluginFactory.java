@@ -13,6 +13,11 @@ public final class GrpcPluginFactory implements PluginFactory {
 
     @Override
     public Plugin create(PluginConfig config) throws Exception {
-        return GrpcPlugin.connect(config);
+        return GrpcPlugin.connect(config, null);
+    }
+
+    @Override
+    public Plugin create(PluginConfig config, io.netty.util.concurrent.EventExecutorGroup eventLoops) throws Exception {
+        return GrpcPlugin.connect(config, eventLoops);
     }
 }

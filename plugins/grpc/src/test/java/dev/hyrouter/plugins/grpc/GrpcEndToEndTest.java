@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class GrpcEndToEndTest {
     private static final String ROUTES = """
             quic: {event_loops: 2}
+            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
             routing:
               routes:
                 - match: {hostname: "*.example.com"}
@@ -123,6 +124,9 @@ class GrpcEndToEndTest {
             GrpcPlugin plugin = (GrpcPlugin) r.server.core().plugins().plugin("example");
             Await.until("no gRPC call in flight", () -> plugin.inFlight() == 0);
             assertThat(plugin.channelCount()).isEqualTo(3);
+            // Every call went out on the channel of the connection's own event loop.
+            assertThat(plugin.perLoopChannels()).isEqualTo(2);
+            assertThat(plugin.callsOnOwnLoop()).isEqualTo(400);
             r.assertNothingLeaks();
         }
     }

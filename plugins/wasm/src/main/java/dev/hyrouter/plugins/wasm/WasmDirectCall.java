@@ -19,7 +19,7 @@ public final class WasmDirectCall implements AutoCloseable {
 
     public static WasmDirectCall open(Path module, boolean compile) throws WasmPluginException {
         PluginConfig.WasmSettings s = PluginConfig.WasmSettings.of(module.toString());
-        s = new PluginConfig.WasmSettings(s.path(), 1, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 1, compile, s.env(), s.args());
+        s = new PluginConfig.WasmSettings(s.path(), 1, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 1, compile, s.env(), s.args(), s.worker());
         WasmInstanceRunner runner = new WasmInstanceRunner("direct", WasmModuleLoader.load(module, compile), s, new WasmStats());
         runner.warmUp();
         return new WasmDirectCall(runner);

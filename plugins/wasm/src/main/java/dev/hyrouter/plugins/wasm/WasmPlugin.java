@@ -5,65 +5,123 @@ import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginOverloadedException;
+import dev.hyrouter.plugin.PluginTimeoutException;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plugin of type {@code wasm}: the module compiled once, a pool of workers each owning its
- * own instance (instances have their own memory, so concurrent callers never share one). Each
- * calling thread (event loop) is tied to one worker, so with at least as many workers as event
- * loops, calls from different loops never wait on each other.
+ * A plugin of type {@code wasm}: the module compiled once, instances created from it, each
+ * owned by one thread (instances have their own memory, so callers never share one).
+ *
+ * <p><b>Inline</b> (default, {@code wasm.mode: inline}): the call runs on the calling event loop,
+ * on that loop's own instance, and its answer is there when {@code onConnect} returns: no queue,
+ * no thread hop, no wake-up. {@link WasmWatchdog} interrupts a call still running at its
+ * deadline (the plugin's {@code timeout}); the instance is then recycled. So a loop is held at
+ * most the plugin's timeout plus the interrupt's latency, during which that loop's other
+ * connections wait (those of other loops do not); a plugin whose calls can legitimately take
+ * long should use the worker mode.
+ *
+ * <p><b>Worker</b> ({@code wasm.mode: worker}): {@code pool_size} worker threads, each with its
+ * instance and a bounded queue; an event loop hands the call to the worker tied to it and the
+ * chain's deadline cancels (interrupts) a late call; a full queue sheds the connection.
  */
 public final class WasmPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(WasmPlugin.class);
 
     private final String name;
-    private final WasmWorker[] workers;
     private final WasmStats stats;
+    private final WasmWorker[] workers;
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final FastThreadLocal<WasmWorker> affinity;
+    // Inline mode.
+    private final WasmModuleLoader.Loaded loaded;
+    private final PluginConfig.WasmSettings settings;
+    private final long timeoutNanos;
+    private final ConcurrentLinkedQueue<WasmInstanceRunner> ready;
+    private final List<Inline> inlines = new CopyOnWriteArrayList<>();
+    private final FastThreadLocal<Inline> inline;
+    private volatile boolean closed;
 
-    private WasmPlugin(String name, WasmWorker[] workers, WasmStats stats) {
+    /** One calling thread's instance and watchdog slot. */
+    private static final class Inline {
+        final WasmInstanceRunner runner;
+        final WasmWatchdog.Slot slot;
+
+        Inline(WasmInstanceRunner runner, WasmWatchdog.Slot slot) {
+            this.runner = runner;
+            this.slot = slot;
+        }
+    }
+
+    private WasmPlugin(String name, WasmStats stats, WasmWorker[] workers, WasmModuleLoader.Loaded loaded,
+            PluginConfig.WasmSettings settings, long timeoutNanos, ConcurrentLinkedQueue<WasmInstanceRunner> ready) {
         this.name = name;
-        this.workers = workers;
         this.stats = stats;
+        this.workers = workers;
+        this.loaded = loaded;
+        this.settings = settings;
+        this.timeoutNanos = timeoutNanos;
+        this.ready = ready;
         this.affinity = new FastThreadLocal<>() {
             @Override
             protected WasmWorker initialValue() {
                 return workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)];
             }
         };
+        this.inline = new FastThreadLocal<>() {
+            @Override
+            protected Inline initialValue() {
+                WasmInstanceRunner r = ready.poll();
+                if (r == null) { // more calling threads than instances made at start: this one pays its instance on first call
+                    r = new WasmInstanceRunner(name, loaded, settings, stats);
+                }
+                Inline in = new Inline(r, WasmWatchdog.register(Thread.currentThread(), timeoutNanos, stats));
+                inlines.add(in);
+                return in;
+            }
+        };
     }
 
-    /** Loads, checks and compiles the module, and starts the workers with their instances. */
+    /** Loads, checks and compiles the module, and makes the instances (and, in worker mode, starts the workers). */
     public static WasmPlugin load(PluginConfig config) throws WasmPluginException {
         PluginConfig.WasmSettings s = config.wasm();
         WasmModuleLoader.Loaded loaded = WasmModuleLoader.load(Path.of(s.path()), s.compile());
         int pool = s.poolSize() > 0 ? s.poolSize() : Runtime.getRuntime().availableProcessors();
         WasmStats stats = new WasmStats();
-        WasmWorker[] workers = new WasmWorker[pool];
         long start = System.nanoTime();
+        WasmWorker[] workers = new WasmWorker[s.worker() ? pool : 0];
+        ConcurrentLinkedQueue<WasmInstanceRunner> ready = new ConcurrentLinkedQueue<>();
         try {
             for (int i = 0; i < pool; i++) {
                 WasmInstanceRunner runner = new WasmInstanceRunner(config.name(), loaded, s, stats);
                 runner.warmUp();
-                workers[i] = new WasmWorker("wasm-" + config.name() + "-" + i, s.queueSize(), runner, stats);
+                if (s.worker()) {
+                    workers[i] = new WasmWorker("wasm-" + config.name() + "-" + i, s.queueSize(), runner, stats);
+                } else {
+                    ready.add(runner);
+                }
             }
         } catch (WasmPluginException e) {
+            ready.forEach(WasmInstanceRunner::close);
             throw new WasmPluginException("plugin " + config.name() + ": " + e.getMessage());
         }
         for (WasmWorker w : workers) {
             w.start();
         }
-        LOG.info("wasm plugin {}: {} ({} KiB) {} in {} ms{}; {} instance(s) ready in {} ms", config.name(), s.path(),
+        LOG.info("wasm plugin {}: {} ({} KiB) {} in {} ms{}; {} instance(s) ready in {} ms, {}", config.name(), s.path(),
                 loaded.sizeBytes() / 1024, loaded.compiled() ? "compiled to JVM bytecode" : "interpreted", loaded.loadMillis(),
-                loaded.reactor() ? ", reactor (_initialize run per instance)" : "", pool, (System.nanoTime() - start) / 1_000_000);
-        return new WasmPlugin(config.name(), workers, stats);
+                loaded.reactor() ? ", reactor (_initialize run per instance)" : "", pool, (System.nanoTime() - start) / 1_000_000,
+                s.worker() ? "called on " + pool + " worker thread(s)" : "called inline on each event loop, deadline "
+                        + config.timeout().toMillis() + " ms");
+        return new WasmPlugin(config.name(), stats, workers, loaded, s, config.timeout().toNanos(), ready);
     }
 
     @Override
@@ -73,6 +131,12 @@ public final class WasmPlugin implements Plugin {
 
     @Override
     public CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new WasmPluginException("plugin " + name + " is closed"));
+        }
+        if (workers.length == 0) {
+            return callInline(request);
+        }
         WasmWorker worker = affinity.get();
         WasmWorker.Call call = new WasmWorker.Call(request, worker);
         if (!worker.submit(call)) {
@@ -84,14 +148,49 @@ public final class WasmPlugin implements Plugin {
         return call.future;
     }
 
+    private CompletionStage<ConnectResponse> callInline(ConnectRequest request) {
+        Inline in = inline.get();
+        long start = System.nanoTime();
+        in.slot.begin();
+        ConnectResponse response = null;
+        Throwable failure = null;
+        try {
+            response = in.runner.call(request);
+        } catch (WasmPluginException | RuntimeException | StackOverflowError e) {
+            failure = e;
+        }
+        if (in.slot.end()) {
+            long held = System.nanoTime() - start;
+            stats.recordOvershoot(held - timeoutNanos);
+            return CompletableFuture.failedFuture(new PluginTimeoutException("wasm plugin " + name + " ran past its "
+                    + timeoutNanos / 1_000_000 + " ms deadline and was interrupted (held its event loop " + held / 1_000 + " us)"));
+        }
+        return failure == null ? CompletableFuture.completedFuture(response) : CompletableFuture.failedFuture(failure);
+    }
+
     public WasmStats stats() {
         return stats;
     }
 
+    /** Whether calls run on the calling thread ({@code wasm.mode: inline}). */
+    public boolean inline() {
+        return workers.length == 0;
+    }
+
     @Override
     public void close() {
+        closed = true;
         for (WasmWorker w : workers) {
             w.stop();
+        }
+        // Called after the plugin's last possible call (a reload retires it only then).
+        for (Inline in : inlines) {
+            WasmWatchdog.unregister(in.slot);
+            in.runner.close();
+        }
+        WasmInstanceRunner r;
+        while ((r = ready.poll()) != null) {
+            r.close();
         }
     }
 }

@@ -10,6 +10,17 @@ public final class WasmStats {
     final LongAdder recycledForCalls = new LongAdder();
     final LongAdder shed = new LongAdder();
     final LongAdder interrupted = new LongAdder();
+    /** Inline calls: the most any interrupted call held its loop past its deadline (ns). */
+    private final java.util.concurrent.atomic.LongAccumulator maxOvershoot = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    void recordOvershoot(long nanos) {
+        maxOvershoot.accumulate(nanos);
+    }
+
+    /** Inline calls: the longest an interrupted call held its event loop past its deadline, in nanoseconds. */
+    public long maxOvershootNanos() {
+        return maxOvershoot.get();
+    }
 
     public long instancesCreated() {
         return instancesCreated.sum();
@@ -27,7 +38,7 @@ public final class WasmStats {
         return recycledForCalls.sum();
     }
 
-    /** Calls refused because the worker's queue was full. */
+    /** Calls refused because the worker's queue was full (worker mode). */
     public long shed() {
         return shed.sum();
     }

@@ -40,6 +40,10 @@ final class Modules {
     }
 
     static PluginConfig config(String name, PluginConfig.WasmSettings s) {
-        return new PluginConfig(name, PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(), Duration.ofSeconds(1), null, s, 1);
+        return config(name, s, Duration.ofSeconds(1));
+    }
+
+    static PluginConfig config(String name, PluginConfig.WasmSettings s, Duration timeout) {
+        return new PluginConfig(name, PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(), timeout, null, s, 1);
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class WasmEndToEndTest {
     private static final String ROUTES = """
             quic: {event_loops: 2}
+            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
             referral: {key_id: 1, hmac_secret: "s3cret"}
             routing:
               default: {strategy: round_robin, backends: [{host: lobby.internal, port: 5520}]}
@@ -110,6 +111,7 @@ class WasmEndToEndTest {
     void concurrentSessionsThroughTheCPluginAreAllAnsweredAndLeakNothing() throws Exception {
         try (TestRouter r = TestRouter.startWithRuntimes("""
                 quic: {event_loops: 2, close_after_answer: 2s}
+                limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
                 routing:
                   default: {strategy: round_robin, backends: [{host: lobby.internal, port: 5520}]}
                 plugins:
@@ -128,6 +130,42 @@ class WasmEndToEndTest {
             PluginStats s = r.server.core().plugins().stats().get(0);
             assertThat(s.calls()).isEqualTo(600);
             assertThat(s.errors() + s.timeouts() + s.shed()).as(s.toString()).isZero();
+            r.assertNothingLeaks();
+        }
+    }
+
+    /**
+     * An endless plugin called inline under 64 concurrent sessions: every session is still
+     * answered (the plugin skipped at its deadline), every call is stopped by the watchdog and
+     * costs its instance, and no interrupt leaks into an event loop (the router keeps serving).
+     * How long past its deadline a loop was held is measured, not asserted: the load report has it.
+     */
+    @Test
+    void anEndlessInlinePluginUnderConcurrentLoadIsStoppedAtEveryDeadline() throws Exception {
+        try (TestRouter r = TestRouter.startWithRuntimes("""
+                quic: {event_loops: 2, close_after_answer: 2s}
+                limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
+                routing:
+                  default: {strategy: round_robin, backends: [{host: lobby.internal, port: 5520}]}
+                plugins:
+                """ + plugin("loop", "loop", "      max_calls_per_instance: 0\n", "50ms"))) {
+            AtomicInteger answered = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            ClosedLoop.run(200, 64, () -> r.client.run(r.request("play.example.com")), (SessionResult s, Throwable e, long nanos) -> {
+                if (e == null && s.answer().isReferral() && "lobby.internal".equals(s.answer().host())) {
+                    answered.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            }).get(5, TimeUnit.MINUTES);
+            assertThat(failed.get()).isZero();
+            assertThat(answered.get()).isEqualTo(200);
+            PluginStats s = r.server.core().plugins().stats().get(0);
+            WasmPlugin loop = (WasmPlugin) r.server.core().plugins().plugin("loop");
+            assertThat(s.timeouts()).isEqualTo(200);
+            assertThat(loop.stats().interrupted()).isEqualTo(200);
+            assertThat(loop.stats().recycledAfterFailure()).isEqualTo(200);
+            assertThat(r.run("play.example.com").answer().isReferral()).as("the loops still serve").isTrue();
             r.assertNothingLeaks();
         }
     }

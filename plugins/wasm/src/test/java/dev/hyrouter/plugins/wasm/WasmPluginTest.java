@@ -128,9 +128,52 @@ class WasmPluginTest {
     }
 
     @Test
-    void anInfiniteLoopIsInterruptedAtItsBudgetAndTheInstanceReplaced() throws Exception {
-        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0)));
+    void anInlineInfiniteLoopIsInterruptedAtItsDeadlineCountedAsATimeoutAndTheInstanceReplaced() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0),
+                Duration.ofMillis(200)));
         try {
+            assertThat(p.inline()).isTrue();
+            PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(p, Duration.ofMillis(200))), TIMER.get());
+            for (int i = 0; i < 3; i++) {
+                // Inline: the call runs on this thread and the chain has its answer when run returns.
+                CompletableFuture<ChainResult> run = chain.run(request("alex").event(), "round_robin", List.of(), 0,
+                        new Backend("a.internal", 5520));
+                assertThat(run).isDone();
+                assertThat(run.get().backend().host()).isEqualTo("a.internal");
+                assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt never outlives the call").isFalse();
+            }
+            assertThat(chain.stats().get(0).timeouts()).isEqualTo(3);
+            assertThat(chain.stats().get(0).errors()).isZero();
+            assertThat(p.stats().interrupted()).isEqualTo(3);
+            assertThat(p.stats().recycledAfterFailure()).isEqualTo(3);
+            assertThat(p.stats().maxOvershootNanos()).isPositive();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void inlineCallsUseOneInstancePerCallingThread() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("wat", Modules.settings("wat-plugin").withPoolSize(2)));
+        try {
+            assertThat(p.stats().instancesCreated()).isEqualTo(2);
+            assertThat(p.onConnect(request("alex")).toCompletableFuture()).isDone();
+            CompletableFuture<ConnectResponse> other = CompletableFuture.supplyAsync(() -> p.onConnect(request("alex")).toCompletableFuture().join());
+            assertThat(new String(other.get(10, TimeUnit.SECONDS).referralContent())).isEqualTo("wasm-plugin");
+            assertThat(p.stats().instancesCreated()).as("two threads, the two instances made at start").isEqualTo(2);
+            CompletableFuture.runAsync(() -> p.onConnect(request("alex")).toCompletableFuture().join(),
+                    java.util.concurrent.Executors.newSingleThreadExecutor()).get(10, TimeUnit.SECONDS);
+            assertThat(p.stats().instancesCreated()).as("a third thread makes its own").isEqualTo(3);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void aWorkerInfiniteLoopIsInterruptedAtItsBudgetAndTheInstanceReplaced() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0).withWorker(true)));
+        try {
+            assertThat(p.inline()).isFalse();
             PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(p, Duration.ofMillis(200))), TIMER.get());
             for (int i = 0; i < 3; i++) {
                 ChainResult r = chain.run(request("alex").event(), "round_robin", List.of(), 0, new Backend("a.internal", 5520))
@@ -165,7 +208,8 @@ class WasmPluginTest {
 
     @Test
     void aFullQueueShedsInsteadOfQueueingWithoutBound() throws Exception {
-        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0).withQueueSize(2)));
+        WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0).withQueueSize(2)
+                .withWorker(true)));
         try {
             List<CompletableFuture<ConnectResponse>> calls = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {

@@ -7,7 +7,7 @@ import dev.hyrouter.plugin.PluginStats;
 import dev.hyrouter.config.RoutingConfig;
 import dev.hyrouter.server.RouterServer;
 import dev.hyrouter.server.quic.IntakeStats;
-import dev.hyrouter.server.quic.LatencyRecorder;
+import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -72,6 +72,7 @@ public final class RouterMetrics {
                     cb.call(s.connectTimeouts(), "connect_timeout");
                     cb.call(s.oversizedFrames(), "oversized_frame");
                     cb.call(s.incompleteStreams(), "incomplete_stream");
+                    cb.call(s.extraConnects(), "second_connect");
                 }).register(r);
         counter(r, "hyrouter_silent_connections_closed", "Connections closed because no stream delivered a Connect", s,
                 IntakeStats::silentConnectionsClosed);
@@ -144,6 +145,13 @@ public final class RouterMetrics {
                 }
             }).register(r);
         }
+        r.register(labeledHistogram("hyrouter_plugin_call_latency_seconds", "Plugin call to answer, answered calls only", "plugin", () -> {
+            java.util.Map<String, LatencyRecorder> out = new java.util.LinkedHashMap<>();
+            for (PluginStats p : router.core().plugins().stats()) {
+                out.put(p.name(), p.latency());
+            }
+            return out;
+        }));
         CounterWithCallback.builder().name("hyrouter_plugins_created")
                 .help("Plugin instances created since start (a reload that keeps a plugin does not create it again)")
                 .callback(cb -> cb.call(router.core().pluginsCreatedTotal())).register(r);
@@ -190,22 +198,8 @@ public final class RouterMetrics {
         return new Collector() {
             @Override
             public MetricSnapshot collect() {
-                Histogram h = recorder.get().cumulative();
-                double[] bounds = new double[LATENCY_BUCKETS.length + 1];
-                long[] counts = new long[bounds.length];
-                long below = 0;
-                for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-                    bounds[i] = LATENCY_BUCKETS[i];
-                    long upTo = h.getTotalCount() == 0 ? 0 : h.getCountBetweenValues(0, (long) (LATENCY_BUCKETS[i] * 1e9));
-                    counts[i] = upTo - below;
-                    below = upTo;
-                }
-                bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
-                counts[counts.length - 1] = h.getTotalCount() - below;
                 return HistogramSnapshot.builder().name(name).help(help).unit(Unit.SECONDS)
-                        .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                                .sum(h.getMean() * h.getTotalCount() / 1e9).build())
+                        .dataPoint(dataPoint(recorder.get().cumulative()).build())
                         .build();
             }
 
@@ -214,5 +208,40 @@ public final class RouterMetrics {
                 return name;
             }
         };
+    }
+
+    /** One classic histogram per label value (e.g. per plugin), from each one's merged HdrHistograms. */
+    static Collector labeledHistogram(String name, String help, String label, Supplier<java.util.Map<String, LatencyRecorder>> recorders) {
+        return new Collector() {
+            @Override
+            public MetricSnapshot collect() {
+                HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help).unit(Unit.SECONDS);
+                recorders.get().forEach((value, recorder) -> b.dataPoint(dataPoint(recorder.cumulative())
+                        .labels(io.prometheus.metrics.model.snapshots.Labels.of(label, value)).build()));
+                return b.build();
+            }
+
+            @Override
+            public String getPrometheusName() {
+                return name;
+            }
+        };
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot.Builder dataPoint(Histogram h) {
+        double[] bounds = new double[LATENCY_BUCKETS.length + 1];
+        long[] counts = new long[bounds.length];
+        long below = 0;
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            bounds[i] = LATENCY_BUCKETS[i];
+            long upTo = h.getTotalCount() == 0 ? 0 : h.getCountBetweenValues(0, (long) (LATENCY_BUCKETS[i] * 1e9));
+            counts[i] = upTo - below;
+            below = upTo;
+        }
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        counts[counts.length - 1] = h.getTotalCount() - below;
+        return HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                .sum(h.getMean() * h.getTotalCount() / 1e9);
     }
 }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessLog {
     static final int DEFAULT_CAPACITY = 1 << 20;
-    static final long LINGER_MILLIS = 10;
+    static final long LINGER_MILLIS = 50;
     /** Bytes gathered before a write call, so one batch is a few large writes rather than a line each. */
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);

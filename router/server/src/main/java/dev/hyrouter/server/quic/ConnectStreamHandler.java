@@ -35,6 +35,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     static final String TIMEOUT_REASON = "Timed out waiting for the Connect packet.";
     static final String TOO_LARGE_REASON = "Packet too large.";
     static final String INCOMPLETE_REASON = "Connect packet incomplete.";
+    static final String SECOND_CONNECT_REASON = "Only one Connect per connection.";
 
     private final IntakeContext context;
     /** The config this stream started under; a reload meanwhile does not change its decision. */
@@ -91,10 +92,18 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return true;
         }
         connectSeen = true;
-        measured = true;
-        connectNanos = System.nanoTime();
         context.stats.connectsReceived.increment();
         cancelDeadline();
+        if (!connection.claimDecision()) {
+            // One handshake buys one decision (routing, plugin calls, an allocation): a client needs
+            // no more, and a second stream must not multiply the router's work.
+            context.stats.extraConnects.increment();
+            OutcomeLog.refused(connection, gen.logClientIp, "a second Connect on one connection (one decision per connection)");
+            answerDisconnect(SECOND_CONNECT_REASON);
+            return false;
+        }
+        measured = true;
+        connectNanos = System.nanoTime();
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
         if (!decoded) {

@@ -1,6 +1,6 @@
 package dev.hyrouter.server.quic;
 
-import dev.hyrouter.server.tls.CertificateFingerprint;
+import dev.hyrouter.server.tls.ClientCertificates;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -36,6 +36,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private String clientText;
     private ScheduledFuture<?> deadline;
     private boolean answered;
+    private boolean decided;
     private long createdNanos;
     /** Held while the connection is counted against the limits; null when it was never admitted. */
     private SourceLimits.Source source;
@@ -74,6 +75,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (fingerprint == null) {
+            ClientCertificates.forget(channel.sslEngine());
+        }
         // Always runs when the connection goes, handshake or not: the one place to give back its slot.
         if (source != null) {
             context.loop().live--;
@@ -169,6 +173,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /** {@code true} the first time only: this connection's one decision (streams of a connection share its loop). */
+    boolean claimDecision() {
+        if (decided) {
+            return false;
+        }
+        decided = true;
+        return true;
+    }
+
     /** TLS server name, {@code ""} when the client sent none. */
     String sni() {
         return sni;
@@ -177,7 +190,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Client certificate fingerprint, {@code ""} without one; computed once. */
     String fingerprint() {
         if (fingerprint == null) {
-            fingerprint = CertificateFingerprint.ofPeer(channel.sslEngine() == null ? null : channel.sslEngine().getSession());
+            fingerprint = ClientCertificates.fingerprint(channel.sslEngine());
         }
         return fingerprint;
     }

@@ -1,5 +1,6 @@
 package dev.hyrouter.server.quic;
 
+import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.pipeline.DecisionRequest;

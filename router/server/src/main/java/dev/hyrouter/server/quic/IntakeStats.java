@@ -25,6 +25,7 @@ public final class IntakeStats {
     final LongAdder handshakesFailed = new LongAdder();
     final LongAdder connectsReceived = new LongAdder();
     final LongAdder refusedDraining = new LongAdder();
+    final LongAdder extraConnects = new LongAdder();
     /** Connections refused at admission, indexed by {@link SourceLimits.Refusal#ordinal()}. */
     private final LongAdder[] refusedByLimit = new LongAdder[SourceLimits.Refusal.values().length];
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
@@ -76,6 +77,11 @@ public final class IntakeStats {
     /** The limit names {@link #refusedByLimit(String)} knows. */
     public static java.util.List<String> limitKeys() {
         return java.util.Arrays.stream(SourceLimits.Refusal.values()).map(r -> r.key).toList();
+    }
+
+    /** Connects refused because their connection already had its decision (a second stream). */
+    public long extraConnects() {
+        return extraConnects.sum();
     }
 
     /** Connections closed at once because the router was draining for shutdown. */

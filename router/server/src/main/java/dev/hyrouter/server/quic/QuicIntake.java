@@ -1,5 +1,6 @@
 package dev.hyrouter.server.quic;
 
+import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.server.tls.ServerTls;
@@ -87,7 +88,9 @@ public final class QuicIntake implements AutoCloseable {
                 .initialMaxData(streamWindow * 4)
                 .initialMaxStreamDataBidirectionalRemote(streamWindow)
                 .initialMaxStreamDataUnidirectional(16 * 1024)
-                .initialMaxStreamsBidirectional(8)
+                // A client opens one bidirectional stream; the second is slack for a retry. Each
+                // connection gets one decision anyway (ConnectStreamHandler refuses a second Connect).
+                .initialMaxStreamsBidirectional(2)
                 .initialMaxStreamsUnidirectional(8)
                 .handler(connectionInit)
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)

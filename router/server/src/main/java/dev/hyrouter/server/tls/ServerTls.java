@@ -4,7 +4,6 @@ import dev.hyrouter.config.TlsConfig;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class ServerTls {
         AtomicReference<QuicSslContext> self = new AtomicReference<>();
         QuicSslContext context = b.applicationProtocols(alpn.toArray(new String[0]))
                 .clientAuth(ClientAuth.OPTIONAL)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .trustManager(ClientCertificates.FACTORY)
                 .earlyData(false)
                 .sni(hostname -> self.get())
                 .build();

@@ -172,7 +172,8 @@ class AdminTest {
         // Every answer and every handshake is in its histogram.
         assertThat(m).containsEntry("hyrouter_answer_latency_seconds_count", 8.0)
                 .containsEntry("hyrouter_answer_latency_seconds_bucket{le=\"+Inf\"}", 8.0)
-                .containsEntry("hyrouter_handshake_latency_seconds_count", 8.0);
+                .containsEntry("hyrouter_handshake_latency_seconds_count", 8.0)
+                .containsEntry("hyrouter_plugin_call_latency_seconds_count{plugin=\"gate\"}", 7.0);
         assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/readyz").body()).isEqualTo("ready\n");
