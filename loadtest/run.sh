@@ -151,7 +151,7 @@ environment() {
     echo "| environment | |"
     echo "|---|---|"
     echo "| date | $(date -u +%Y-%m-%dT%H:%M:%SZ) |"
-    echo "| git | $sha$( [ -n "$(git status --porcelain 2>/dev/null)" ] && echo ' (dirty)') |"
+    echo "| git | $sha$( [ -n "$(git status --porcelain -- . ':!perf-reports' 2>/dev/null)" ] && echo ' (dirty)') |"
     echo "| cpu | $(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo) × $(nproc) cores |"
     echo "| jdk | $("$java_bin" -version 2>&1 | head -1) |"
     echo "| pinning | $pinning |"

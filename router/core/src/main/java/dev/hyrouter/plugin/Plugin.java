@@ -16,6 +16,10 @@ public interface Plugin extends AutoCloseable {
 
     CompletionStage<ConnectResponse> onConnect(ConnectRequest request);
 
+    /** Reports the runtime's own figures (called at scrape time, off the event loops). */
+    default void reportMetrics(PluginMetrics out) {
+    }
+
     /** Frees the plugin's resources at shutdown. */
     @Override
     default void close() {

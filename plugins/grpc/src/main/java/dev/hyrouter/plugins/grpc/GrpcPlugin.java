@@ -196,6 +196,25 @@ public final class GrpcPlugin implements Plugin {
         return (int) (started.sum() - finished.sum());
     }
 
+    @Override
+    public void reportMetrics(dev.hyrouter.plugin.PluginMetrics out) {
+        out.gauge("hyrouter_grpc_calls_in_flight", "gRPC plugin calls started and not finished", inFlight(), "plugin", name);
+        out.counter("hyrouter_grpc_calls_on_own_loop", "gRPC plugin calls made on the channel of the caller's own event loop",
+                callsOnOwnLoop(), "plugin", name);
+        out.gauge("hyrouter_grpc_circuit_open", "1 while the plugin's circuit breaker is open", circuitOpen() ? 1 : 0, "plugin", name);
+        out.counter("hyrouter_grpc_circuit_opened", "Times the circuit breaker opened", circuitOpenedCount(), "plugin", name);
+        out.counter("hyrouter_grpc_skipped_by_breaker", "Calls refused by the open circuit", skippedByBreaker(), "plugin", name);
+        for (Map.Entry<EventExecutor, ManagedChannel> e : perLoop.entrySet()) {
+            out.gauge("hyrouter_grpc_channels_ready", "Plugin channels in state READY (per-loop and fallback)",
+                    e.getValue().getState(false) == io.grpc.ConnectivityState.READY ? 1 : 0, "plugin", name, "channel",
+                    "loop-" + Integer.toHexString(System.identityHashCode(e.getKey())));
+        }
+        for (int i = 0; i < channels.length; i++) {
+            out.gauge("hyrouter_grpc_channels_ready", "Plugin channels in state READY (per-loop and fallback)",
+                    channels[i].getState(false) == io.grpc.ConnectivityState.READY ? 1 : 0, "plugin", name, "channel", "fallback-" + i);
+        }
+    }
+
     /** Calls made on the caller's own event loop's channel (no thread crossed). */
     public long callsOnOwnLoop() {
         return onOwnLoop.sum();

@@ -127,6 +127,10 @@ class GrpcEndToEndTest {
             // Every call went out on the channel of the connection's own event loop.
             assertThat(plugin.perLoopChannels()).isEqualTo(2);
             assertThat(plugin.callsOnOwnLoop()).isEqualTo(400);
+            var snapshots = dev.hyrouter.server.admin.RouterMetrics.registry(r.server).scrape();
+            var own = (io.prometheus.metrics.model.snapshots.CounterSnapshot) snapshots.stream()
+                    .filter(m -> m.getMetadata().getName().equals("hyrouter_grpc_calls_on_own_loop")).findFirst().orElseThrow();
+            assertThat(own.getDataPoints()).singleElement().satisfies(d -> assertThat(d.getValue()).isEqualTo(400.0));
             r.assertNothingLeaks();
         }
     }

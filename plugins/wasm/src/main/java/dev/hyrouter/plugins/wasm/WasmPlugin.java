@@ -172,6 +172,21 @@ public final class WasmPlugin implements Plugin {
         return stats;
     }
 
+    @Override
+    public void reportMetrics(dev.hyrouter.plugin.PluginMetrics out) {
+        out.counter("hyrouter_wasm_instances_created", "WASM instances created (start-up, recycling, new calling threads)",
+                stats.instancesCreated(), "plugin", name);
+        String recycled = "WASM instances recycled, by cause";
+        out.counter("hyrouter_wasm_instances_recycled", recycled, stats.recycledAfterFailure(), "plugin", name, "cause", "failure");
+        out.counter("hyrouter_wasm_instances_recycled", recycled, stats.recycledForMemory(), "plugin", name, "cause", "memory");
+        out.counter("hyrouter_wasm_instances_recycled", recycled, stats.recycledForCalls(), "plugin", name, "cause", "calls");
+        out.gauge("hyrouter_wasm_instances_live", "WASM instances alive (created minus recycled)",
+                stats.instancesCreated() - stats.recycledAfterFailure() - stats.recycledForMemory() - stats.recycledForCalls(), "plugin", name);
+        out.counter("hyrouter_wasm_deadline_interrupts", "WASM calls interrupted at their deadline", stats.interrupted(), "plugin", name);
+        out.gauge("hyrouter_wasm_max_overshoot_seconds", "Inline calls: the longest an interrupted call held its event loop past its deadline",
+                stats.maxOvershootNanos() / 1e9, "plugin", name);
+    }
+
     /** Whether calls run on the calling thread ({@code wasm.mode: inline}). */
     public boolean inline() {
         return workers.length == 0;

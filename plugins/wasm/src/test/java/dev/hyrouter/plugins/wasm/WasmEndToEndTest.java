@@ -97,6 +97,12 @@ class WasmEndToEndTest {
             }
             WasmPlugin leak = (WasmPlugin) r.server.core().plugins().plugin("leak");
             assertThat(leak.stats().recycledForMemory()).isEqualTo(2);
+            // The same figures reach /metrics through the runtime's own report.
+            var snapshots = dev.hyrouter.server.admin.RouterMetrics.registry(r.server).scrape();
+            var recycled = (io.prometheus.metrics.model.snapshots.CounterSnapshot) snapshots.stream()
+                    .filter(m -> m.getMetadata().getName().equals("hyrouter_wasm_instances_recycled")).findFirst().orElseThrow();
+            assertThat(recycled.getDataPoints()).filteredOn(d -> "memory".equals(d.getLabels().get("cause")))
+                    .singleElement().satisfies(d -> assertThat(d.getValue()).isEqualTo(2.0));
             assertThat(r.server.core().plugins().stats().get(0).errors()).isZero();
         }
     }

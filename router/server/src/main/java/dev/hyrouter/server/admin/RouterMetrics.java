@@ -152,6 +152,7 @@ public final class RouterMetrics {
             }
             return out;
         }));
+        r.register(pluginRuntimes(router));
         CounterWithCallback.builder().name("hyrouter_plugins_created")
                 .help("Plugin instances created since start (a reload that keeps a plugin does not create it again)")
                 .callback(cb -> cb.call(router.core().pluginsCreatedTotal())).register(r);
@@ -225,6 +226,40 @@ public final class RouterMetrics {
             public String getPrometheusName() {
                 return name;
             }
+        };
+    }
+
+    /** What each plugin runtime reports of itself (WASM instances, gRPC channels and breaker), gathered at scrape time. */
+    static io.prometheus.metrics.model.registry.MultiCollector pluginRuntimes(RouterServer router) {
+        return () -> {
+            java.util.Map<String, io.prometheus.metrics.model.snapshots.CounterSnapshot.Builder> counters = new java.util.LinkedHashMap<>();
+            java.util.Map<String, io.prometheus.metrics.model.snapshots.GaugeSnapshot.Builder> gauges = new java.util.LinkedHashMap<>();
+            dev.hyrouter.plugin.PluginMetrics sink = new dev.hyrouter.plugin.PluginMetrics() {
+                @Override
+                public void counter(String name, String help, long value, String... labels) {
+                    counters.computeIfAbsent(name, n -> io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name(n).help(help))
+                            .dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder()
+                                    .value(value).labels(io.prometheus.metrics.model.snapshots.Labels.of(labels)).build());
+                }
+
+                @Override
+                public void gauge(String name, String help, double value, String... labels) {
+                    gauges.computeIfAbsent(name, n -> io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder().name(n).help(help))
+                            .dataPoint(io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                                    .value(value).labels(io.prometheus.metrics.model.snapshots.Labels.of(labels)).build());
+                }
+            };
+            for (var entry : router.core().plugins().entries()) {
+                try {
+                    entry.plugin().reportMetrics(sink);
+                } catch (RuntimeException e) {
+                    // A runtime that cannot report must not break the scrape of everything else.
+                }
+            }
+            io.prometheus.metrics.model.snapshots.MetricSnapshots.Builder out = io.prometheus.metrics.model.snapshots.MetricSnapshots.builder();
+            counters.values().forEach(b -> out.metricSnapshot(b.build()));
+            gauges.values().forEach(b -> out.metricSnapshot(b.build()));
+            return out.build();
         };
     }
 
