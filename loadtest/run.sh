@@ -146,6 +146,17 @@ measured_steady() { # LABEL PID NAME EXTRA_D...
   return $rc
 }
 
+# One router variant of an alternating round: start it, add a measured steady run to runs[], stop it.
+router_round() { # LABEL CONFIG NAME LOG_LEVEL [EXTRA_D...]
+  local label="$1" cfg="$2" name="$3" level="$4"; shift 4
+  start_router "$cfg" "$work/$name.log" "$level"
+  runs+=("$(measured_steady "$label" "$started_pid" "$name" "$@")") || status=$?
+  stop "$started_pid"
+}
+
+# Reports name the jar they measured when it is not this checkout's.
+jar_note="${HYROUTER_JAR:+HYROUTER_JAR=$HYROUTER_JAR }"
+
 environment() {
   {
     echo "| environment | |"
@@ -178,15 +189,13 @@ case "$kind" in
     cfg=$(router_config router)
     runs=()
     for r in $(seq 1 "$rounds"); do
-      start_router "$cfg" "$work/router-$r.log"; pid=$started_pid
-      runs+=("$(measured_steady router "$pid" "router-$r")") || status=$?
-      stop "$pid"
+      router_round router "$cfg" "router-$r" warn
       start_bare "$cfg" "$work/bare-$r.log"; pid=$started_pid
       runs+=("$(measured_steady bare "$pid" "bare-$r")") || status=$?
       stop "$pid"
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Router vs bare QUIC: $rate sessions/s for $duration s, $rounds round(s)" \
-      "loadtest/run.sh $kind --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+      "${jar_note}loadtest/run.sh $kind --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
     ;;
   metrics)
     cfg=$(router_config router)
@@ -194,9 +203,7 @@ case "$kind" in
     printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg_admin"
     runs=()
     for r in $(seq 1 "$rounds"); do
-      start_router "$cfg" "$work/router-$r.log"; pid=$started_pid
-      runs+=("$(measured_steady router "$pid" "router-$r")") || status=$?
-      stop "$pid"
+      router_round router "$cfg" "router-$r" warn
       start_router "$cfg_admin" "$work/admin-$r.log"; pid=$started_pid
       # A Prometheus-like scraper on the load generator's core: GET /metrics every second, with bash alone.
       "${load_cpu[@]}" bash -c 'while :; do exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3 >/dev/null; exec 3<&-; sleep 1; done' &
@@ -206,7 +213,7 @@ case "$kind" in
       stop "$pid"
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Metrics overhead: $rate sessions/s for $duration s, $rounds round(s), /metrics scraped every second" \
-      "loadtest/run.sh metrics --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+      "${jar_note}loadtest/run.sh metrics --rate $rate --duration $duration --rounds $rounds --warmup $warmup" "$out/environment.md" "${runs[@]}"
     ;;
   accesslog)
     # The same router with the access log off, on standard output (redirected to a file, as a container
@@ -226,15 +233,13 @@ case "$kind" in
         esac
         # Into the bundled config's own logging section (a second one would be a duplicate key).
         [ -n "$access" ] && sed -i "s|^  log_client_ip: false\$|  log_client_ip: false\n  access_log: \"$access\"|" "$cfg"
-        start_router "$cfg" "$work/access-$variant-$r.log" "$level"; pid=$started_pid
-        runs+=("$(measured_steady "access-log-$variant" "$pid" "$variant-$r")") || status=$?
-        stop "$pid"
-        lines=$( { [ "$variant" = file ] && cat "$work/access-$r.jsonl" 2>/dev/null || cat "$work/access-$variant-$r.log"; } | grep -c '"event"\|outcome - ' || true)
+        router_round "access-log-$variant" "$cfg" "$variant-$r" "$level"
+        lines=$( { [ "$variant" = file ] && cat "$work/access-$r.jsonl" 2>/dev/null || cat "$work/$variant-$r.log"; } | grep -c '"event"\|outcome - ' || true)
         echo "loadtest/run.sh: $variant round $r wrote $lines access-log line(s)" >&2
       done
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Access log cost: $rate sessions/s for $duration s, $rounds round(s), warm-up $warmup s" \
-      "${HYROUTER_JAR:+HYROUTER_JAR=$HYROUTER_JAR }loadtest/run.sh accesslog --rate $rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
+      "${jar_note}loadtest/run.sh accesslog --rate $rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
     ;;
   memory)
     # Connections held open (handshake done, no Connect: the router keeps each until its connect
@@ -302,13 +307,11 @@ case "$kind" in
           c) cfg=$(router_config c "$cw"); label=router+c-wasi ;;
           grpc) cfg=$(router_config grpc "$grpc"); label=router+grpc ;;
         esac
-        start_router "$cfg" "$work/$variant-$r.log"; pid=$started_pid
-        runs+=("$(measured_steady "$label" "$pid" "$variant-$r" -Dhyrouter.expectHost=play.hyvane.com)") || status=$?
-        stop "$pid"
+        router_round "$label" "$cfg" "$variant-$r" warn -Dhyrouter.expectHost=play.hyvane.com
       done
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Plugins: $rate sessions/s for $duration s, $rounds round(s)" \
-      "loadtest/run.sh plugins --rate $rate --duration $duration --rounds $rounds" "$out/environment.md" "${runs[@]}"
+      "${jar_note}loadtest/run.sh plugins --rate $rate --duration $duration --rounds $rounds --warmup $warmup" "$out/environment.md" "${runs[@]}"
     ;;
   capacity)
     hz=$(getconf CLK_TCK)

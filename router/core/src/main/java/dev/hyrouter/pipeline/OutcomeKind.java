@@ -15,5 +15,12 @@ public enum OutcomeKind {
     /** Discovery failed. */
     DISCOVERY_ERROR,
     /** Any other routing failure, including a plugin-chosen backend that cannot be encoded. */
-    ROUTING_ERROR
+    ROUTING_ERROR;
+
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The lower-case name logs and metrics use ({@code no_route}, {@code denied}, ...). */
+    public String label() {
+        return label;
+    }
 }

@@ -183,11 +183,8 @@ public final class PluginChain implements AutoCloseable {
             ScheduledExecutorService clock = here != null ? here : timer;
             ScheduledFuture<?> deadline = clock == null ? null : clock.schedule(() -> {
                 if (settled.compareAndSet(false, true)) {
-                    entry.stats.timeouts.increment();
-                    entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
-                            + " ms; skipped (sni " + event.sni() + ")");
                     cancelQuietly(stage);
-                    step(index + 1);
+                    timedOut(entry, index, "");
                 }
             }, entry.timeoutNanos, TimeUnit.NANOSECONDS);
             stage.whenComplete((response, error) -> {
@@ -215,15 +212,21 @@ public final class PluginChain implements AutoCloseable {
             step(index + 1);
         }
 
+        /** A call past its deadline, abandoned by the chain or stopped by its runtime: counted, logged, skipped. */
+        private void timedOut(Entry entry, int index, String how) {
+            entry.stats.timeouts.increment();
+            entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
+                    + " ms" + how + "; skipped (sni " + event.sni() + ")");
+            step(index + 1);
+        }
+
         private void failed(Entry entry, int index, Throwable error) {
-            if (Failures.unwrap(error) instanceof PluginTimeoutException) {
-                entry.stats.timeouts.increment();
-                entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
-                        + " ms and was stopped; skipped (sni " + event.sni() + ")");
-                step(index + 1);
+            Throwable cause = Failures.unwrap(error);
+            if (cause instanceof PluginTimeoutException) {
+                timedOut(entry, index, " and was stopped");
                 return;
             }
-            if (Failures.unwrap(error) instanceof PluginOverloadedException) {
+            if (cause instanceof PluginOverloadedException) {
                 entry.stats.shed.increment();
                 entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + event.sni() + ")");
                 result.complete(new ChainResult(true, false, null, strategy, candidates, selectedIndex, backend, content));

@@ -220,6 +220,15 @@ public final class RouterServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             return refuse(generation, e.getMessage());
         }
+        ReloadResult result = install(old, next, generation, accessLog);
+        if (!result.ok()) {
+            accessLog.discard();
+        }
+        return result;
+    }
+
+    /** Starts what changed and makes {@code next} the running config, or refuses with the reason. */
+    private ReloadResult install(RouterConfig old, RouterConfig next, long generation, QuicIntake.AccessLogTarget accessLog) {
         Discovery oldDiscovery = discovery;
         Discovery nextDiscovery = oldDiscovery;
         DiscoveryResolver resolver = fixedResolver;
@@ -228,11 +237,9 @@ public final class RouterServer implements AutoCloseable {
                 try {
                     nextDiscovery = startDiscovery(next.discovery(), discoveryFactories);
                 } catch (RuntimeException e) {
-                    accessLog.discard();
                     return refuse(generation, "discovery cannot start: " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    accessLog.discard();
                     return refuse(generation, "interrupted while discovery was starting");
                 }
             }
@@ -246,7 +253,6 @@ public final class RouterServer implements AutoCloseable {
             if (nextDiscovery != oldDiscovery) {
                 nextDiscovery.close();
             }
-            accessLog.discard();
             return refuse(generation, e.getMessage());
         }
         QuicIntake.useAccessLog(accessLog);

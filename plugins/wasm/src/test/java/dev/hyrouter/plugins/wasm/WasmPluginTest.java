@@ -161,8 +161,12 @@ class WasmPluginTest {
             CompletableFuture<ConnectResponse> other = CompletableFuture.supplyAsync(() -> p.onConnect(request("alex")).toCompletableFuture().join());
             assertThat(new String(other.get(10, TimeUnit.SECONDS).referralContent())).isEqualTo("wasm-plugin");
             assertThat(p.stats().instancesCreated()).as("two threads, the two instances made at start").isEqualTo(2);
-            CompletableFuture.runAsync(() -> p.onConnect(request("alex")).toCompletableFuture().join(),
-                    java.util.concurrent.Executors.newSingleThreadExecutor()).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.ExecutorService third = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                CompletableFuture.runAsync(() -> p.onConnect(request("alex")).toCompletableFuture().join(), third).get(10, TimeUnit.SECONDS);
+            } finally {
+                third.shutdownNow();
+            }
             assertThat(p.stats().instancesCreated()).as("a third thread makes its own").isEqualTo(3);
         } finally {
             p.close();

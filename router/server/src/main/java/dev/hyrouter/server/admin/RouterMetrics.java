@@ -62,7 +62,7 @@ public final class RouterMetrics {
                     cb.call(s.referrals(), "referral");
                     for (OutcomeKind k : OutcomeKind.values()) {
                         if (k != OutcomeKind.REFERRAL) {
-                            cb.call(s.outcomes(k), k.name().toLowerCase(Locale.ROOT));
+                            cb.call(s.outcomes(k), k.label());
                         }
                     }
                 }).register(r);
@@ -231,6 +231,8 @@ public final class RouterMetrics {
 
     /** What each plugin runtime reports of itself (WASM instances, gRPC channels and breaker), gathered at scrape time. */
     static io.prometheus.metrics.model.registry.MultiCollector pluginRuntimes(RouterServer router) {
+        dev.hyrouter.plugin.RateLimitedLog failures = new dev.hyrouter.plugin.RateLimitedLog(
+                org.slf4j.LoggerFactory.getLogger(RouterMetrics.class), java.time.Duration.ofMinutes(1));
         return () -> {
             java.util.Map<String, io.prometheus.metrics.model.snapshots.CounterSnapshot.Builder> counters = new java.util.LinkedHashMap<>();
             java.util.Map<String, io.prometheus.metrics.model.snapshots.GaugeSnapshot.Builder> gauges = new java.util.LinkedHashMap<>();
@@ -254,6 +256,8 @@ public final class RouterMetrics {
                     entry.plugin().reportMetrics(sink);
                 } catch (RuntimeException e) {
                     // A runtime that cannot report must not break the scrape of everything else.
+                    failures.log(entry.plugin().name(), "could not report its runtime metrics (left out of this scrape): "
+                            + dev.hyrouter.util.Failures.describe(e));
                 }
             }
             io.prometheus.metrics.model.snapshots.MetricSnapshots.Builder out = io.prometheus.metrics.model.snapshots.MetricSnapshots.builder();

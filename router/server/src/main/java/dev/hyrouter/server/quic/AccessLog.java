@@ -6,7 +6,6 @@ import com.dslplatform.json.NumberConverter;
 import dev.hyrouter.config.LoggingConfig;
 import dev.hyrouter.pipeline.OutcomeKind;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -88,6 +87,8 @@ final class AccessLog {
         };
     }
 
+    private static final Target OFF = new Target(null, false);
+
     private final ManyToOneRingBuffer ring;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -95,9 +96,10 @@ final class AccessLog {
     private final JsonWriter out = new DslJson<>().newWriter(WRITE_CHUNK + 4096);
     /** Whether the agent is between taking records and having written them; for {@link #flush}. */
     private volatile boolean busy;
-    private volatile Sink sink;
-    private volatile boolean json;
-    private volatile Sink retired;
+    /** Sink and format together, so a reader never sees one target's sink with the other's format. */
+    private volatile Target target;
+    /** Targets replaced by {@link #configure}; the agent closes them once it no longer writes to them. */
+    private final java.util.Queue<Target> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long droppedReported;
     private long cachedSecond = Long.MIN_VALUE;
     private byte[] cachedPrefix = new byte[0];
@@ -107,7 +109,7 @@ final class AccessLog {
     AccessLog(int capacity, Logger textLogger) {
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
         this.textLogger = textLogger;
-        this.sink = stdout();
+        this.target = new Target(stdout(), false);
         this.agent = new Thread(this::drainForever, "hyrouter-access-log");
         agent.setDaemon(true);
         agent.start();
@@ -115,13 +117,13 @@ final class AccessLog {
 
     /** Where the log goes: a sink ({@code null} = off) and whether it takes JSON lines. */
     record Target(Sink sink, boolean json) {
-        /** Closes a target that was opened but never configured (a reload refused after opening it). */
+        /** Closes the sink (a target replaced, or opened for a reload that was then refused). */
         void discard() {
             if (sink != null) {
                 try {
                     sink.close();
                 } catch (Exception e) {
-                    LOG.warn("access log: closing an unused target failed: {}", e.toString());
+                    LOG.warn("access log: closing a previous or unused target failed: {}", e.toString());
                 }
             }
         }
@@ -133,7 +135,7 @@ final class AccessLog {
      */
     static Target open(String target) throws IOException {
         if (LoggingConfig.OFF.equals(target)) {
-            return new Target(null, false);
+            return OFF;
         }
         if (LoggingConfig.STDOUT.equals(target)) {
             return new Target(stdout(), false);
@@ -141,17 +143,12 @@ final class AccessLog {
         return new Target(file(Path.of(target)), true);
     }
 
-    void configure(Target t) {
-        configure(t.sink(), t.json());
-    }
-
-    /** Writes to {@code next} (JSON lines when {@code asJson}); {@code null} turns the log off. */
-    void configure(Sink next, boolean asJson) {
-        Sink previous = sink;
-        json = asJson;
-        sink = next;
-        if (previous != null && previous != next) {
-            retired = previous; // closed by the agent, which may be writing to it right now
+    /** Makes {@code next} the target from the next batch on; the previous one is closed by the agent. */
+    void configure(Target next) {
+        Target previous = target;
+        target = next;
+        if (previous.sink() != null && previous.sink() != next.sink()) {
+            retired.add(previous); // the agent may be writing to it right now
             wake();
         }
     }
@@ -162,8 +159,8 @@ final class AccessLog {
      * silencing it, as before).
      */
     boolean enabled() {
-        Sink s = sink;
-        return s != null && (json || textLogger.isInfoEnabled());
+        Target t = target;
+        return t.sink() != null && (t.json() || textLogger.isInfoEnabled());
     }
 
     void referral(String sni, String host, int port, int route, int contentLength, String client) {
@@ -246,7 +243,7 @@ final class AccessLog {
                 continue;
             }
             sleeping.set(true);
-            if (ring.size() > 0 || retired != null) { // arrived between the drain and the flag: no wake-up is coming
+            if (ring.size() > 0 || !retired.isEmpty()) { // arrived between the drain and the flag: no wake-up is coming
                 sleeping.set(false);
                 continue;
             }
@@ -257,8 +254,9 @@ final class AccessLog {
 
     /** Takes every record in the ring, formats and writes them; returns how many. */
     private int drainOnce() {
-        Sink s = sink;
-        boolean asJson = json;
+        Target t = target;
+        Sink s = t.sink();
+        boolean asJson = t.json();
         out.reset();
         int total = 0;
         int n;
@@ -288,14 +286,9 @@ final class AccessLog {
     }
 
     private void closeRetired() {
-        Sink r = retired;
-        if (r != null) {
-            retired = null;
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.warn("access log: closing the previous target failed: {}", e.toString());
-            }
+        Target r;
+        while ((r = retired.poll()) != null) {
+            r.discard();
         }
     }
 
@@ -352,7 +345,7 @@ final class AccessLog {
                 out.writeAscii("disconnect sni=");
                 out.writeAscii(sni);
                 out.writeAscii(" decision=");
-                out.writeAscii(KINDS[b.getInt(index + OutcomeRecord.KIND_OFFSET)].name().toLowerCase(Locale.ROOT));
+                out.writeAscii(KINDS[b.getInt(index + OutcomeRecord.KIND_OFFSET)].label());
                 out.writeAscii(" route=");
                 routeText(route, "-");
                 out.writeAscii(" reason=");
@@ -393,7 +386,7 @@ final class AccessLog {
             }
             case OutcomeRecord.DISCONNECT -> {
                 out.writeAscii(",\"decision\":\"");
-                out.writeAscii(KINDS[b.getInt(index + OutcomeRecord.KIND_OFFSET)].name().toLowerCase(Locale.ROOT));
+                out.writeAscii(KINDS[b.getInt(index + OutcomeRecord.KIND_OFFSET)].label());
                 out.writeAscii("\"");
                 if (route >= 0) {
                     out.writeAscii(",\"route\":");

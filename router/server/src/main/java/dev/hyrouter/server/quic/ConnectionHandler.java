@@ -115,13 +115,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         java.net.SocketAddress remote = channel.remoteSocketAddress();
-        SourceLimits.Source s = SourceLimits.Source.UNTRACKED;
-        if (remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
-            loop.refusal[0] = null;
-            s = context.sources.admit(inet, limits, loop.refusal);
-            if (s == null) {
-                return loop.refusal[0];
-            }
+        SourceLimits.Source s = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? context.sources.admit(inet, limits) : SourceLimits.Source.UNTRACKED;
+        if (s.refusal() != null) {
+            return s.refusal();
         }
         source = s;
         loop.live++;

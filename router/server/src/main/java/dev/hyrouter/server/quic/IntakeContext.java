@@ -43,7 +43,6 @@ final class IntakeContext {
     /** Per event loop: its live connections, counted without any shared write. */
     static final class LoopState {
         int live;
-        final SourceLimits.Refusal[] refusal = new SourceLimits.Refusal[1];
     }
 
     private final FastThreadLocal<LoopState> loopStates = new FastThreadLocal<>() {

@@ -56,12 +56,11 @@ final class SourceLimits {
     }
 
     /**
-     * Admits one new connection from {@code address} under {@code limits}, or says which limit
-     * refuses it. An admitted connection holds {@code Source} until {@link Source#release()}.
-     *
-     * @return the source to release when the connection ends, or {@code null} when {@code refusal[0]} was set
+     * Admits one new connection from {@code address} under {@code limits}. An admitted connection
+     * holds the returned source until {@link Source#release()}; a refused one gets one of the
+     * {@code REFUSED_*} sentinels, whose {@link Source#refusal()} names the limit.
      */
-    Source admit(InetSocketAddress address, LimitsConfig limits, Refusal[] refusal) {
+    Source admit(InetSocketAddress address, LimitsConfig limits) {
         int perIp = limits.maxConnectionsPerIp();
         int rate = limits.newConnectionsPerIp();
         if (perIp <= 0 && rate <= 0) {
@@ -72,7 +71,7 @@ final class SourceLimits {
         while (true) {
             Source s = sources.get(probe);
             if (s == null) {
-                s = sources.computeIfAbsent(probe.copy(), k -> new Source(k));
+                s = sources.computeIfAbsent(probe.copy(), k -> new Source(k, null));
             }
             int live = s.live.incrementAndGet();
             if (live <= 0) { // swept meanwhile: the sweeper removes it; look again
@@ -81,13 +80,11 @@ final class SourceLimits {
             }
             if (perIp > 0 && live > perIp) {
                 s.live.decrementAndGet();
-                refusal[0] = Refusal.MAX_CONNECTIONS_PER_IP;
-                return null;
+                return Source.REFUSED_PER_IP;
             }
             if (rate > 0 && !s.take(clockNanos.getAsLong(), rate, limits.newConnectionsPerIpBurst())) {
                 s.live.decrementAndGet();
-                refusal[0] = Refusal.NEW_CONNECTIONS_PER_IP;
-                return null;
+                return Source.REFUSED_RATE;
             }
             return s;
         }
@@ -114,15 +111,24 @@ final class SourceLimits {
     /** One source's state. */
     static final class Source {
         /** For connections admitted while no per-source limit is on: nothing to release. */
-        static final Source UNTRACKED = new Source(null);
+        static final Source UNTRACKED = new Source(null, null);
+        static final Source REFUSED_PER_IP = new Source(null, Refusal.MAX_CONNECTIONS_PER_IP);
+        static final Source REFUSED_RATE = new Source(null, Refusal.NEW_CONNECTIONS_PER_IP);
 
         final Key key;
+        private final Refusal refusal;
         final AtomicInteger live = new AtomicInteger();
         /** GCRA: when the bucket would be full again if nothing else arrived (nanoTime). */
         final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE / 2);
 
-        private Source(Key key) {
+        private Source(Key key, Refusal refusal) {
             this.key = key;
+            this.refusal = refusal;
+        }
+
+        /** The limit that refused the connection, or {@code null} for an admitted one. */
+        Refusal refusal() {
+            return refusal;
         }
 
         /**
@@ -145,7 +151,7 @@ final class SourceLimits {
         }
 
         void release() {
-            if (this != UNTRACKED) {
+            if (key != null) {
                 live.decrementAndGet();
             }
         }

@@ -114,9 +114,8 @@ final class StatelessClose {
 
     private static byte[][] serverInitialKeys(Crypto c, byte[] dcid, int length) throws GeneralSecurityException {
         // initial_secret = HKDF-Extract(v1 salt, DCID); server_initial_secret = HKDF-Expand-Label(initial, "server in").
-        byte[] server = expandLabel(c, hmac(c, INITIAL_SALT_V1, dcid, length), "server in", 32);
-        return new byte[][] {expandLabel(c, server, "quic key", 16), expandLabel(c, server, "quic iv", 12),
-            expandLabel(c, server, "quic hp", 16)};
+        byte[] server = expand(c, hmac(c, INITIAL_SALT_V1, dcid, length), SERVER_IN, 32);
+        return new byte[][] {expand(c, server, QUIC_KEY, 16), expand(c, server, QUIC_IV, 12), expand(c, server, QUIC_HP, 16)};
     }
 
     private static int seal(Crypto c, byte[] key, byte[] iv, byte[] aad, int aadLength, byte[] plain, int plainLength)
@@ -141,18 +140,28 @@ final class StatelessClose {
         return c.hmac.doFinal();
     }
 
-    /** HKDF-Expand-Label with an empty context, one HMAC block (RFC 8446, section 7.1). */
-    private static byte[] expandLabel(Crypto c, byte[] secret, String label, int length) throws GeneralSecurityException {
+    // HKDF-Expand-Label inputs (RFC 8446, section 7.1), built once: a refusal during a flood builds no strings.
+    private static final byte[] SERVER_IN = expandLabelInfo("server in", 32);
+    private static final byte[] QUIC_KEY = expandLabelInfo("quic key", 16);
+    private static final byte[] QUIC_IV = expandLabelInfo("quic iv", 12);
+    private static final byte[] QUIC_HP = expandLabelInfo("quic hp", 16);
+
+    /** {@code uint16 length | uint8 label length | "tls13 " label | uint8 0 (empty context) | 0x01 (first HMAC block)}. */
+    private static byte[] expandLabelInfo(String label, int length) {
         byte[] full = ("tls13 " + label).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] info = new byte[2 + 1 + full.length + 1 + 1];
         info[0] = (byte) (length >>> 8);
         info[1] = (byte) length;
         info[2] = (byte) full.length;
         System.arraycopy(full, 0, info, 3, full.length);
-        info[3 + full.length] = 0; // empty context
-        info[4 + full.length] = 1; // block counter
-        byte[] t = hmac(c, secret, info, info.length);
-        return java.util.Arrays.copyOf(t, length);
+        info[3 + full.length] = 0;
+        info[4 + full.length] = 1;
+        return info;
+    }
+
+    /** HKDF-Expand-Label for at most one HMAC block of output. */
+    private static byte[] expand(Crypto c, byte[] secret, byte[] info, int length) throws GeneralSecurityException {
+        return java.util.Arrays.copyOf(hmac(c, secret, info, info.length), length);
     }
 
     private static int varint(byte[] b, int at, long v) {

@@ -48,15 +48,17 @@ class AccessLogTest {
         }
     }
 
-    private static AccessLog log(int capacity) {
-        return new AccessLog(capacity, LoggerFactory.getLogger("dev.hyrouter.outcome.test"));
+    /** An access log of {@code capacity} bytes writing into {@code c}, as JSON lines or text. */
+    private static AccessLog logTo(int capacity, Capture c, boolean json) {
+        AccessLog log = new AccessLog(capacity, LoggerFactory.getLogger("dev.hyrouter.outcome.test"));
+        log.configure(new AccessLog.Target(c, json));
+        return log;
     }
 
     @Test
     void jsonLinesCarryEveryFieldAndEscapeText() throws Exception {
-        AccessLog log = log(64 * 1024);
         Capture c = new Capture(false);
-        log.configure(c, true);
+        AccessLog log = logTo(64 * 1024, c, true);
         log.referral("play.example.com", "a.internal", 5521, 0, 12, "192.0.2.1:4000");
         log.referral("x.example.com", "lobby.internal", 5520, -1, 0, "");
         log.disconnect("deny.example.com", 2, OutcomeKind.DENIED, "banned: \"cheater\"\nbye", "");
@@ -86,9 +88,8 @@ class AccessLogTest {
 
     @Test
     void textLinesReadAsTheConsoleLogDoes() throws Exception {
-        AccessLog log = log(64 * 1024);
         Capture c = new Capture(false);
-        log.configure(c, false);
+        AccessLog log = logTo(64 * 1024, c, false);
         log.referral("play.example.com", "a.internal", 5521, 3, 0, "");
         log.disconnect("full.example.com", -1, OutcomeKind.NO_ROUTE, "no route", "192.0.2.1:4000");
         log.flush(10_000);
@@ -101,9 +102,8 @@ class AccessLogTest {
 
     @Test
     void aFullRingDropsAndCountsAndNeverBlocksTheWriter() throws Exception {
-        AccessLog log = log(4 * 1024);
         Capture c = new Capture(true);
-        log.configure(c, true);
+        AccessLog log = logTo(4 * 1024, c, true);
         log.referral("first.example.com", "a", 1, 0, 0, "");
         c.entered.await(); // the agent is now stuck in a slow write
         int attempts = 1_000;
@@ -119,9 +119,8 @@ class AccessLogTest {
 
     @Test
     void anIdleAgentWaitsWithoutATimerAndWakesForTheNextEntry() throws Exception {
-        AccessLog log = log(64 * 1024);
         Capture c = new Capture(false);
-        log.configure(c, true);
+        AccessLog log = logTo(64 * 1024, c, true);
         log.referral("a.example.com", "a", 1, 0, 0, "");
         // Written first (an agent still parked from before the entry would also read WAITING), then idle.
         Await.until("the first entry written", () -> c.lines().size() == 1);

@@ -19,9 +19,11 @@ class SourceLimitsTest {
         return new LimitsConfig(0, perIp, rate, burst, LimitsConfig.RetryMode.NEVER, 0);
     }
 
+    /** The admitted source, or {@code null} with the refusing limit in {@code refusal[0]}. */
     private SourceLimits.Source admit(String ip, LimitsConfig c) {
-        refusal[0] = null;
-        return limits.admit(new InetSocketAddress(ip, 40000), c, refusal);
+        SourceLimits.Source s = limits.admit(new InetSocketAddress(ip, 40000), c);
+        refusal[0] = s.refusal();
+        return s.refusal() == null ? s : null;
     }
 
     @Test
