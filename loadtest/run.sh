@@ -119,6 +119,19 @@ cpu_ticks() { # PID -> utime+stime in clock ticks (/proc/PID/stat fields 14 and 
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+thread_ns() { # PID -> "TID<TAB>NAME<TAB>NANOSECONDS" per live thread (schedstat's first field: time on a CPU)
+  local d
+  for d in /proc/"$1"/task/*; do
+    printf '%s\t%s\t%s\n' "${d##*/}" "$(cat "$d/comm" 2>/dev/null)" "$(awk '{print $1}' "$d/schedstat" 2>/dev/null)"
+  done
+}
+
+thread_delta() { # BEFORE AFTER -> "GROUP<TAB>SECONDS": per thread name with numbers folded to #, threads born meanwhile counted whole
+  awk -F'\t' 'NR == FNR { before[$1] = $3; next }
+    $3 != "" { name = $2; gsub(/[0-9]+/, "#", name); cpu[name] += ($3 - ($1 in before ? before[$1] : 0)) / 1e9 }
+    END { for (n in cpu) printf "%s\t%.6f\n", n, cpu[n] }' "$1" "$2"
+}
+
 rss_kib() { # PID
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
@@ -138,11 +151,14 @@ measured_steady() { # LABEL PID NAME EXTRA_D...
     gatling SteadySimulation "$name-warmup" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$warmup" -Dhyrouter.p99Ms=100000 "$@" >&2 || true
     rm -rf "$out/$name-warmup.csv" "$out/gatling/$name-warmup"
   fi
+  thread_ns "$pid" > "$work/$name.threads0"
   t0=$(cpu_ticks "$pid")
   local rc=0
   gatling SteadySimulation "$name" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$duration" -Dhyrouter.p99Ms="$p99" "$@" >&2 || rc=$?
   t1=$(cpu_ticks "$pid")
-  echo "$label=$out/$name.csv,$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) / hz}'),$(rss_kib "$pid")"
+  thread_ns "$pid" > "$work/$name.threads1"
+  thread_delta "$work/$name.threads0" "$work/$name.threads1" > "$out/$name.threads.tsv"
+  echo "$label=$out/$name.csv,$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) / hz}'),$(rss_kib "$pid"),$out/$name.threads.tsv"
   return $rc
 }
 

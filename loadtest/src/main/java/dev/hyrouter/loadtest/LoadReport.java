@@ -38,7 +38,12 @@ public final class LoadReport {
     }
 
     /** One server run: its session log and the server's resources over the run. */
-    record Run(String label, SessionCsv sessions, double cpuSeconds, long rssKib) {
+    /** threadSeconds: CPU seconds per thread group (digits in thread names folded), empty when not measured. */
+    record Run(String label, SessionCsv sessions, double cpuSeconds, long rssKib, Map<String, Double> threadSeconds) {
+        Run(String label, SessionCsv sessions, double cpuSeconds, long rssKib) {
+            this(label, sessions, cpuSeconds, rssKib, Map.of());
+        }
+
         long total() {
             return sessions.ok() + sessions.failed();
         }
@@ -71,6 +76,7 @@ public final class LoadReport {
                 runs.add(parseRun(args[i]));
             }
             runs(md, runs);
+            threadTable(md, runs);
         } else if (args[0].equals("capacity")) {
             Run run = new Run("router", SessionCsv.read(Path.of(args[5])), Double.parseDouble(args[6]), Long.parseLong(args[7]));
             capacity(md, out, run, Double.parseDouble(args[8]), Double.parseDouble(args[9]), Integer.parseInt(args[10]),
@@ -87,7 +93,63 @@ public final class LoadReport {
     private static Run parseRun(String arg) throws IOException {
         int eq = arg.indexOf('=');
         String[] parts = arg.substring(eq + 1).split(",");
-        return new Run(arg.substring(0, eq), SessionCsv.read(Path.of(parts[0])), Double.parseDouble(parts[1]), Long.parseLong(parts[2]));
+        Map<String, Double> threads = new LinkedHashMap<>();
+        if (parts.length > 3 && Files.exists(Path.of(parts[3]))) {
+            for (String line : Files.readAllLines(Path.of(parts[3]), StandardCharsets.UTF_8)) {
+                int tab = line.lastIndexOf('\t');
+                if (tab > 0) {
+                    threads.merge(line.substring(0, tab), Double.parseDouble(line.substring(tab + 1)), Double::sum);
+                }
+            }
+        }
+        return new Run(arg.substring(0, eq), SessionCsv.read(Path.of(parts[0])), Double.parseDouble(parts[1]), Long.parseLong(parts[2]),
+                threads);
+    }
+
+    /**
+     * CPU per session by thread group, medians per variant: attributes a difference between variants to the threads
+     * that spend it (an event loop, the access-log agent, GC, the JIT), which a difference of two noisy process totals
+     * cannot resolve when it is a few per cent. Thread times come from /proc/PID/task/TID/schedstat (nanoseconds).
+     */
+    static void threadTable(StringBuilder md, List<Run> runs) {
+        Map<String, List<Run>> byLabel = new LinkedHashMap<>();
+        Map<String, Double> totalByGroup = new LinkedHashMap<>();
+        for (Run r : runs) {
+            if (r.threadSeconds().isEmpty() || r.total() == 0) {
+                continue;
+            }
+            byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+            r.threadSeconds().forEach((g, s) -> totalByGroup.merge(g, s * 1e6 / r.total(), Double::sum));
+        }
+        if (byLabel.isEmpty()) {
+            return;
+        }
+        // The groups that matter, most expensive first; the rest summed so every column adds up to the process total.
+        List<String> groups = totalByGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .filter(e -> e.getValue() >= 1.0 * byLabel.values().stream().mapToInt(List::size).sum())
+                .map(Map.Entry::getKey).limit(8).toList();
+        md.append("\nServer CPU µs/session by thread (median over rounds; `#` stands for a number in the thread name):\n\n| thread |");
+        byLabel.keySet().forEach(l -> md.append(' ').append(l).append(" |"));
+        md.append("\n|---|").append("---:|".repeat(byLabel.size())).append('\n');
+        List<String> rows = new ArrayList<>(groups);
+        rows.add("(other threads)");
+        rows.add("(all threads)");
+        for (String g : rows) {
+            md.append("| ").append(g).append(" |");
+            for (List<Run> rs : byLabel.values()) {
+                double m = median(rs.stream().mapToDouble(r -> {
+                    double s = switch (g) {
+                        case "(all threads)" -> r.threadSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+                        case "(other threads)" -> r.threadSeconds().entrySet().stream().filter(e -> !groups.contains(e.getKey()))
+                                .mapToDouble(Map.Entry::getValue).sum();
+                        default -> r.threadSeconds().getOrDefault(g, 0.0);
+                    };
+                    return s * 1e6 / r.total();
+                }).toArray());
+                md.append(String.format(Locale.ROOT, " %.1f |", m));
+            }
+            md.append('\n');
+        }
     }
 
     static void runs(StringBuilder md, List<Run> runs) {
