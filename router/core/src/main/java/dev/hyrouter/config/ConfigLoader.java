@@ -41,6 +41,9 @@ public final class ConfigLoader {
             "The server is currently unreachable. Please try again later.",
             "The server is looking for an available instance. Please try again in a moment.");
 
+    /** The largest HMAC key file read ({@code referral.hmac_secret_file}). */
+    static final int MAX_KEY_FILE_BYTES = 4096;
+
     private ConfigLoader() {
     }
 
@@ -358,11 +361,19 @@ public final class ConfigLoader {
             // Ours: the key from a file (a mounted Kubernetes Secret), so the config itself holds no secret.
             Path file = resolveAgainst(ctx.file, fileNode.string());
             String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+            byte[] bytes;
+            // Bounded: a key is a few dozen bytes, and a path that names a device or a huge file by
+            // mistake must be refused, not read until memory runs out.
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_KEY_FILE_BYTES + 1);
             } catch (IOException e) {
                 throw fileNode.error("cannot read the HMAC key file " + file + ": " + e.getClass().getSimpleName());
             }
+            if (bytes.length > MAX_KEY_FILE_BYTES) {
+                throw fileNode.error("the HMAC key file " + file + " is larger than " + MAX_KEY_FILE_BYTES
+                        + " bytes; it should hold one key (hex, base64 or text)");
+            }
+            text = new String(bytes, StandardCharsets.UTF_8);
             try {
                 secret = HmacSecret.parse(text);
             } catch (IllegalArgumentException e) {

@@ -37,7 +37,7 @@ class ConnectViewProperties {
         exercise(p);
     }
 
-    private static void exercise(byte[] payload) {
+    static void exercise(byte[] payload) {
         ConnectView v = new ConnectView();
         boolean ok = v.wrap(Unpooled.wrappedBuffer(payload));
         assertThat(v.decoded()).isEqualTo(ok);

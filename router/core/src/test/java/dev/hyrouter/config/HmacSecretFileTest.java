@@ -35,4 +35,15 @@ class HmacSecretFileTest {
         assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessageContaining("invalid HMAC key in " + dir.resolve("bad"))
                 .hasMessageNotContaining("super-secret");
     }
+
+    @Test
+    void aDeviceOrAHugeFileIsRefusedWithoutReadingItAll() throws Exception {
+        // /dev/zero never ends: read unbounded, this would run until memory is gone.
+        Path device = Files.writeString(dir.resolve("device.yaml"), "referral:\n  hmac_secret_file: /dev/zero\n");
+        assertThatThrownBy(() -> ConfigLoader.load(device)).hasMessage(device + ":2: referral.hmac_secret_file: the HMAC key file"
+                + " /dev/zero is larger than 4096 bytes; it should hold one key (hex, base64 or text)");
+        Files.writeString(dir.resolve("big"), "x".repeat(4097));
+        Path big = Files.writeString(dir.resolve("big.yaml"), "referral:\n  hmac_secret_file: big\n");
+        assertThatThrownBy(() -> ConfigLoader.load(big)).hasMessageContaining("is larger than 4096 bytes");
+    }
 }
