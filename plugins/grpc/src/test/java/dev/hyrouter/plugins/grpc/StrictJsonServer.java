@@ -33,14 +33,37 @@ import java.util.function.Function;
  * A gRPC plugin server that behaves like one built with grpc-go for the original: it picks its
  * codec from the content-subtype, so a request whose content-type is not
  * {@code application/grpc+json} fails (grpc-go would try protobuf on JSON bytes). Raw Netty
- * HTTP/2, so nothing of grpc-java's leniency applies.
+ * HTTP/2, so nothing of grpc-java's leniency applies, and so it can also misbehave on purpose
+ * ({@link Fault}) in ways a well-written gRPC server never would.
  */
 final class StrictJsonServer implements AutoCloseable {
+    /** How the server answers a well-formed call. */
+    enum Fault {
+        /** Answers with the handler's response. */
+        NONE,
+        /** Accepts the call and never answers, never resets. */
+        HANG,
+        /** Answers correctly, {@link #SLOW_MILLIS} ms late. */
+        SLOW,
+        /** Resets the stream (RST_STREAM, INTERNAL_ERROR) instead of answering. */
+        RESET,
+        /** Answers status OK with a message that is not JSON. */
+        GARBAGE
+    }
+
+    static final long SLOW_MILLIS = 500;
+
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
+    private final Fault fault;
     final List<String> contentTypes = new CopyOnWriteArrayList<>();
 
     StrictJsonServer(Function<ConnectRequest, ConnectResponse> handler) throws InterruptedException {
+        this(handler, Fault.NONE);
+    }
+
+    StrictJsonServer(Function<ConnectRequest, ConnectResponse> handler, Fault fault) throws InterruptedException {
+        this.fault = fault;
         channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -99,7 +122,28 @@ final class StrictJsonServer implements AutoCloseable {
             body.release();
             JsonReader<Object> reader = PluginJson.newReader();
             ConnectResponse response = handler.apply(PluginJson.readRequest(reader, json, json.length));
-            byte[] out = PluginJson.responseBytes(response);
+            byte[] out = fault == Fault.GARBAGE ? "<html>502 Bad Gateway</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : PluginJson.responseBytes(response);
+            switch (fault) {
+                case HANG -> {
+                    return;
+                }
+                case RESET -> {
+                    ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(io.netty.handler.codec.http2.Http2Error.INTERNAL_ERROR));
+                    return;
+                }
+                case SLOW -> {
+                    ctx.executor().schedule(() -> answer(ctx, out), SLOW_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                default -> answer(ctx, out);
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, byte[] out) {
+            if (!ctx.channel().isActive()) {
+                return; // the client gave up (its deadline) and reset the stream
+            }
             DefaultHttp2Headers headers = new DefaultHttp2Headers();
             headers.status("200").set("content-type", "application/grpc+json");
             ctx.write(new DefaultHttp2HeadersFrame(headers, false));
