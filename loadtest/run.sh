@@ -8,6 +8,9 @@
 #   loadtest/run.sh metrics   [--rate N] [--duration S] [--rounds R]   # no admin listener vs /metrics scraped every second, alternating
 #   loadtest/run.sh memory    [--count N]   # memory per live connection: N connections held open, RSS and heap before/after
 #   loadtest/run.sh accesslog [--rate N] [--duration S] [--rounds R] [--variants off,stdout,file]   # access log off vs on, alternating
+#   loadtest/run.sh soak      [--count N] [--leak paranoid]   # N sessions (default 100000), 64 concurrent, C/WASI plugin, signed envelopes
+#   loadtest/run.sh saturation [--count N] [--rounds R] [--variants none,wat,c,grpc,loop]   # router-bound: closed-loop client saturating the router's core
+#   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
 #   add --warmup S to run S seconds of the same load, unmeasured, before each measured run (JIT warm-up)
@@ -20,7 +23,7 @@ cd "$top"
 
 kind="${1:-}"
 [ -n "$kind" ] && shift || true
-rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=5000
+rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=""; leak=disabled; flood_rate=3000
 start=200; step=200; levels=8; level_seconds=10; slo=50
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +33,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --count) count="$2"; shift 2 ;;
+    --leak) leak="$2"; shift 2 ;;
+    --flood-rate) flood_rate="$2"; shift 2 ;;
     --variants) variants="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
     --start) start="$2"; shift 2 ;;
@@ -41,8 +46,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory) ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood) ;;
+  *) sed -n '2,19p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -97,7 +102,7 @@ wait_ready() { # PID LOG
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -182,7 +187,10 @@ environment() {
     echo "| cpu | $(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo) × $(nproc) cores |"
     echo "| jdk | $("$java_bin" -version 2>&1 | head -1) |"
     echo "| pinning | $pinning |"
-    echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |"
+    case "$kind" in
+      soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
+      *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;
+    esac
   } > "$out/environment.md"
 }
 environment
@@ -257,7 +265,227 @@ case "$kind" in
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Access log cost: $rate sessions/s for $duration s, $rounds round(s), warm-up $warmup s" \
       "${jar_note}loadtest/run.sh accesslog --rate $rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
     ;;
+  flood)
+    # Legitimate clients (Gatling, open model, --rate sessions/s from 127.0.0.1) while a handshake flood
+    # (HandshakeFlood: real Initials, nothing read back, from 200 source addresses 127.0.0.3+, or from one)
+    # hits the router, under each Retry mode. Per-address limits are on (1,000 new/s per address, so the
+    # legitimate load passes and a single flooding address does not).
+    [ "$variants" = "off,stdout,file" ] && variants="none,retry-never,retry-auto,retry-always,one-source"
+    # METRIC -> the sum of its samples (every label set)
+    scrape() { exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {print s + 0}' <&3; exec 3<&-; }
+    side="$out/flood.tsv"
+    printf 'variant\tround\tinitials_started\trouter_cpu_util\tpeak_rss_mib\trss_mib\tretries_sent\trefused\thandshakes_failed\n' > "$side"
+    runs=()
+    for r in $(seq 1 "$rounds"); do
+      for variant in ${variants//,/ }; do
+        retry=never; sources=200
+        case "$variant" in
+          none|retry-never) ;;
+          retry-auto) retry=auto ;;
+          retry-always) retry=always ;;
+          one-source) sources=1 ;;
+          *) echo "loadtest/run.sh: unknown flood variant $variant" >&2; exit 2 ;;
+        esac
+        cfg=$(router_config "flood-$variant")
+        sed -i "s/^limits: .*/limits: {max_connections_per_ip: 256, new_connections_per_ip: 1000, new_connections_per_ip_burst: 1000, retry: $retry}/" "$cfg"
+        printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
+        start_router "$cfg" "$work/flood-$variant-$r.log"; pid=$started_pid
+        flooder=""
+        if [ "$variant" != none ]; then
+          "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.HandshakeFlood \
+            "127.0.0.1:$port" "$flood_rate" "$(( duration + warmup + 15 ))" "$sources" > "$work/flood.json" 2> "$work/flood.err" &
+          flooder=$!; pids+=("$flooder")
+          sleep 3
+        fi
+        # Half-open connections (Initial seen, handshake never finished) are not counted as open connections;
+        # what they cost shows in the router's memory, sampled every second.
+        ( peak=0; while kill -0 "$pid" 2>/dev/null; do o=$(( $(rss_kib "$pid" 2>/dev/null || echo 0) / 1024 ))
+            [ "$o" -gt "$peak" ] && peak=$o && echo "$peak" > "$work/peak"; sleep 1; done ) &
+        sampler=$!; echo 0 > "$work/peak"
+        t0=$(cpu_ticks "$pid"); s0=$(date +%s)
+        runs+=("$(measured_steady "flood:$variant" "$pid" "$variant-$r")") || status=$?
+        t1=$(cpu_ticks "$pid"); s1=$(date +%s)
+        retries=$(scrape hyrouter_retries_sent_total); refused=$(scrape hyrouter_refused_total); failed=$(scrape hyrouter_handshakes_failed_total)
+        rss=$(( $(rss_kib "$pid") / 1024 ))
+        [ -n "$flooder" ] && { wait "$flooder" || true; }
+        kill "$sampler" 2>/dev/null || true
+        stop "$pid"
+        initials=$([ -n "$flooder" ] && sed -E 's/.*"initials_started":([0-9]+).*/\1/' "$work/flood.json" || echo 0)
+        printf '%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$r" "$initials" \
+          "$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" -v e="$(( s1 - s0 ))" 'BEGIN {printf "%.2f", (b - a) / hz / e}')" \
+          "$(cat "$work/peak")" "$rss" "${retries%.*}" "${refused%.*}" "${failed%.*}" >> "$side"
+        echo "loadtest/run.sh: flood $variant round $r: $(tail -1 "$side")" >&2
+      done
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Handshake flood: legitimate $rate sessions/s for $duration s while $flood_rate Initials/s flood, $rounds round(s)" \
+      "${jar_note}loadtest/run.sh flood --rate $rate --flood-rate $flood_rate --duration $duration --rounds $rounds --warmup $warmup --variants $variants" "$out/environment.md" "${runs[@]}"
+    {
+      echo
+      echo "The router's side of each run (\`flood.tsv\`; CPU is the share of the router's one core over the measured run, which"
+      echo "includes the flood; peak RSS is sampled every second: half-open connections hold memory, not an open-connection slot):"
+      echo
+      echo "| variant | round | Initials sent | router core busy | peak RSS MiB | RSS at end MiB | Retry sent | refused by a limit | handshakes failed |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+      awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %.0f %% | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4 * 100, $5, $6, $7, $8, $9}' "$side"
+    } >> "$out/summary.md"
+    cat "$out/summary.md"
+    ;;
+  saturation)
+    # Router-bound runs: the closed-loop probe client (Netty QUIC, 64 sessions in flight) on core 1 keeps
+    # the router's one core busy, so sessions/s is the router's capacity on that core and CPU per session
+    # its cost; the server-side latencies come from the router's own histograms (/metrics bucket deltas
+    # over the measured run), so the client's share of the box does not enter them.
+    count="${count:-20000}"
+    [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc,loop"
+    sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
+    "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
+    pids+=($!)
+    scrape_all() { exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3; exec 3<&-; }
+    # BEFORE AFTER METRIC [LABEL_FILTER] -> "count le50us le1ms p99_bound_us": bucket deltas of one histogram
+    hist_delta() {
+      awk -v m="$3_bucket" -v f="${4:-}" '
+        function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
+        index($1, m "{") == 1 && (f == "" || index($1, f) > 0) { v = le($1); key = (v == "+Inf") ? 1e9 : v + 0
+          if (FNR == NR) { before[key] += $2 } else { if (!(key in after)) order[++n] = key; after[key] += $2 } }
+        END { total = n ? after[1e9] - before[1e9] : 0; a50 = 0; a1 = 0; p99 = "inf"
+          for (i = 1; i <= n; i++) { b = order[i]; d = after[b] - before[b]   # buckets come in ascending order
+            if (b <= 0.00005 + 1e-12) a50 = d; if (b <= 0.001 + 1e-12) a1 = d
+            if (p99 == "inf" && total > 0 && d >= 0.99 * total && b < 1e9) p99 = sprintf("%g", b * 1e6) }
+          printf "%d %.4f %.4f %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99 }' "$1" "$2"
+    }
+    rows="$out/rounds.tsv"
+    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms\n' > "$rows"
+    hz=$(getconf CLK_TCK)
+    for r in $(seq 1 "$rounds"); do
+      for variant in ${variants//,/ }; do
+        case "$variant" in
+          none) plugin="" ;;
+          wat) plugin="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}" ;;
+          c) plugin="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}" ;;
+          grpc) plugin="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}" ;;
+          # Never returns: every call is ended by the watchdog at its 5 ms deadline, on the loop that made it.
+          loop) plugin="  - {name: loop, type: wasm, timeout: 5ms, wasm: {path: plugins/wasm/src/test/wat/loop.wasm, max_calls_per_instance: 0}}" ;;
+          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop)" >&2; exit 2 ;;
+        esac
+        cfg=$(router_config "sat-$variant" "$plugin")
+        printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
+        start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid
+        probe() { "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
+          --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s; }
+        probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
+        scrape_all > "$work/m0"; t0=$(cpu_ticks "$pid")
+        probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
+        t1=$(cpu_ticks "$pid"); scrape_all > "$work/m1"
+        stop "$pid"
+        read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
+        read -r answers a50 a1 ap99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
+        read -r calls c50 _ cp99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
+        overshoot=$(awk '$1 ~ /^hyrouter_wasm_max_overshoot_seconds/ {printf "%.3f", $2 * 1000}' "$work/m1")
+        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+          "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
+          "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
+          "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" >> "$rows"
+        echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
+      done
+    done
+    {
+      echo "# Saturation: the router's core kept busy by a closed-loop client, $count sessions per run, $rounds round(s)"
+      echo
+      cat "$out/environment.md"
+      echo
+      echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants\`"
+      echo
+      echo "Client: \`hyrouter probe --count $count --concurrency 64\` (Netty QUIC, closed loop) on core 1 with the gRPC plugin server;"
+      echo "router alone on core 0, one event loop, access log at warn; a warm-up of $(( count / 4 )) sessions before each measured run."
+      echo "Latencies are the router's own histograms (bucket deltas over the measured run): answer = Connect complete → answer"
+      echo "written; call = one plugin call. \"≤ 50 µs\" is the share of samples in buckets up to 50 µs; p99 is the smallest bucket"
+      echo "bound holding 99 % of the samples (an upper bound on the p99)."
+      echo
+      echo "Rounds: [\`rounds.tsv\`](rounds.tsv)."
+      echo
+      echo "| variant | median sessions/s | vs none | router core busy | median CPU µs/session | vs none (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      awk -F'\t' 'NR > 1 { v = $1; order[v] = order[v] ? order[v] : ++nv; names[order[v]] = v; n[v]++
+          sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15 }
+        function med(arr, v,   i, j, m, t, x) { m = n[v]; for (i = 1; i <= m; i++) x[i] = arr[v, i] + 0
+          for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
+          return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
+        END { base = "none"; bs = n[base] ? med(sps, base) : 0; bc = n[base] ? med(cpu, base) : 0
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v)
+            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s |\n", v, s, bs ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
+              bc ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), v == "none" ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
+              v == "none" ? "—" : sprintf("%g", med(cp99, v)), os[v] }
+        }' "$rows"
+    } > "$out/summary.md"
+    cat "$out/summary.md"
+    ;;
+  soak)
+    # A long closed-loop run through the C/WASI plugin with signed envelopes; the router sampled every
+    # 10 s over /metrics and /proc; at the end, after close_after_answer and a full GC: what is left open.
+    count="${count:-100000}"
+    secret="soak-$(date +%s)-secret"
+    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
+    cfg=$(router_config soak "$cw")
+    printf '\nreferral: {key_id: 1, hmac_secret: "%s"}\nadmin:\n  listen: "127.0.0.1:19520"\n' "$secret" >> "$cfg"
+    scrape() { # METRIC (exact sample name) -> value
+      exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m {print $2}' <&3; exec 3<&-
+    }
+    threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
+    jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+    start_router "$cfg" "$work/soak.log" warn; pid=$started_pid
+    "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
+    heap0=$(scrape 'jvm_memory_used_bytes{area="heap"}'); rss0=$(rss_kib "$pid"); threads0=$(threads "$pid")
+    t0=$(cpu_ticks "$pid"); started_at=$(date +%s)
+    "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
+      --target "127.0.0.1:$port" --sni play.localhost --count "$count" --concurrency 64 --hmac-secret "$secret" --timeout 30s \
+      > "$out/probe.json" 2> "$work/probe.err" &
+    prober=$!; pids+=("$prober")
+    echo "seconds,sessions_accepted,connections_open,heap_used_mib,rss_mib,threads" > "$out/samples.csv"
+    while kill -0 "$prober" 2>/dev/null; do
+      echo "$(( $(date +%s) - started_at )),$(scrape hyrouter_connections_accepted_total),$(scrape hyrouter_connections_open),$(awk -v h="$(scrape 'jvm_memory_used_bytes{area="heap"}')" 'BEGIN {printf "%.1f", h / 1048576}'),$(( $(rss_kib "$pid") / 1024 )),$(threads "$pid")" >> "$out/samples.csv"
+      sleep 10
+    done
+    wait "$prober" || status=$?
+    t1=$(cpu_ticks "$pid"); elapsed=$(( $(date +%s) - started_at ))
+    sleep 4 # every connection's close_after_answer
+    "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
+    heap1=$(scrape 'jvm_memory_used_bytes{area="heap"}'); rss1=$(rss_kib "$pid"); threads1=$(threads "$pid")
+    open1=$(scrape hyrouter_connections_open); streams1=$(scrape hyrouter_streams_open)
+    calls=$(scrape 'hyrouter_plugin_calls_total{plugin="c"}'); perrors=$(scrape 'hyrouter_plugin_errors_total{plugin="c"}')
+    ptimeouts=$(scrape 'hyrouter_plugin_timeouts_total{plugin="c"}'); shed=$(scrape 'hyrouter_plugin_shed_total{plugin="c"}')
+    leaks=$(grep -c 'LEAK:' "$work/soak.log" || true)
+    stop "$pid"
+    cp "$work/soak.log" "$out/router.log"
+    hz=$(getconf CLK_TCK)
+    {
+      echo "# Soak: $count sessions, 64 concurrent, C/WASI plugin, signed envelopes"
+      echo
+      cat "$out/environment.md"
+      echo
+      echo "Command: \`${jar_note}loadtest/run.sh soak --count $count --leak $leak\`"
+      echo
+      echo "Router: the bundled config on loopback with the C/WASI example plugin (mutate stage), a referral HMAC key, the admin"
+      echo "listener sampled every 10 s (\`samples.csv\`), Netty's leak detector at \`$leak\`. Client: \`hyrouter probe --count $count"
+      echo "--concurrency 64 --hmac-secret …\` (closed loop; every envelope's signature checked), pinned apart from the router."
+      echo
+      echo "Client's result: \`$(cat "$out/probe.json")\`"
+      echo
+      echo "| | value |"
+      echo "|---|---:|"
+      echo "| wall time s | $elapsed |"
+      awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$count" 'BEGIN {printf "| router CPU µs/session | %.0f |\n", (b - a) / hz * 1e6 / n}'
+      echo "| plugin calls / errors / timeouts / shed | ${calls%.*} / ${perrors%.*} / ${ptimeouts%.*} / ${shed%.*} |"
+      echo "| connections open after the run | ${open1%.*} |"
+      echo "| streams open after the run | ${streams1%.*} |"
+      echo "| Netty LEAK reports in the router log | $leaks |"
+      awk -v a="$heap0" -v b="$heap1" 'BEGIN {printf "| heap after full GC, before → after MiB | %.1f → %.1f |\n", a / 1048576, b / 1048576}'
+      awk -v a="$rss0" -v b="$rss1" 'BEGIN {printf "| RSS before → after MiB | %.0f → %.0f |\n", a / 1024, b / 1024}'
+      echo "| threads before → after | $threads0 → $threads1 |"
+    } > "$out/summary.md"
+    cat "$out/summary.md"
+    ;;
   memory)
+    count="${count:-5000}"
     # Connections held open (handshake done, no Connect: the router keeps each until its connect
     # deadline, raised here), measured after a full GC: RSS (heap, native QUIC/TLS state, buffers) and heap.
     cfg=$(router_config memory)
@@ -305,7 +533,6 @@ case "$kind" in
         printf "**Per live connection: %.1f KiB of RSS, of which %.1f KiB Java heap** (%d connections).\n", (r1 - r0) / n, (h1 - h0) / 1024 / n, n }'
     } > "$out/summary.md"
     cat "$out/summary.md"
-    echo "loadtest/run.sh: report in $out" >&2
     ;;
   plugins)
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)

@@ -90,7 +90,7 @@ final class ProbeCommand {
             if (!a.has("count")) {
                 return single(client, request, secret, out);
             }
-            return load(client, request, count, concurrency, out);
+            return load(client, request, count, concurrency, secret, out);
         }
     }
 
@@ -156,17 +156,26 @@ final class ProbeCommand {
         return e.toString();
     }
 
-    private static int load(HytaleClient client, ClientRequest request, int count, int concurrency, PrintStream out) {
+    private static int load(HytaleClient client, ClientRequest request, int count, int concurrency, HmacSecret secret, PrintStream out) {
         Histogram latency = new Histogram(60_000_000_000L, 3);
         LongAdder referrals = new LongAdder();
         LongAdder disconnects = new LongAdder();
         LongAdder failures = new LongAdder();
+        LongAdder badEnvelopes = new LongAdder();
+        EnvelopeVerifier verifier = secret == null ? null : EnvelopeVerifier.withSecret(secret);
         long start = System.nanoTime();
         ClosedLoop.run(count, concurrency, () -> client.run(request), (SessionResult r, Throwable e, long nanos) -> {
             if (e != null) {
                 failures.increment();
             } else {
                 (r.answer().isReferral() ? referrals : disconnects).increment();
+                if (verifier != null && r.answer().isReferral()) {
+                    try {
+                        verifier.verify(r.answer().data());
+                    } catch (EnvelopeException bad) {
+                        badEnvelopes.increment();
+                    }
+                }
                 synchronized (latency) {
                     latency.recordValue(Math.min(r.totalNanos(), 60_000_000_000L));
                 }
@@ -176,14 +185,17 @@ final class ProbeCommand {
         long ok = referrals.sum() + disconnects.sum();
         Json j = new Json().field("target", request.target().getHostString() + ":" + request.target().getPort())
                 .field("sni", request.sni()).field("sessions", count).field("concurrency", concurrency)
-                .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum())
-                .field("elapsed_s", seconds).field("sessions_per_s", ok / seconds);
+                .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum());
+        if (verifier != null) {
+            j.field("envelopes_invalid", badEnvelopes.sum()); // unsigned, malformed or signed with another key
+        }
+        j.field("elapsed_s", seconds).field("sessions_per_s", ok / seconds);
         synchronized (latency) {
             j.raw("session_latency_ms", new Json().field("p50", latency.getValueAtPercentile(50) / 1e6)
                     .field("p90", latency.getValueAtPercentile(90) / 1e6).field("p99", latency.getValueAtPercentile(99) / 1e6)
                     .field("p999", latency.getValueAtPercentile(99.9) / 1e6).field("max", latency.getMaxValue() / 1e6).toString());
         }
         out.println(j);
-        return failures.sum() == 0 ? 0 : 1;
+        return failures.sum() == 0 && badEnvelopes.sum() == 0 ? 0 : 1;
     }
 }

@@ -109,7 +109,14 @@ class CliTest {
             out.reset();
             assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "200", "--concurrency", "16")).isZero();
             assertThat(out()).contains("\"sessions\":200").contains("\"referrals\":200").contains("\"failed\":0")
-                    .contains("\"sessions_per_s\":").contains("\"p99\":");
+                    .contains("\"sessions_per_s\":").contains("\"p99\":").doesNotContain("envelopes_invalid");
+            out.reset();
+            // With a secret, load mode checks every envelope: the right key passes, a wrong one fails the run.
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "50", "--hmac-secret", "s3cret")).isZero();
+            assertThat(out()).contains("\"referrals\":50").contains("\"envelopes_invalid\":0");
+            out.reset();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "50", "--hmac-secret", "wrong")).isEqualTo(1);
+            assertThat(out()).contains("\"referrals\":50").contains("\"envelopes_invalid\":50");
         }
     }
 
