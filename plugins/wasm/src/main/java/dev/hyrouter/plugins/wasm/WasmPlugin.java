@@ -185,6 +185,8 @@ public final class WasmPlugin implements Plugin {
         out.counter("hyrouter_wasm_deadline_interrupts", "WASM calls interrupted at their deadline", stats.interrupted(), "plugin", name);
         out.gauge("hyrouter_wasm_max_overshoot_seconds", "Inline calls: the longest an interrupted call held its event loop past its deadline",
                 stats.maxOvershootNanos() / 1e9, "plugin", name);
+        out.counter("hyrouter_wasm_late_interrupts", "Inline calls that held their event loop more than 1 ms past their deadline",
+                stats.lateInterrupts(), "plugin", name);
     }
 
     /** Whether calls run on the calling thread ({@code wasm.mode: inline}). */

@@ -13,8 +13,20 @@ public final class WasmStats {
     /** Inline calls: the most any interrupted call held its loop past its deadline (ns). */
     private final java.util.concurrent.atomic.LongAccumulator maxOvershoot = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
 
+    /** Inline calls interrupted more than {@link #LATE_NANOS} after their deadline. */
+    final LongAdder lateInterrupts = new LongAdder();
+    static final long LATE_NANOS = 1_000_000;
+
     void recordOvershoot(long nanos) {
         maxOvershoot.accumulate(nanos);
+        if (nanos > LATE_NANOS) {
+            lateInterrupts.increment();
+        }
+    }
+
+    /** Inline calls that held their event loop more than 1 ms past their deadline. */
+    public long lateInterrupts() {
+        return lateInterrupts.sum();
     }
 
     /** Inline calls: the longest an interrupted call held its event loop past its deadline, in nanoseconds. */
