@@ -31,9 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * configuration makes it pay: full handshake state (Retry off), a stateless Retry, or a stateless
  * refusal (a limit).
  *
- * <p>Usage: {@code HandshakeFlood HOST:PORT RATE SECONDS SOURCES}: SOURCES source addresses
- * 127.0.0.3, 127.0.0.4, ... (loopback is all of 127/8 on Linux), 4 sockets each. Prints one JSON
- * line with the Initials started.
+ * <p>Usage: {@code HandshakeFlood HOST:PORT RATE SECONDS SOURCES [IDLE_SECONDS [HOLD_SECONDS]]}: SOURCES source
+ * addresses 127.0.0.3, 127.0.0.4, ... (loopback is all of 127/8 on Linux), 4 sockets each.
+ * IDLE_SECONDS (default 2) is the idle timeout the flood's ClientHellos announce: the router keeps
+ * a half-open connection for the smaller of it and its own {@code quic.max_idle_timeout}, so a
+ * long one measures what a patient attacker makes the router hold. HOLD_SECONDS (default 0) keeps
+ * the sockets open, silent, after the flood, so the router's half-open state can be measured before
+ * anything could close it. Prints one JSON line with the Initials started when the flood ends.
  */
 public final class HandshakeFlood {
     private HandshakeFlood() {
@@ -53,14 +57,15 @@ public final class HandshakeFlood {
         int rate = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         int sources = Integer.parseInt(args[3]);
+        int idleSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        int holdSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             QuicSslContext ssl = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .applicationProtocols("hytale/2").build();
-            // A short idle timeout frees the flooder's own state; the router keeps its side as long as it chooses to.
             QuicClientCodecBuilder codec = new QuicClientCodecBuilder()
                     .sslEngineProvider(q -> ssl.newEngine(q.alloc(), "flood.localhost", target.getPort()))
-                    .maxIdleTimeout(2, TimeUnit.SECONDS)
+                    .maxIdleTimeout(idleSeconds, TimeUnit.SECONDS)
                     .initialMaxData(1 << 16)
                     .initialMaxStreamDataBidirectionalLocal(1 << 16)
                     .initialMaxStreamsBidirectional(1);
@@ -102,6 +107,8 @@ public final class HandshakeFlood {
             double elapsed = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "{\"initials_started\":%d,\"seconds\":%.1f,\"rate\":%.0f,\"sources\":%d,\"sockets\":%d}%n",
                     started.get(), elapsed, started.get() / elapsed, sources, sockets.size());
+            System.out.flush();
+            Thread.sleep(holdSeconds * 1000L);
             for (Channel s : sockets) {
                 s.close();
             }
