@@ -141,6 +141,19 @@ rss_kib() { # PID
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
 
+# The router's admin listener in the configs that need /metrics, and what it exposes.
+admin_port=19520
+with_admin() { # CONFIG: adds the admin listener
+  printf '\nadmin:\n  listen: "127.0.0.1:%s"\n' "$admin_port" >> "$1"
+}
+metrics_text() { # -> the /metrics page, now
+  exec 3<>/dev/tcp/127.0.0.1/$admin_port && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3; exec 3<&-
+}
+metric_sum() { # METRIC [FILE] -> one exact sample (name{labels}), or the sum over every label set of a bare name; from FILE or /metrics now
+  { if [ -n "${2:-}" ]; then cat "$2"; else metrics_text; fi; } | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.12g\n", s}'
+}
+jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+
 gatling() { # SIMULATION NAME [-Dkey=value...]
   local sim="$1" name="$2"; shift 2
   "${load_cpu[@]}" "$java_bin" -Xmx2g --add-opens=java.base/java.lang=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.target="${target:-127.0.0.1:$port}" -Dhyrouter.sessionLog="$out/$name.csv" "$@" \
@@ -224,13 +237,13 @@ case "$kind" in
   metrics)
     cfg=$(router_config router)
     cfg_admin=$(router_config admin)
-    printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg_admin"
+    with_admin "$cfg_admin"
     runs=()
     for r in $(seq 1 "$rounds"); do
       router_round router "$cfg" "router-$r" warn
       start_router "$cfg_admin" "$work/admin-$r.log"; pid=$started_pid
       # A Prometheus-like scraper on the load generator's core: GET /metrics every second, with bash alone.
-      "${load_cpu[@]}" bash -c 'while :; do exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3 >/dev/null; exec 3<&-; sleep 1; done' &
+      "${load_cpu[@]}" bash -c 'while :; do exec 3<>/dev/tcp/127.0.0.1/'"$admin_port"' && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3 >/dev/null; exec 3<&-; sleep 1; done' &
       scraper=$!; pids+=("$scraper")
       runs+=("$(measured_steady router+metrics-scraped-1s "$pid" "scraped-$r")") || status=$?
       kill "$scraper" 2>/dev/null || true
@@ -271,8 +284,6 @@ case "$kind" in
     # hits the router, under each Retry mode. The per-address rate limit is on (1,000 new/s per address, so
     # the legitimate load passes and a single flooding address does not).
     [ "$variants" = "off,stdout,file" ] && variants="none,retry-never,retry-auto,retry-always,one-source"
-    # METRIC -> the sum of its samples (every label set)
-    scrape() { exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {print s + 0}' <&3; exec 3<&-; }
     side="$out/flood.tsv"
     printf 'variant\tround\tinitials_started\trouter_cpu_util\tpeak_rss_mib\trss_mib\tretries_sent\trefused\thandshakes_failed\n' > "$side"
     runs=()
@@ -290,7 +301,7 @@ case "$kind" in
         # Concurrent connections per address off: Gatling is one address whose closed connections stay counted
         # through QUIC's draining period (about 1 s), so 200 sessions/s would meet the default 256.
         sed -i "s/^limits: .*/limits: {max_connections_per_ip: 0, new_connections_per_ip: 1000, new_connections_per_ip_burst: 1000, retry: $retry}/" "$cfg"
-        printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
+        with_admin "$cfg"
         start_router "$cfg" "$work/flood-$variant-$r.log"; pid=$started_pid
         flooder=""
         if [ "$variant" != none ]; then
@@ -307,7 +318,7 @@ case "$kind" in
         t0=$(cpu_ticks "$pid"); s0=$(date +%s)
         runs+=("$(measured_steady "flood:$variant" "$pid" "$variant-$r")") || status=$?
         t1=$(cpu_ticks "$pid"); s1=$(date +%s)
-        retries=$(scrape hyrouter_retries_sent_total); refused=$(scrape hyrouter_refused_total); failed=$(scrape hyrouter_handshakes_failed_total)
+        retries=$(metric_sum hyrouter_retries_sent_total); refused=$(metric_sum hyrouter_refused_total); failed=$(metric_sum hyrouter_handshakes_failed_total)
         rss=$(( $(rss_kib "$pid") / 1024 ))
         [ -n "$flooder" ] && { wait "$flooder" || true; }
         kill "$sampler" 2>/dev/null || true
@@ -342,7 +353,6 @@ case "$kind" in
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
     "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
     pids+=($!)
-    scrape_all() { exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3; exec 3<&-; }
     # BEFORE AFTER METRIC [LABEL_FILTER] -> "count le50us le1ms p99_bound_us": bucket deltas of one histogram
     hist_delta() {
       awk -v m="$3_bucket" -v f="${4:-}" '
@@ -358,6 +368,10 @@ case "$kind" in
     rows="$out/rounds.tsv"
     printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\n' > "$rows"
     hz=$(getconf CLK_TCK)
+    probe() { # COUNT: a closed-loop run of the project's client on the load core
+      "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
+        --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s
+    }
     for r in $(seq 1 "$rounds"); do
       for variant in ${variants//,/ }; do
         case "$variant" in
@@ -370,23 +384,20 @@ case "$kind" in
           *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop)" >&2; exit 2 ;;
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
-        printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
+        with_admin "$cfg"
         start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid
-        probe() { "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
-          --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s; }
         probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
-        scrape_all > "$work/m0"; t0=$(cpu_ticks "$pid")
+        metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid")
         probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
-        t1=$(cpu_ticks "$pid"); scrape_all > "$work/m1"
+        t1=$(cpu_ticks "$pid"); metrics_text > "$work/m1"
         stop "$pid"
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
         read -r answers a50 a1 ap99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
         read -r calls c50 _ cp99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
         overshoot=$(awk '$1 ~ /^hyrouter_wasm_max_overshoot_seconds/ {printf "%.3f", $2 * 1000}' "$work/m1")
         # Endless plugin: how many of the run's deadline interrupts came more than 1 ms late.
-        sum_of() { awk -v m="$1" 'index($1, m) == 1 {s += $2} END {printf "%d", s}' "$2"; }
-        interrupts=$(( $(sum_of hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(sum_of hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
-        late=$(( $(sum_of hyrouter_wasm_late_interrupts_total "$work/m1") - $(sum_of hyrouter_wasm_late_interrupts_total "$work/m0") ))
+        interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
+        late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
         [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
         printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
@@ -433,15 +444,11 @@ case "$kind" in
     secret="soak-$(date +%s)-secret"
     cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
     cfg=$(router_config soak "$cw")
-    printf '\nreferral: {key_id: 1, hmac_secret: "%s"}\nadmin:\n  listen: "127.0.0.1:19520"\n' "$secret" >> "$cfg"
-    scrape() { # METRIC (exact sample name) -> value
-      exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m {print $2}' <&3; exec 3<&-
-    }
+    printf '\nreferral: {key_id: 1, hmac_secret: "%s"}\n' "$secret" >> "$cfg"; with_admin "$cfg"
     threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
-    jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
     start_router "$cfg" "$work/soak.log" warn; pid=$started_pid
     "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
-    heap0=$(scrape 'jvm_memory_used_bytes{area="heap"}'); rss0=$(rss_kib "$pid"); threads0=$(threads "$pid")
+    heap0=$(metric_sum 'jvm_memory_used_bytes{area="heap"}'); rss0=$(rss_kib "$pid"); threads0=$(threads "$pid")
     t0=$(cpu_ticks "$pid"); started_at=$(date +%s)
     "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
       --target "127.0.0.1:$port" --sni play.localhost --count "$count" --concurrency 64 --hmac-secret "$secret" --timeout 30s \
@@ -449,7 +456,7 @@ case "$kind" in
     prober=$!; pids+=("$prober")
     echo "seconds,sessions_accepted,connections_open,heap_used_mib,rss_mib,threads" > "$out/samples.csv"
     while kill -0 "$prober" 2>/dev/null; do
-      echo "$(( $(date +%s) - started_at )),$(scrape hyrouter_connections_accepted_total),$(scrape hyrouter_connections_open),$(awk -v h="$(scrape 'jvm_memory_used_bytes{area="heap"}')" 'BEGIN {printf "%.1f", h / 1048576}'),$(( $(rss_kib "$pid") / 1024 )),$(threads "$pid")" >> "$out/samples.csv"
+      echo "$(( $(date +%s) - started_at )),$(metric_sum hyrouter_connections_accepted_total),$(metric_sum hyrouter_connections_open),$(awk -v h="$(metric_sum 'jvm_memory_used_bytes{area="heap"}')" 'BEGIN {printf "%.1f", h / 1048576}'),$(( $(rss_kib "$pid") / 1024 )),$(threads "$pid")" >> "$out/samples.csv"
       sleep 10
     done
     wait "$prober" || status=$?
@@ -457,13 +464,13 @@ case "$kind" in
     # Closed connections stay reachable for a while after the run (close_after_answer, QUIC's draining
     # period, state released on the next timer tick): wait until none is open, then past the bundled
     # config's idle timeout (30 s), so the heap after GC shows what sessions left behind, not what is in flight.
-    for _ in $(seq 1 60); do [ "$(scrape hyrouter_connections_open | cut -d. -f1)" = 0 ] && break; sleep 1; done
+    for _ in $(seq 1 60); do [ "$(metric_sum hyrouter_connections_open | cut -d. -f1)" = 0 ] && break; sleep 1; done
     sleep 35
     "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
-    heap1=$(scrape 'jvm_memory_used_bytes{area="heap"}'); rss1=$(rss_kib "$pid"); threads1=$(threads "$pid")
-    open1=$(scrape hyrouter_connections_open); streams1=$(scrape hyrouter_streams_open)
-    calls=$(scrape 'hyrouter_plugin_calls_total{plugin="c"}'); perrors=$(scrape 'hyrouter_plugin_errors_total{plugin="c"}')
-    ptimeouts=$(scrape 'hyrouter_plugin_timeouts_total{plugin="c"}'); shed=$(scrape 'hyrouter_plugin_shed_total{plugin="c"}')
+    heap1=$(metric_sum 'jvm_memory_used_bytes{area="heap"}'); rss1=$(rss_kib "$pid"); threads1=$(threads "$pid")
+    open1=$(metric_sum hyrouter_connections_open); streams1=$(metric_sum hyrouter_streams_open)
+    calls=$(metric_sum 'hyrouter_plugin_calls_total{plugin="c"}'); perrors=$(metric_sum 'hyrouter_plugin_errors_total{plugin="c"}')
+    ptimeouts=$(metric_sum 'hyrouter_plugin_timeouts_total{plugin="c"}'); shed=$(metric_sum 'hyrouter_plugin_shed_total{plugin="c"}')
     leaks=$(grep -c 'LEAK:' "$work/soak.log" || true)
     stop "$pid"
     cp "$work/soak.log" "$out/router.log"
@@ -501,27 +508,23 @@ case "$kind" in
     # deadline, raised here), measured after a full GC: RSS (heap, native QUIC/TLS state, buffers) and heap.
     cfg=$(router_config memory)
     sed -i "s/^  max_idle_timeout: .*/  max_idle_timeout: 600s\n  connect_timeout: 500s/" "$cfg"
-    printf '\nadmin:\n  listen: "127.0.0.1:19520"\n' >> "$cfg"
-    scrape() { # METRIC (exact sample name) -> value
-      exec 3<>/dev/tcp/127.0.0.1/19520 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && awk -v m="$1" '$1 == m {print $2}' <&3; exec 3<&-
-    }
-    jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+    with_admin "$cfg"
     start_router "$cfg" "$work/memory.log"; pid=$started_pid
     warmup=0; rate=200; duration=10; p99=100000
     measured_steady warm-up "$pid" warm-up >/dev/null || true
     rm -rf "$out/warm-up.csv" "$out/gatling"
     sleep 6 # the warm-up's connections close (close_after_answer)
     "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
-    rss0=$(rss_kib "$pid"); heap0=$(scrape 'jvm_memory_used_bytes{area="heap"}'); open0=$(scrape hyrouter_connections_open)
+    rss0=$(rss_kib "$pid"); heap0=$(metric_sum 'jvm_memory_used_bytes{area="heap"}'); open0=$(metric_sum hyrouter_connections_open)
     "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.HoldConnections \
       "127.0.0.1:$port" "$count" 600 > "$work/hold.log" 2>&1 &
     holder=$!; pids+=("$holder")
     for _ in $(seq 1 600); do
-      open=$(scrape hyrouter_connections_open); [ "${open%.*}" -ge "$count" ] && break; sleep 0.5
+      open=$(metric_sum hyrouter_connections_open); [ "${open%.*}" -ge "$count" ] && break; sleep 0.5
     done
     sleep 2
     "$jcmd_bin" "$pid" GC.run >/dev/null; sleep 1
-    rss1=$(rss_kib "$pid"); heap1=$(scrape 'jvm_memory_used_bytes{area="heap"}'); open1=$(scrape hyrouter_connections_open)
+    rss1=$(rss_kib "$pid"); heap1=$(metric_sum 'jvm_memory_used_bytes{area="heap"}'); open1=$(metric_sum hyrouter_connections_open)
     kill "$holder" 2>/dev/null || true
     stop "$pid"
     {

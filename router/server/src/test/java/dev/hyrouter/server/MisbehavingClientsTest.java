@@ -3,15 +3,10 @@ package dev.hyrouter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hyrouter.codec.ConnectEncoder;
-import dev.hyrouter.codec.ConnectFields;
-import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.codec.ServerAnswer;
 import dev.hyrouter.testing.Await;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,15 +31,6 @@ class MisbehavingClientsTest {
 
     private static byte[] header(int length, int packetId) {
         return ByteBufUtil.getBytes(Unpooled.buffer(8).writeIntLE(length).writeIntLE(packetId));
-    }
-
-    private static byte[] connectFrame() {
-        ByteBuf f = ConnectEncoder.encodeFrame(UnpooledByteBufAllocator.DEFAULT, ConnectView.Layout.V2, ConnectFields.defaults());
-        try {
-            return ByteBufUtil.getBytes(f);
-        } finally {
-            f.release();
-        }
     }
 
     private static ServerAnswer answer(RawQuicClient.Stream s) throws Exception {
@@ -110,7 +96,7 @@ class MisbehavingClientsTest {
 
     @Test
     void hundredsOfStreamsOnOneConnectionBuyOneDecision() throws Exception {
-        byte[] connect = connectFrame();
+        byte[] connect = RawQuicClient.connectFrame();
         try (TestRouter r = TestRouter.start(CONFIG); RawQuicClient c = new RawQuicClient(r.server.address())) {
             List<CompletableFuture<ServerAnswer>> answers = new ArrayList<>();
             int refusedToOpen = 0;
@@ -148,7 +134,7 @@ class MisbehavingClientsTest {
 
     @Test
     void aClientDribblingOneByteAtATimeIsDisconnectedAtTheConnectDeadline() throws Exception {
-        byte[] connect = connectFrame();
+        byte[] connect = RawQuicClient.connectFrame();
         try (TestRouter r = TestRouter.start(CONFIG); RawQuicClient c = new RawQuicClient(r.server.address())) {
             RawQuicClient.Stream s = c.open();
             long start = System.nanoTime();
@@ -173,7 +159,7 @@ class MisbehavingClientsTest {
         try (TestRouter r = TestRouter.start(CONFIG);
                 RawQuicClient c = new RawQuicClient(r.server.address(), "play.example.com", 0)) {
             RawQuicClient.Stream s = c.open();
-            s.write(connectFrame());
+            s.write(RawQuicClient.connectFrame());
             // With no stream credit from the client the answer cannot leave; the router decided once
             // and closes the connection close_after_answer later instead of holding it.
             Await.until("the router decided", () -> r.server.stats().referrals() == 1);
@@ -201,7 +187,7 @@ class MisbehavingClientsTest {
     void aClientThatVanishesAfterItsAnswerLeavesNothingBehind() throws Exception {
         try (TestRouter r = TestRouter.start(CONFIG); RawQuicClient c = new RawQuicClient(r.server.address())) {
             RawQuicClient.Stream s = c.open();
-            s.write(connectFrame());
+            s.write(RawQuicClient.connectFrame());
             assertThat(answer(s).isReferral()).isTrue();
             c.vanish();
             r.assertNothingLeaks();

@@ -1,11 +1,16 @@
 package dev.hyrouter.server;
 
+import dev.hyrouter.codec.ConnectEncoder;
+import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.codec.FrameLayout;
 import dev.hyrouter.codec.FrameReader;
 import dev.hyrouter.codec.ServerAnswer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -58,6 +63,16 @@ final class RawQuicClient implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
+        }
+    }
+
+    /** A whole V2 Connect frame with default fields, as a well-behaved client sends it. */
+    static byte[] connectFrame() {
+        ByteBuf f = ConnectEncoder.encodeFrame(UnpooledByteBufAllocator.DEFAULT, ConnectView.Layout.V2, ConnectFields.defaults());
+        try {
+            return ByteBufUtil.getBytes(f);
+        } finally {
+            f.release();
         }
     }
 

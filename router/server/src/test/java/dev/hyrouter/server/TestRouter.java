@@ -96,6 +96,21 @@ public final class TestRouter implements AutoCloseable {
         return run(request(sni));
     }
 
+    /**
+     * Runs {@code count} sessions to {@code sni} with {@code concurrency} in flight (closed loop) and
+     * returns how many were answered with a referral to {@code host}; every other ending (failure,
+     * Disconnect, another host) is the difference to {@code count}.
+     */
+    public int referredTo(String sni, String host, int count, int concurrency) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger referred = new java.util.concurrent.atomic.AtomicInteger();
+        dev.hyrouter.client.ClosedLoop.run(count, concurrency, () -> client.run(request(sni)), (SessionResult s, Throwable e, long nanos) -> {
+            if (e == null && s.answer().isReferral() && host.equals(s.answer().host())) {
+                referred.incrementAndGet();
+            }
+        }).get(30, TimeUnit.MINUTES); // a bound on a hang, long enough for the long fault runs
+        return referred.get();
+    }
+
     /** Waits until the server has no open connection or stream left. */
     public void assertNothingLeaks() throws InterruptedException {
         try {

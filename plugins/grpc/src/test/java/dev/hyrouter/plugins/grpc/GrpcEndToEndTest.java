@@ -2,7 +2,6 @@ package dev.hyrouter.plugins.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyrouter.client.ClosedLoop;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
 import dev.hyrouter.codec.ServerAnswer;
@@ -20,8 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -107,17 +104,9 @@ class GrpcEndToEndTest {
     void concurrentSessionsThroughTheExamplePluginLeakNoCallOrChannel() throws Exception {
         try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), ExamplePluginServer::decide);
              TestRouter r = TestRouter.startWithRuntimes(ROUTES + "plugins:\n" + plugin("example", example.port(), "      channels: 3\n"))) {
-            AtomicInteger steered = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            ClosedLoop.run(400, 64, () -> r.client.run(r.request("grpc.example.com")), (SessionResult s, Throwable e, long nanos) -> {
-                if (e == null && s.answer().isReferral() && s.answer().host().equals("play.hyvane.com")) {
-                    steered.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                }
-            }).get(5, TimeUnit.MINUTES);
-            assertThat(failed.get()).as("sessions failed or not steered by the plugin").isZero();
-            assertThat(steered.get()).isEqualTo(400);
+            int steered = r.referredTo("grpc.example.com", "play.hyvane.com", 400, 64);
+            assertThat(400 - steered).as("sessions failed or not steered by the plugin").isZero();
+            assertThat(steered).isEqualTo(400);
             PluginStats s = r.server.core().plugins().stats().get(0);
             assertThat(s.calls()).isEqualTo(400);
             assertThat(s.errors() + s.timeouts() + s.shed()).isZero();

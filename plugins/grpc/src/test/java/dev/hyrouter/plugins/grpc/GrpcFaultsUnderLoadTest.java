@@ -2,20 +2,12 @@ package dev.hyrouter.plugins.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyrouter.client.ClosedLoop;
-import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.plugin.PluginStats;
 import dev.hyrouter.plugins.sdk.example.ExamplePluginServer;
 import dev.hyrouter.server.TestRouter;
 import dev.hyrouter.testing.Await;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import dev.hyrouter.testing.RunReport;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -87,34 +79,16 @@ class GrpcFaultsUnderLoadTest {
                 r.assertNothingLeaks();
                 int threads1 = Thread.activeCount();
                 assertThat(threads1).as("live threads before %d, after %d", threads0, threads1).isLessThanOrEqualTo(threads0 + 2);
-                report(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d→%d |", fault, breaker, sessions, CONCURRENCY,
+                RunReport.appendRow(REPORT_HEADER, String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d→%d |", fault, breaker, sessions, CONCURRENCY,
                         seconds, sessions / seconds, stats.errors(), stats.timeouts(), skipped, grpc.circuitOpenedCount(), threads0, threads1));
             }
         }
     }
 
     private static int run(TestRouter r, int count) throws Exception {
-        AtomicInteger referred = new AtomicInteger();
-        ClosedLoop.run(count, CONCURRENCY, () -> r.client.run(r.request("play.example.com")), (SessionResult s, Throwable e, long nanos) -> {
-            if (e == null && s.answer().isReferral() && "a.internal".equals(s.answer().host())) {
-                referred.incrementAndGet();
-            }
-        }).get(30, TimeUnit.MINUTES);
-        return referred.get();
+        return r.referredTo("play.example.com", "a.internal", count, CONCURRENCY);
     }
 
-    /** With -Dhyrouter.faultReport=PATH, appends the run's figures as a Markdown table row. */
-    private static void report(String row) throws IOException {
-        String path = System.getProperty("hyrouter.faultReport");
-        if (path == null) {
-            return;
-        }
-        Path p = Path.of(path);
-        if (!Files.exists(p)) {
-            Files.writeString(p, "| gRPC fault | breaker | sessions | concurrent | seconds | sessions/s | errors (total) | timeouts (total)"
-                    + " | refused by open circuit | circuit opened | threads |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
-                    StandardCharsets.UTF_8);
-        }
-        Files.writeString(p, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    }
+    private static final String REPORT_HEADER = "| gRPC fault | breaker | sessions | concurrent | seconds | sessions/s | errors (total)"
+            + " | timeouts (total) | refused by open circuit | circuit opened | threads |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
 }

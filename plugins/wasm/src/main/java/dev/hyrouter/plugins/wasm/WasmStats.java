@@ -14,7 +14,7 @@ public final class WasmStats {
     private final java.util.concurrent.atomic.LongAccumulator maxOvershoot = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
 
     /** Inline calls interrupted more than {@link #LATE_NANOS} after their deadline. */
-    final LongAdder lateInterrupts = new LongAdder();
+    private final LongAdder lateInterrupts = new LongAdder();
     static final long LATE_NANOS = 1_000_000;
 
     void recordOvershoot(long nanos) {

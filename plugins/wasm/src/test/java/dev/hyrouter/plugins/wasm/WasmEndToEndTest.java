@@ -2,8 +2,6 @@ package dev.hyrouter.plugins.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyrouter.client.ClosedLoop;
-import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
 import dev.hyrouter.codec.ServerAnswer;
 import dev.hyrouter.envelope.EnvelopeVerifier;
@@ -11,8 +9,6 @@ import dev.hyrouter.envelope.HmacSecret;
 import dev.hyrouter.plugin.PluginStats;
 import dev.hyrouter.server.TestRouter;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Real QUIC, real WASM modules compiled from the committed sources. */
@@ -122,16 +118,8 @@ class WasmEndToEndTest {
 
     /** Runs {@code count} sessions, 64 at a time; a session counts as referred when it reached {@code host}. */
     private static Sessions sessions(TestRouter r, int count, String host) throws Exception {
-        AtomicInteger referred = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        ClosedLoop.run(count, 64, () -> r.client.run(r.request("play.example.com")), (SessionResult s, Throwable e, long nanos) -> {
-            if (e == null && s.answer().isReferral() && host.equals(s.answer().host())) {
-                referred.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-            }
-        }).get(5, TimeUnit.MINUTES);
-        return new Sessions(referred.get(), failed.get());
+        int referred = r.referredTo("play.example.com", host, count, 64);
+        return new Sessions(referred, count - referred);
     }
 
     /**

@@ -2,19 +2,11 @@ package dev.hyrouter.plugins.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyrouter.client.ClosedLoop;
-import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.plugin.PluginStats;
 import dev.hyrouter.server.TestRouter;
-import java.io.IOException;
+import dev.hyrouter.testing.RunReport;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -97,20 +89,14 @@ class WasmFaultsUnderLoadTest {
             long heap1 = heapAfterGc();
             // Per-session threads would show as hundreds here; a pool thread parking or starting is not.
             assertThat(threads1).as("live threads before %d, after %d", threads0, threads1).isLessThanOrEqualTo(threads0 + 2);
-            report(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d→%d | %.1f→%.1f |", module, sessions,
+            RunReport.appendRow(REPORT_HEADER, String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.0f | %d | %d | %d | %d | %d→%d | %.1f→%.1f |", module, sessions,
                     CONCURRENCY, seconds, sessions / seconds, errors, timeouts, plugin.stats().recycledAfterFailure() - recycledFailure0, recycledMemory, threads0, threads1, heap0 / 1048576.0, heap1 / 1048576.0));
         }
     }
 
     /** Runs {@code count} sessions, {@value #CONCURRENCY} at a time; returns how many were referred to the pool's backend. */
     private static int run(TestRouter r, int count) throws Exception {
-        AtomicInteger referred = new AtomicInteger();
-        ClosedLoop.run(count, CONCURRENCY, () -> r.client.run(r.request("play.example.com")), (SessionResult s, Throwable e, long nanos) -> {
-            if (e == null && s.answer().isReferral() && "lobby.internal".equals(s.answer().host())) {
-                referred.incrementAndGet();
-            }
-        }).get(30, TimeUnit.MINUTES);
-        return referred.get();
+        return r.referredTo("play.example.com", "lobby.internal", count, CONCURRENCY);
     }
 
     private static long heapAfterGc() {
@@ -118,18 +104,6 @@ class WasmFaultsUnderLoadTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** With -Dhyrouter.faultReport=PATH, appends the run's figures as a Markdown table row. */
-    private static void report(String row) throws IOException {
-        String path = System.getProperty("hyrouter.faultReport");
-        if (path == null) {
-            return;
-        }
-        Path p = Path.of(path);
-        if (!Files.exists(p)) {
-            Files.writeString(p, "| module | sessions | concurrent | seconds | sessions/s | errors | timeouts | recycled after failure"
-                    + " | recycled for memory | threads | heap after GC MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
-                    StandardCharsets.UTF_8);
-        }
-        Files.writeString(p, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    }
+    private static final String REPORT_HEADER = "| module | sessions | concurrent | seconds | sessions/s | errors | timeouts"
+            + " | recycled after failure | recycled for memory | threads | heap after GC MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
 }

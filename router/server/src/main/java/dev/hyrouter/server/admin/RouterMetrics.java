@@ -3,25 +3,36 @@ package dev.hyrouter.server.admin;
 import dev.hyrouter.discovery.Discovery;
 import dev.hyrouter.discovery.ProviderState;
 import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.plugin.PluginMetrics;
 import dev.hyrouter.plugin.PluginStats;
+import dev.hyrouter.plugin.RateLimitedLog;
 import dev.hyrouter.config.RoutingConfig;
 import dev.hyrouter.server.RouterServer;
 import dev.hyrouter.server.quic.IntakeStats;
+import dev.hyrouter.util.Failures;
 import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.util.Locale;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router's Prometheus metrics. Nothing here is written by an event loop: every metric is a
@@ -146,7 +157,7 @@ public final class RouterMetrics {
             }).register(r);
         }
         r.register(labeledHistogram("hyrouter_plugin_call_latency_seconds", "Plugin call to answer, answered calls only", "plugin", () -> {
-            java.util.Map<String, LatencyRecorder> out = new java.util.LinkedHashMap<>();
+            Map<String, LatencyRecorder> out = new LinkedHashMap<>();
             for (PluginStats p : router.core().plugins().stats()) {
                 out.put(p.name(), p.latency());
             }
@@ -212,13 +223,13 @@ public final class RouterMetrics {
     }
 
     /** One classic histogram per label value (e.g. per plugin), from each one's merged HdrHistograms. */
-    static Collector labeledHistogram(String name, String help, String label, Supplier<java.util.Map<String, LatencyRecorder>> recorders) {
+    static Collector labeledHistogram(String name, String help, String label, Supplier<Map<String, LatencyRecorder>> recorders) {
         return new Collector() {
             @Override
             public MetricSnapshot collect() {
                 HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help).unit(Unit.SECONDS);
                 recorders.get().forEach((value, recorder) -> b.dataPoint(dataPoint(recorder.cumulative())
-                        .labels(io.prometheus.metrics.model.snapshots.Labels.of(label, value)).build()));
+                        .labels(Labels.of(label, value)).build()));
                 return b.build();
             }
 
@@ -230,25 +241,22 @@ public final class RouterMetrics {
     }
 
     /** What each plugin runtime reports of itself (WASM instances, gRPC channels and breaker), gathered at scrape time. */
-    static io.prometheus.metrics.model.registry.MultiCollector pluginRuntimes(RouterServer router) {
-        dev.hyrouter.plugin.RateLimitedLog failures = new dev.hyrouter.plugin.RateLimitedLog(
-                org.slf4j.LoggerFactory.getLogger(RouterMetrics.class), java.time.Duration.ofMinutes(1));
+    static MultiCollector pluginRuntimes(RouterServer router) {
+        RateLimitedLog failures = new RateLimitedLog(LoggerFactory.getLogger(RouterMetrics.class), Duration.ofMinutes(1));
         return () -> {
-            java.util.Map<String, io.prometheus.metrics.model.snapshots.CounterSnapshot.Builder> counters = new java.util.LinkedHashMap<>();
-            java.util.Map<String, io.prometheus.metrics.model.snapshots.GaugeSnapshot.Builder> gauges = new java.util.LinkedHashMap<>();
-            dev.hyrouter.plugin.PluginMetrics sink = new dev.hyrouter.plugin.PluginMetrics() {
+            Map<String, CounterSnapshot.Builder> counters = new LinkedHashMap<>();
+            Map<String, GaugeSnapshot.Builder> gauges = new LinkedHashMap<>();
+            PluginMetrics sink = new PluginMetrics() {
                 @Override
                 public void counter(String name, String help, long value, String... labels) {
-                    counters.computeIfAbsent(name, n -> io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name(n).help(help))
-                            .dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder()
-                                    .value(value).labels(io.prometheus.metrics.model.snapshots.Labels.of(labels)).build());
+                    counters.computeIfAbsent(name, n -> CounterSnapshot.builder().name(n).help(help))
+                            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
                 }
 
                 @Override
                 public void gauge(String name, String help, double value, String... labels) {
-                    gauges.computeIfAbsent(name, n -> io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder().name(n).help(help))
-                            .dataPoint(io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                                    .value(value).labels(io.prometheus.metrics.model.snapshots.Labels.of(labels)).build());
+                    gauges.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n).help(help))
+                            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
                 }
             };
             for (var entry : router.core().plugins().entries()) {
@@ -257,10 +265,10 @@ public final class RouterMetrics {
                 } catch (RuntimeException e) {
                     // A runtime that cannot report must not break the scrape of everything else.
                     failures.log(entry.plugin().name(), "could not report its runtime metrics (left out of this scrape): "
-                            + dev.hyrouter.util.Failures.describe(e));
+                            + Failures.describe(e));
                 }
             }
-            io.prometheus.metrics.model.snapshots.MetricSnapshots.Builder out = io.prometheus.metrics.model.snapshots.MetricSnapshots.builder();
+            MetricSnapshots.Builder out = MetricSnapshots.builder();
             counters.values().forEach(b -> out.metricSnapshot(b.build()));
             gauges.values().forEach(b -> out.metricSnapshot(b.build()));
             return out.build();
