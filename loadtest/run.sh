@@ -13,6 +13,7 @@
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
+#   add --heap SIZE to start the router with -Xmx SIZE (e.g. 256m; default: the JVM's, a quarter of RAM)
 #   add --warmup S to run S seconds of the same load, unmeasured, before each measured run (JIT warm-up)
 #   HYROUTER_JAR=path runs that router jar instead of this checkout's (to measure an older build the same way)
 # Servers run pinned to core 0 and Gatling to core 1 (taskset) when the machine has 2+ cores.
@@ -23,7 +24,7 @@ cd "$top"
 
 kind="${1:-}"
 [ -n "$kind" ] && shift || true
-rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=""; leak=disabled; flood_rate=3000
+rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=""; leak=disabled; heap=""; flood_rate=3000
 start=200; step=200; levels=8; level_seconds=10; slo=50
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --count) count="$2"; shift 2 ;;
     --leak) leak="$2"; shift 2 ;;
+    --heap) heap="$2"; shift 2 ;;
     --flood-rate) flood_rate="$2"; shift 2 ;;
     --variants) variants="$2"; shift 2 ;;
     --target) target="$2"; shift 2 ;;
@@ -47,7 +49,7 @@ while [ $# -gt 0 ]; do
 done
 case "$kind" in
   steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood) ;;
-  *) sed -n '2,19p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -102,7 +104,7 @@ wait_ready() { # PID LOG
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level="$leak" \
+  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -488,7 +490,7 @@ case "$kind" in
       echo
       cat "$out/environment.md"
       echo
-      echo "Command: \`${jar_note}loadtest/run.sh soak --count $count --leak $leak\`"
+      echo "Command: \`${jar_note}loadtest/run.sh soak --count $count --leak $leak${heap:+ --heap $heap}\`"
       echo
       echo "Router: the bundled config on loopback with the C/WASI example plugin (mutate stage), a referral HMAC key, the admin"
       echo "listener sampled every 10 s (\`samples.csv\`), Netty's leak detector at \`$leak\`. Client: \`hyrouter probe --count $count"
