@@ -10,6 +10,7 @@
 #   loadtest/run.sh accesslog [--rate N] [--duration S] [--rounds R] [--variants off,stdout,file]   # access log off vs on, alternating
 #   loadtest/run.sh soak      [--count N] [--leak paranoid]   # N sessions (default 100000), 64 concurrent, C/WASI plugin, signed envelopes
 #   loadtest/run.sh saturation [--count N] [--rounds R] [--variants none,wat,c,grpc,loop]   # router-bound: closed-loop client saturating the router's core
+#                              [--variants base,mmsg16,gso16,gro,mmsg16+gso16]   # the same for the data plane's socket options
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -49,7 +50,7 @@ while [ $# -gt 0 ]; do
 done
 case "$kind" in
   steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood) ;;
-  *) sed -n '2,20p' "$0"; exit 2 ;;
+  *) sed -n '2,21p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -368,7 +369,7 @@ case "$kind" in
           printf "%d %.4f %.4f %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99 }' "$1" "$2"
     }
     rows="$out/rounds.tsv"
-    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\n' > "$rows"
+    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\n' > "$rows"
     hz=$(getconf CLK_TCK)
     probe() { # COUNT: a closed-loop run of the project's client on the load core
       "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
@@ -383,9 +384,23 @@ case "$kind" in
           grpc) plugin="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}" ;;
           # Never returns: every call is ended by the watchdog at its 5 ms deadline, on the loop that made it.
           loop) plugin="  - {name: loop, type: wasm, timeout: 5ms, wasm: {path: plugins/wasm/src/test/wat/loop.wasm, max_calls_per_instance: 0}}" ;;
-          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop)" >&2; exit 2 ;;
+          # The data plane's socket options, no plugin: base (one datagram per syscall, no GSO), mmsgN
+          # (recvmmsg, N per read), gsoN (GSO, up to N segments), gro, or several joined with +.
+          base|mmsg*|gso*|gro|*+*) plugin=""; quic_keys=""
+            for part in ${variant//+/ }; do
+              case "$part" in
+                base) quic_keys="$quic_keys  datagrams_per_read: 1\n  gso_segments: 0\n  udp_gro: false\n" ;;
+                mmsg[0-9]*) quic_keys="$quic_keys  datagrams_per_read: ${part#mmsg}\n" ;;
+                gso[0-9]*) quic_keys="$quic_keys  gso_segments: ${part#gso}\n" ;;
+                gro) quic_keys="$quic_keys  udp_gro: true\n" ;;
+                *) echo "loadtest/run.sh: unknown data-plane part $part in $variant (base, mmsgN, gsoN, gro)" >&2; exit 2 ;;
+              esac
+            done ;;
+          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop; base, mmsgN, gsoN, gro joined with +)" >&2; exit 2 ;;
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
+        [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
+        quic_keys=""
         with_admin "$cfg"
         start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid
         probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
@@ -394,6 +409,7 @@ case "$kind" in
         t1=$(cpu_ticks "$pid"); metrics_text > "$work/m1"
         stop "$pid"
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
+        read -r dg_in dg_out by_in by_out < <(sed -E 's/.*"datagrams_per_session":\{"sent":([0-9.eE+-]+),"received":([0-9.eE+-]+),"bytes_sent":([0-9.eE+-]+),"bytes_received":([0-9.eE+-]+)\}.*/\1 \2 \3 \4/' "$work/probe.json")
         read -r answers a50 a1 ap99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
         read -r calls c50 _ cp99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
         overshoot=$(awk '$1 ~ /^hyrouter_wasm_max_overshoot_seconds/ {printf "%.3f", $2 * 1000}' "$work/m1")
@@ -401,10 +417,10 @@ case "$kind" in
         interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
         late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
         [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
-          "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" >> "$rows"
+          "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" >> "$rows"
         echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
       done
     done
@@ -423,18 +439,23 @@ case "$kind" in
       echo
       echo "Rounds: [\`rounds.tsv\`](rounds.tsv)."
       echo
-      echo "| variant | median sessions/s | vs none | router core busy | median CPU µs/session | vs none (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) |"
-      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      echo "Datagrams and bytes per session are counted by the client at its sockets: \"in\" is what the router received, \"out\" what it sent."
+      echo "Data-plane variants (no plugin): base = one datagram per system call and no GSO; mmsgN = \`quic.datagrams_per_read: N\`;"
+      echo "gsoN = \`quic.gso_segments: N\`; gro = \`quic.udp_gro: true\`; the first variant is the baseline of the \"vs\" columns."
+      echo
+      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       awk -F'\t' 'NR > 1 { v = $1; order[v] = order[v] ? order[v] : ++nv; names[order[v]] = v; n[v]++
-          sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15 }
+          sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15
+          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19 }
         function med(arr, v,   i, j, m, t, x) { m = n[v]; for (i = 1; i <= m; i++) x[i] = arr[v, i] + 0
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
-        END { base = "none"; bs = n[base] ? med(sps, base) : 0; bc = n[base] ? med(cpu, base) : 0
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v)
-            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s |\n", v, s, bs ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
-              bc ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), v == "none" ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
-              v == "none" ? "—" : sprintf("%g", med(cp99, v)), os[v] }
+        END { base = names[1]; bs = med(sps, base); bc = med(cpu, base)
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro)/)
+            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f |\n", v, s, i > 1 ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
+              i > 1 ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
+              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v) }
         }' "$rows"
     } > "$out/summary.md"
     cat "$out/summary.md"

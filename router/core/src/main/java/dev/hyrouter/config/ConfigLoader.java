@@ -216,7 +216,7 @@ public final class ConfigLoader {
     private static QuicConfig readQuic(ConfigMapping q) throws ConfigException {
         if (q == null) {
             return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, DEFAULT_CLOSE_AFTER_ANSWER,
-                    DEFAULT_SOCKET_BUFFER_BYTES, false);
+                    DEFAULT_SOCKET_BUFFER_BYTES, false, QuicConfig.DEFAULT_DATAGRAMS_PER_READ, false, QuicConfig.DEFAULT_GSO_SEGMENTS);
         }
         Duration idle = duration(q, "max_idle_timeout", DEFAULT_MAX_IDLE_TIMEOUT, false);
         int frame = (int) q.integer("max_frame_bytes", 1024, 16L * 1024 * 1024, DEFAULT_MAX_FRAME_BYTES);
@@ -225,8 +225,15 @@ public final class ConfigLoader {
         Duration linger = duration(q, "close_after_answer", DEFAULT_CLOSE_AFTER_ANSWER, true);
         int buffers = (int) q.integer("socket_buffer_bytes", 64 * 1024, 256L * 1024 * 1024, DEFAULT_SOCKET_BUFFER_BYTES);
         boolean validation = q.bool("address_validation", false);
+        int perRead = (int) q.integer("datagrams_per_read", 1, 64, QuicConfig.DEFAULT_DATAGRAMS_PER_READ);
+        boolean gro = q.bool("udp_gro", false);
+        int gso = (int) q.integer("gso_segments", 0, 64, QuicConfig.DEFAULT_GSO_SEGMENTS);
+        if (gro && perRead > 1 && q.get("datagrams_per_read") != null) {
+            // A coalesced read can be 64 KiB, so batched slots would have to be that size each.
+            q.get("udp_gro").warn("quic.udp_gro reads one coalesced datagram train per call; quic.datagrams_per_read is ignored while it is on");
+        }
         q.finish();
-        return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation);
+        return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation, perRead, gro, gso);
     }
 
     /** Reads a Go duration; an empty string keeps the default, as in the original. */

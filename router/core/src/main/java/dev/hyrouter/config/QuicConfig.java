@@ -15,7 +15,19 @@ import java.time.Duration;
  *                        net.core.rmem_max/wmem_max): bursts of handshakes overflow small buffers
  * @param addressValidation send a Retry and require the client to prove its address before any
  *                        connection state exists (default off: costs one round trip)
+ * @param datagramsPerRead datagrams taken from the socket per system call on epoll (recvmmsg when
+ *                        above 1; default {@link #DEFAULT_DATAGRAMS_PER_READ})
+ * @param udpGro          let the kernel coalesce a peer's consecutive datagrams into one read (UDP
+ *                        GRO, epoll only; default off)
+ * @param gsoSegments     datagrams of one connection sent as one segmented write (UDP GSO, epoll
+ *                        only); 0 or 1 = off (default {@link #DEFAULT_GSO_SEGMENTS})
  */
 public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
-        Duration closeAfterAnswer, int socketBufferBytes, boolean addressValidation) {
+        Duration closeAfterAnswer, int socketBufferBytes, boolean addressValidation, int datagramsPerRead,
+        boolean udpGro, int gsoSegments) {
+
+    public static final int DEFAULT_DATAGRAMS_PER_READ = 1;
+    public static final int DEFAULT_GSO_SEGMENTS = 0;
+    /** Bytes per datagram slot in a batched read: a 1,500-byte MTU path's largest and then some. */
+    public static final int DATAGRAM_SLOT_BYTES = 2048;
 }

@@ -2,6 +2,7 @@ package dev.hyrouter.cli;
 
 import dev.hyrouter.client.ClientRequest;
 import dev.hyrouter.client.ClosedLoop;
+import dev.hyrouter.client.DatagramCounter;
 import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
@@ -163,6 +164,7 @@ final class ProbeCommand {
         LongAdder failures = new LongAdder();
         LongAdder badEnvelopes = new LongAdder();
         EnvelopeVerifier verifier = secret == null ? null : EnvelopeVerifier.withSecret(secret);
+        DatagramCounter.Totals before = client.datagrams();
         long start = System.nanoTime();
         ClosedLoop.run(count, concurrency, () -> client.run(request), (SessionResult r, Throwable e, long nanos) -> {
             if (e != null) {
@@ -183,6 +185,13 @@ final class ProbeCommand {
         }).join();
         double seconds = (System.nanoTime() - start) / 1e9;
         long ok = referrals.sum() + disconnects.sum();
+        // The last sessions' closing packets leave after their results: let them go before counting.
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        DatagramCounter.Totals after = client.datagrams();
         Json j = new Json().field("target", request.target().getHostString() + ":" + request.target().getPort())
                 .field("sni", request.sni()).field("sessions", count).field("concurrency", concurrency)
                 .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum());
@@ -190,6 +199,11 @@ final class ProbeCommand {
             j.field("envelopes_invalid", badEnvelopes.sum()); // unsigned, malformed or signed with another key
         }
         j.field("elapsed_s", seconds).field("sessions_per_s", ok / seconds);
+        // Per session, seen from this client: "sent" is what the router received, and the reverse.
+        j.raw("datagrams_per_session", new Json().field("sent", (double) (after.sent() - before.sent()) / count)
+                .field("received", (double) (after.received() - before.received()) / count)
+                .field("bytes_sent", (double) (after.sentBytes() - before.sentBytes()) / count)
+                .field("bytes_received", (double) (after.receivedBytes() - before.receivedBytes()) / count).toString());
         synchronized (latency) {
             j.raw("session_latency_ms", new Json().field("p50", latency.getValueAtPercentile(50) / 1e6)
                     .field("p90", latency.getValueAtPercentile(90) / 1e6).field("p99", latency.getValueAtPercentile(99) / 1e6)

@@ -48,6 +48,7 @@ public final class HytaleClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownGroup;
     private final List<Channel> sockets;
+    private final List<DatagramCounter> counters;
     private final Map<TlsKey, QuicSslContext> contexts = new ConcurrentHashMap<>();
     private int next;
 
@@ -81,14 +82,23 @@ public final class HytaleClient implements AutoCloseable {
                 .initialMaxStreamsBidirectional(16)
                 .initialMaxStreamsUnidirectional(16);
         Channel[] chans = new Channel[sockets];
+        DatagramCounter[] counted = new DatagramCounter[sockets];
         for (int i = 0; i < sockets; i++) {
+            DatagramCounter counter = new DatagramCounter();
+            counted[i] = counter;
             chans[i] = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .option(io.netty.channel.ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                     .option(io.netty.channel.ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                    .handler(codec.clone().build())
+                    .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(counter, codec.clone().build());
+                        }
+                    })
                     .bind(0).syncUninterruptibly().channel();
         }
         this.sockets = List.of(chans);
+        this.counters = List.of(counted);
     }
 
     private QuicSslContext contextFor(ClientRequest r) {
@@ -223,6 +233,11 @@ public final class HytaleClient implements AutoCloseable {
                 reader.close();
             }
         }
+    }
+
+    /** Datagrams and bytes sent and received by all of this client's sockets so far. */
+    public DatagramCounter.Totals datagrams() {
+        return DatagramCounter.Totals.of(counters);
     }
 
     @Override

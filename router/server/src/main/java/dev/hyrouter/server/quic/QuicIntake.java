@@ -1,23 +1,28 @@
 package dev.hyrouter.server.quic;
 
-import dev.hyrouter.util.LatencyRecorder;
+import dev.hyrouter.config.QuicConfig;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.server.tls.ServerTls;
+import dev.hyrouter.util.LatencyRecorder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -95,6 +100,16 @@ public final class QuicIntake implements AutoCloseable {
                 .handler(connectionInit)
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(streamInit);
+        QuicConfig q = config.quic();
+        boolean batchedReads = epoll && q.datagramsPerRead() > 1 && !q.udpGro();
+        if (batchedReads) {
+            // recvmmsg reads into fixed slots and truncates a longer datagram: tell peers the limit.
+            codec.maxRecvUdpPayloadSize(QuicConfig.DATAGRAM_SLOT_BYTES);
+        }
+        if (epoll && q.gsoSegments() > 1) {
+            // Falls back to one datagram per write where the kernel lacks UDP_SEGMENT.
+            codec.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, EpollQuicUtils.newSegmentedAllocator(q.gsoSegments()));
+        }
 
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bound;
@@ -112,9 +127,18 @@ public final class QuicIntake implements AutoCloseable {
                 };
                 Bootstrap b = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
                         .option(UnixChannelOption.SO_REUSEPORT, true)
-                        .option(ChannelOption.SO_RCVBUF, config.quic().socketBufferBytes())
-                        .option(ChannelOption.SO_SNDBUF, config.quic().socketBufferBytes())
+                        .option(ChannelOption.SO_RCVBUF, q.socketBufferBytes())
+                        .option(ChannelOption.SO_SNDBUF, q.socketBufferBytes())
                         .handler(dispatcher);
+                if (q.udpGro()) {
+                    // One read takes a peer's coalesced datagrams (up to 64 KiB); Netty splits them again.
+                    b.option(EpollChannelOption.UDP_GRO, true)
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64 * 1024));
+                } else if (batchedReads) {
+                    b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, QuicConfig.DATAGRAM_SLOT_BYTES)
+                            .option(ChannelOption.RCVBUF_ALLOCATOR,
+                                    new FixedRecvByteBufAllocator(QuicConfig.DATAGRAM_SLOT_BYTES * q.datagramsPerRead()));
+                }
                 Channel first = b.bind(bindTo).sync().channel();
                 channels.add(first);
                 bound = (InetSocketAddress) first.localAddress();
@@ -141,8 +165,19 @@ public final class QuicIntake implements AutoCloseable {
         }
         QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
-                epoll ? "epoll, SO_REUSEPORT" : "NIO", config.tls().alpn());
+                epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
+        if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {
+            LOG.warn("quic.datagrams_per_read, quic.udp_gro and quic.gso_segments need epoll (Linux); on NIO each datagram is one system call");
+        }
         return intake;
+    }
+
+    private static String batching(QuicConfig q) {
+        String read = q.udpGro() ? "UDP GRO reads" : q.datagramsPerRead() > 1 ? "recvmmsg x" + q.datagramsPerRead() : "one datagram per read";
+        String write = q.gsoSegments() > 1
+                ? (EpollDatagramChannel.isSegmentedDatagramPacketSupported() ? "GSO up to " + q.gsoSegments() + " segments" : "GSO unsupported by this kernel, off")
+                : "no GSO";
+        return read + ", " + write;
     }
 
     /** Creates the event loop group for {@code config}: epoll when available, else NIO with a warning. */
@@ -163,6 +198,11 @@ public final class QuicIntake implements AutoCloseable {
     static int loopCount(RouterConfig config) {
         int configured = config.quic().eventLoops();
         return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The bound UDP sockets, one per event loop on epoll (for diagnostics and tests). */
+    public List<Channel> sockets() {
+        return List.copyOf(channels);
     }
 
     public InetSocketAddress address() {
