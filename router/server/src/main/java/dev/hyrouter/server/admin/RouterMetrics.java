@@ -26,6 +26,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -119,9 +120,37 @@ public final class RouterMetrics {
         plugins(r, router);
         config(r, router);
         discovery(r, router);
+        threadAllocation(r);
         r.register(histogram("hyrouter_answer_latency_seconds", "Connect complete to answer written", router::latency));
         r.register(histogram("hyrouter_handshake_latency_seconds", "Connection start to QUIC/TLS handshake complete",
                 () -> router.intake().handshakeLatency()));
+    }
+
+    /**
+     * Bytes allocated on the heap by live threads, summed per thread name with numbers folded to
+     * {@code #} (all event loops of a group are one series): the JVM's exact per-thread counters,
+     * read at scrape time, so allocation per session is a counter delta over sessions. A thread
+     * that ends takes its bytes with it (the router's threads live as long as the process).
+     */
+    private static void threadAllocation(PrometheusRegistry r) {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+            return;
+        }
+        mx.setThreadAllocatedMemoryEnabled(true);
+        CounterWithCallback.builder().name("hyrouter_thread_allocated_bytes")
+                .help("Heap bytes allocated by live threads, by thread name with numbers folded to #").labelNames("threads")
+                .callback(cb -> {
+                    Map<String, Long> byGroup = new java.util.TreeMap<>();
+                    Thread[] threads = new Thread[Thread.activeCount() + 16];
+                    int n = Thread.enumerate(threads);
+                    for (int i = 0; i < n; i++) {
+                        long bytes = mx.getThreadAllocatedBytes(threads[i].getId());
+                        if (bytes > 0) {
+                            byGroup.merge(threads[i].getName().replaceAll("[0-9]+", "#"), bytes, Long::sum);
+                        }
+                    }
+                    byGroup.forEach((name, bytes) -> cb.call(bytes, name));
+                }).register(r);
     }
 
     /** Route labels: {@code default} for the default pool, then each route's first hostname pattern (with its index if repeated). */
