@@ -3,17 +3,25 @@ package dev.hyrouter.server.tls;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -45,10 +53,30 @@ public final class SelfSignedCertificate {
             b.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, commonName)));
             X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            return new SelfSignedCertificate(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(holder));
+            return new SelfSignedCertificate(withPublicKey(pair.getPrivate(), pair.getPublic()),
+                    new JcaX509CertificateConverter().getCertificate(holder));
         } catch (Exception e) {
             throw new IllegalStateException("cannot generate a self-signed ECDSA P-256 certificate: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The same EC key, its PKCS#8 encoding carrying the public point too (RFC 5915's optional
+     * {@code publicKey}), as OpenSSL writes keys. Netty's QUIC TLS hands BoringSSL the key's
+     * encoding at every handshake; without the point BoringSSL derives it with a scalar
+     * multiplication each time (about 22 µs instead of 16 µs per parse here; {@code bench/run.sh TlsKey}).
+     * The JDK's generator leaves it out; a key that already has it is returned as it is.
+     */
+    static PrivateKey withPublicKey(PrivateKey key, PublicKey publicKey) throws Exception {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        ECPrivateKey ec = ECPrivateKey.getInstance(info.parsePrivateKey());
+        if (ec.getPublicKey() != null) {
+            return key;
+        }
+        ASN1BitString point = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData();
+        ECPrivateKey withPoint = new ECPrivateKey(256, ec.getKey(), new DERBitString(point.getBytes(), point.getPadBits()), null);
+        byte[] der = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), withPoint).getEncoded();
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 
     public PrivateKey key() {
