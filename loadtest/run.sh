@@ -11,6 +11,7 @@
 #   loadtest/run.sh soak      [--count N] [--leak paranoid]   # N sessions (default 100000), 64 concurrent, C/WASI plugin, signed envelopes
 #   loadtest/run.sh saturation [--count N] [--rounds R] [--variants none,wat,c,grpc,loop]   # router-bound: closed-loop client saturating the router's core
 #                              [--variants base,mmsg16,gso16,gro,mmsg16+gso16]   # the same for the data plane's socket options
+#                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
 done
 case "$kind" in
   steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood) ;;
-  *) sed -n '2,21p' "$0"; exit 2 ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -105,7 +106,7 @@ wait_ready() { # PID LOG
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
+  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -369,7 +370,7 @@ case "$kind" in
           printf "%d %.4f %.4f %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99 }' "$1" "$2"
     }
     rows="$out/rounds.tsv"
-    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\n' > "$rows"
+    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\n' > "$rows"
     hz=$(getconf CLK_TCK)
     probe() { # COUNT: a closed-loop run of the project's client on the load core
       "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
@@ -386,6 +387,10 @@ case "$kind" in
           loop) plugin="  - {name: loop, type: wasm, timeout: 5ms, wasm: {path: plugins/wasm/src/test/wat/loop.wasm, max_calls_per_instance: 0}}" ;;
           # The data plane's socket options, no plugin: base (one datagram per syscall, no GSO), mmsgN
           # (recvmmsg, N per read), gsoN (GSO, up to N segments), gro, or several joined with +.
+          # The collector, no plugin: the router's default (Parallel) against G1 and ZGC.
+          parallel) plugin=""; router_gc=-XX:+UseParallelGC ;;
+          g1) plugin=""; router_gc=-XX:+UseG1GC ;;
+          zgc) plugin=""; router_gc=-XX:+UseZGC ;;
           base|mmsg*|gso*|gro|*+*) plugin=""; quic_keys=""
             for part in ${variant//+/ }; do
               case "$part" in
@@ -402,7 +407,7 @@ case "$kind" in
         [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
         quic_keys=""
         with_admin "$cfg"
-        start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid
+        start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
         probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
         metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th0"
         probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
@@ -415,6 +420,7 @@ case "$kind" in
         alloc_all=$(( $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m1" | cut -d. -f1) - $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m0" | cut -d. -f1) ))
         stop "$pid"
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
+        read -r cp99 cp999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
         read -r dg_in dg_out by_in by_out < <(sed -E 's/.*"datagrams_per_session":\{"sent":([0-9.eE+-]+),"received":([0-9.eE+-]+),"bytes_sent":([0-9.eE+-]+),"bytes_received":([0-9.eE+-]+)\}.*/\1 \2 \3 \4/' "$work/probe.json")
         read -r answers a50 a1 ap99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
         read -r calls c50 _ cp99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
@@ -423,11 +429,11 @@ case "$kind" in
         interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
         late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
         [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
           "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" "$(awk -v l="$loop_s" -v n="$sessions" 'BEGIN {print l * 1e6 / n}')" \
-          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" >> "$rows"
+          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cp99" "$cp999" >> "$rows"
         echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
       done
     done
@@ -450,19 +456,19 @@ case "$kind" in
       echo "Data-plane variants (no plugin): base = one datagram per system call and no GSO; mmsgN = \`quic.datagrams_per_read: N\`;"
       echo "gsoN = \`quic.gso_segments: N\`; gro = \`quic.udp_gro: true\`; the first variant is the baseline of the \"vs\" columns."
       echo
-      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) |"
-      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       awk -F'\t' 'NR > 1 { v = $1; order[v] = order[v] ? order[v] : ++nv; names[order[v]] = v; n[v]++
           sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15
-          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22 }
+          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22; q99[v, n[v]] = $23; q999[v, n[v]] = $24 }
         function med(arr, v,   i, j, m, t, x) { m = n[v]; for (i = 1; i <= m; i++) x[i] = arr[v, i] + 0
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
           for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro)/)
-            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
+            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
-              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v) }
+              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v) }
         }' "$rows"
     } > "$out/summary.md"
     cat "$out/summary.md"
