@@ -357,20 +357,21 @@ case "$kind" in
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
     "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
     pids+=($!)
-    # BEFORE AFTER METRIC [LABEL_FILTER] -> "count le50us le1ms p99_bound_us": bucket deltas of one histogram
+    # BEFORE AFTER METRIC [LABEL_FILTER] -> "count le50us le1ms p99_bound_us p999_bound_us": bucket deltas of one histogram
     hist_delta() {
       awk -v m="$3_bucket" -v f="${4:-}" '
         function le(line) { match(line, /le="[^"]*"/); return substr(line, RSTART + 4, RLENGTH - 5) }
         index($1, m "{") == 1 && (f == "" || index($1, f) > 0) { v = le($1); key = (v == "+Inf") ? 1e9 : v + 0
           if (FNR == NR) { before[key] += $2 } else { if (!(key in after)) order[++n] = key; after[key] += $2 } }
-        END { total = n ? after[1e9] - before[1e9] : 0; a50 = 0; a1 = 0; p99 = "inf"
+        END { total = n ? after[1e9] - before[1e9] : 0; a50 = 0; a1 = 0; p99 = "inf"; p999 = "inf"
           for (i = 1; i <= n; i++) { b = order[i]; d = after[b] - before[b]   # buckets come in ascending order
             if (b <= 0.00005 + 1e-12) a50 = d; if (b <= 0.001 + 1e-12) a1 = d
-            if (p99 == "inf" && total > 0 && d >= 0.99 * total && b < 1e9) p99 = sprintf("%g", b * 1e6) }
-          printf "%d %.4f %.4f %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99 }' "$1" "$2"
+            if (p99 == "inf" && total > 0 && d >= 0.99 * total && b < 1e9) p99 = sprintf("%g", b * 1e6)
+            if (p999 == "inf" && total > 0 && d >= 0.999 * total && b < 1e9) p999 = sprintf("%g", b * 1e6) }
+          printf "%d %.4f %.4f %s %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99, p999 }' "$1" "$2"
     }
     rows="$out/rounds.tsv"
-    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\n' > "$rows"
+    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\thandshake_p99_bucket_us\thandshake_p999_bucket_us\n' > "$rows"
     hz=$(getconf CLK_TCK)
     probe() { # COUNT: a closed-loop run of the project's client on the load core
       "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
@@ -420,20 +421,21 @@ case "$kind" in
         alloc_all=$(( $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m1" | cut -d. -f1) - $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m0" | cut -d. -f1) ))
         stop "$pid"
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
-        read -r cp99 cp999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
+        read -r cl99 cl999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
         read -r dg_in dg_out by_in by_out < <(sed -E 's/.*"datagrams_per_session":\{"sent":([0-9.eE+-]+),"received":([0-9.eE+-]+),"bytes_sent":([0-9.eE+-]+),"bytes_received":([0-9.eE+-]+)\}.*/\1 \2 \3 \4/' "$work/probe.json")
-        read -r answers a50 a1 ap99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
-        read -r calls c50 _ cp99 < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
+        read -r answers a50 a1 ap99 _ < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
+        read -r calls c50 _ cp99 _ < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
+        read -r _ _ _ hp99 hp999 < <(hist_delta "$work/m0" "$work/m1" hyrouter_handshake_latency_seconds)
         overshoot=$(awk '$1 ~ /^hyrouter_wasm_max_overshoot_seconds/ {printf "%.3f", $2 * 1000}' "$work/m1")
         # Endless plugin: how many of the run's deadline interrupts came more than 1 ms late.
         interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
         late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
         [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
           "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" "$(awk -v l="$loop_s" -v n="$sessions" 'BEGIN {print l * 1e6 / n}')" \
-          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cp99" "$cp999" >> "$rows"
+          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cl99" "$cl999" "$hp99" "$hp999" >> "$rows"
         echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
       done
     done
@@ -452,23 +454,24 @@ case "$kind" in
       echo
       echo "Rounds: [\`rounds.tsv\`](rounds.tsv)."
       echo
+      echo "Handshake p99/p999 are bucket bounds of the router's handshake-latency histogram (connection start → handshake complete); client p99/p999 are the probe's session latencies (its core is the bottleneck)."
       echo "Datagrams and bytes per session are counted by the client at its sockets: \"in\" is what the router received, \"out\" what it sent."
       echo "Data-plane variants (no plugin): base = one datagram per system call and no GSO; mmsgN = \`quic.datagrams_per_read: N\`;"
       echo "gsoN = \`quic.gso_segments: N\`; gro = \`quic.udp_gro: true\`; the first variant is the baseline of the \"vs\" columns."
       echo
-      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms |"
-      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       awk -F'\t' 'NR > 1 { v = $1; order[v] = order[v] ? order[v] : ++nv; names[order[v]] = v; n[v]++
           sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15
-          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22; q99[v, n[v]] = $23; q999[v, n[v]] = $24 }
+          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22; q99[v, n[v]] = $23; q999[v, n[v]] = $24; h99[v, n[v]] = $25; h999[v, n[v]] = $26 }
         function med(arr, v,   i, j, m, t, x) { m = n[v]; for (i = 1; i <= m; i++) x[i] = arr[v, i] + 0
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro)/)
-            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc)/)
+            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
-              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v) }
+              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v) }
         }' "$rows"
     } > "$out/summary.md"
     cat "$out/summary.md"
