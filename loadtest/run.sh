@@ -12,6 +12,7 @@
 #   loadtest/run.sh saturation [--count N] [--rounds R] [--variants none,wat,c,grpc,loop]   # router-bound: closed-loop client saturating the router's core
 #                              [--variants base,mmsg16,gso16,gro,mmsg16+gso16]   # the same for the data plane's socket options
 #                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
+#                              [--variants full,resume,0rtt]   # full TLS handshakes (every other variant) vs a client resuming, and 0-RTT
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -371,14 +372,15 @@ case "$kind" in
           printf "%d %.4f %.4f %s %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99, p999 }' "$1" "$2"
     }
     rows="$out/rounds.tsv"
-    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\thandshake_p99_bucket_us\thandshake_p999_bucket_us\n' > "$rows"
+    printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\thandshake_p99_bucket_us\thandshake_p999_bucket_us\tresumed_share\n' > "$rows"
     hz=$(getconf CLK_TCK)
     probe() { # COUNT: a closed-loop run of the project's client on the load core
       "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
-        --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s
+        --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s --handshake "${handshake:-full}"
     }
     for r in $(seq 1 "$rounds"); do
       for variant in ${variants//,/ }; do
+        handshake=full
         case "$variant" in
           none) plugin="" ;;
           wat) plugin="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}" ;;
@@ -389,6 +391,12 @@ case "$kind" in
           # The data plane's socket options, no plugin: base (one datagram per syscall, no GSO), mmsgN
           # (recvmmsg, N per read), gsoN (GSO, up to N segments), gro, or several joined with +.
           # The collector, no plugin: the router's default (Parallel) against G1 and ZGC.
+          # The TLS handshake, no plugin: every session a full handshake (the default of every other
+          # variant: Hytale clients are not known to resume), the client resuming with the router's
+          # tickets, or resuming with its Connect sent as 0-RTT early data (quic.early_data on).
+          full) plugin=""; handshake=full ;;
+          resume) plugin=""; handshake=resume ;;
+          0rtt) plugin=""; handshake=0rtt; quic_keys="  early_data: true\n" ;;
           parallel) plugin=""; router_gc=-XX:+UseParallelGC ;;
           g1) plugin=""; router_gc=-XX:+UseG1GC ;;
           zgc) plugin=""; router_gc=-XX:+UseZGC ;;
@@ -402,7 +410,7 @@ case "$kind" in
                 *) echo "loadtest/run.sh: unknown data-plane part $part in $variant (base, mmsgN, gsoN, gro)" >&2; exit 2 ;;
               esac
             done ;;
-          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop; base, mmsgN, gsoN, gro joined with +)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt)" >&2; exit 2 ;;
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
         [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
@@ -422,6 +430,7 @@ case "$kind" in
         stop "$pid"
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
         read -r cl99 cl999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
+        resumed=$(sed -E 's/.*"resumed":([0-9]+).*/\1/' "$work/probe.json"); case "$resumed" in ''|*[!0-9]*) resumed=0 ;; esac
         read -r dg_in dg_out by_in by_out < <(sed -E 's/.*"datagrams_per_session":\{"sent":([0-9.eE+-]+),"received":([0-9.eE+-]+),"bytes_sent":([0-9.eE+-]+),"bytes_received":([0-9.eE+-]+)\}.*/\1 \2 \3 \4/' "$work/probe.json")
         read -r answers a50 a1 ap99 _ < <(hist_delta "$work/m0" "$work/m1" hyrouter_answer_latency_seconds)
         read -r calls c50 _ cp99 _ < <(hist_delta "$work/m0" "$work/m1" hyrouter_plugin_call_latency_seconds)
@@ -431,11 +440,12 @@ case "$kind" in
         interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
         late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
         [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+        printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.3f\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
           "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
           "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" "$(awk -v l="$loop_s" -v n="$sessions" 'BEGIN {print l * 1e6 / n}')" \
-          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cl99" "$cl999" "$hp99" "$hp999" >> "$rows"
+          "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cl99" "$cl999" "$hp99" "$hp999" \
+          "$(awk -v a="$resumed" -v n="$sessions" 'BEGIN {print n ? a / n : 0}')" >> "$rows"
         echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
       done
     done
@@ -458,20 +468,23 @@ case "$kind" in
       echo "Datagrams and bytes per session are counted by the client at its sockets: \"in\" is what the router received, \"out\" what it sent."
       echo "Data-plane variants (no plugin): base = one datagram per system call and no GSO; mmsgN = \`quic.datagrams_per_read: N\`;"
       echo "gsoN = \`quic.gso_segments: N\`; gro = \`quic.udp_gro: true\`; the first variant is the baseline of the \"vs\" columns."
+      echo "Every session is a full TLS handshake (\`--handshake full\`) except in the variants resume (the client keeps the router's"
+      echo "tickets and resumes) and 0rtt (resumes, sends its Connect as 0-RTT early data, router \`quic.early_data: true\`); \"sessions resumed\""
+      echo "is the share the client saw resume (its ticket cache holds one ticket per server name, and a ticket is used once)."
       echo
-      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs |"
-      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       awk -F'\t' 'NR > 1 { v = $1; order[v] = order[v] ? order[v] : ++nv; names[order[v]] = v; n[v]++
           sps[v, n[v]] = $5; util[v, n[v]] = $6; cpu[v, n[v]] = $7; a50[v, n[v]] = $9; ap99[v, n[v]] = $11; c50[v, n[v]] = $13; cp99[v, n[v]] = $14; os[v] = $15
-          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22; q99[v, n[v]] = $23; q999[v, n[v]] = $24; h99[v, n[v]] = $25; h999[v, n[v]] = $26 }
+          di[v, n[v]] = $16; do_[v, n[v]] = $17; bi[v, n[v]] = $18; bo[v, n[v]] = $19; lc[v, n[v]] = $20; al[v, n[v]] = $21; aa[v, n[v]] = $22; q99[v, n[v]] = $23; q999[v, n[v]] = $24; h99[v, n[v]] = $25; h999[v, n[v]] = $26; rs[v, n[v]] = $27 }
         function med(arr, v,   i, j, m, t, x) { m = n[v]; for (i = 1; i <= m; i++) x[i] = arr[v, i] + 0
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc)/)
-            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt)/)
+            printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g | %.0f %% |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
-              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v) }
+              plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }
         }' "$rows"
     } > "$out/summary.md"
     cat "$out/summary.md"

@@ -33,7 +33,7 @@ import org.HdrHistogram.Histogram;
  */
 final class ProbeCommand {
     private static final Set<String> FLAGS = Set.of("target", "sni", "username", "uuid", "language", "layout", "alpn",
-            "hmac-secret", "count", "concurrency", "timeout", "log-level");
+            "hmac-secret", "count", "concurrency", "timeout", "log-level", "handshake");
 
     private ProbeCommand() {
     }
@@ -74,6 +74,13 @@ final class ProbeCommand {
                 .withProtocolHash(layout == ConnectView.Layout.V1 ? "0".repeat(64) : "hyrouter-probe");
         ClientRequest request = ClientRequest.to(target, sni).withLayout(layout).withFields(fields).withTimeout(timeout)
                 .withAlpn(Arrays.asList(a.get("alpn", "hytale/2").split(",")));
+        request = request.withHandshake(switch (a.get("handshake", "full").toLowerCase()) {
+            case "full" -> ClientRequest.Handshake.FULL;
+            case "resume" -> ClientRequest.Handshake.RESUME;
+            case "0rtt", "early-data" -> ClientRequest.Handshake.EARLY_DATA;
+            default -> throw new Args.UsageException("--handshake must be full (every session a full TLS handshake), "
+                    + "resume (keep the router's tickets) or 0rtt (resume and send the Connect as early data)");
+        });
         HmacSecret secret = null;
         if (a.has("hmac-secret")) {
             try {
@@ -121,6 +128,7 @@ final class ProbeCommand {
             } else {
                 j.field("outcome", "disconnect").field("reason", answer.reason());
             }
+            j.field("resumed", r.resumed()).field("early_data", r.earlyData());
             j.field("handshake_ms", r.handshakeNanos() / 1e6).field("response_ms", r.responseNanos() / 1e6)
                     .field("total_ms", r.totalNanos() / 1e6);
             out.println(j);
@@ -163,6 +171,8 @@ final class ProbeCommand {
         LongAdder disconnects = new LongAdder();
         LongAdder failures = new LongAdder();
         LongAdder badEnvelopes = new LongAdder();
+        LongAdder resumed = new LongAdder();
+        LongAdder early = new LongAdder();
         EnvelopeVerifier verifier = secret == null ? null : EnvelopeVerifier.withSecret(secret);
         DatagramCounter.Totals before = client.datagrams();
         long start = System.nanoTime();
@@ -171,6 +181,12 @@ final class ProbeCommand {
                 failures.increment();
             } else {
                 (r.answer().isReferral() ? referrals : disconnects).increment();
+                if (r.resumed()) {
+                    resumed.increment();
+                }
+                if (r.earlyData()) {
+                    early.increment();
+                }
                 if (verifier != null && r.answer().isReferral()) {
                     try {
                         verifier.verify(r.answer().data());
@@ -194,7 +210,9 @@ final class ProbeCommand {
         DatagramCounter.Totals after = client.datagrams();
         Json j = new Json().field("target", request.target().getHostString() + ":" + request.target().getPort())
                 .field("sni", request.sni()).field("sessions", count).field("concurrency", concurrency)
-                .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum());
+                .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum())
+                .field("handshake", request.handshake().name().toLowerCase()).field("resumed", resumed.sum())
+                .field("early_data", early.sum());
         if (verifier != null) {
             j.field("envelopes_invalid", badEnvelopes.sum()); // unsigned, malformed or signed with another key
         }

@@ -16,10 +16,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSessionReuse;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.codec.quic.SslEarlyDataReadyEvent;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -52,7 +54,7 @@ public final class HytaleClient implements AutoCloseable {
     private final Map<TlsKey, QuicSslContext> contexts = new ConcurrentHashMap<>();
     private int next;
 
-    private record TlsKey(List<String> alpn, Object certificate) {
+    private record TlsKey(List<String> alpn, Object certificate, ClientRequest.Handshake handshake) {
     }
 
     /** A client with {@code threads} event loops, one UDP socket each. */
@@ -73,7 +75,11 @@ public final class HytaleClient implements AutoCloseable {
                 .sslEngineProvider(q -> {
                     ClientRequest r = q.attr(REQUEST).get();
                     QuicSslContext ctx = contextFor(r);
-                    return ctx.newEngine(q.alloc(), r.sni(), r.target().getPort());
+                    // A resuming client keeps its tickets per server name, whichever address answered: a
+                    // player returning to a network name reaches any of its replicas. (Netty keys its
+                    // ticket cache by the engine's host and port; the port is used for nothing else.)
+                    int ticketPort = r.handshake() == ClientRequest.Handshake.FULL ? r.target().getPort() : 0;
+                    return ctx.newEngine(q.alloc(), r.sni(), ticketPort);
                 })
                 .maxIdleTimeout(30, TimeUnit.SECONDS)
                 .initialMaxData(1 << 20)
@@ -102,11 +108,18 @@ public final class HytaleClient implements AutoCloseable {
     }
 
     private QuicSslContext contextFor(ClientRequest r) {
-        TlsKey key = new TlsKey(r.alpn(), r.clientCertificate());
+        TlsKey key = new TlsKey(r.alpn(), r.clientCertificate(), r.handshake());
         return contexts.computeIfAbsent(key, k -> {
             QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .applicationProtocols(r.alpn().toArray(new String[0]));
+            switch (r.handshake()) {
+                // Netty's client cache holds one ticket per host and port; a size of 0 keeps none,
+                // so that every handshake is a full one (with its certificate and signature).
+                case FULL -> b.sessionCacheSize(0);
+                case RESUME -> b.earlyData(false);
+                case EARLY_DATA -> b.earlyData(true);
+            }
             if (r.clientCertificate() != null) {
                 b.keyManager(r.clientKey(), null, r.clientCertificate());
             }
@@ -124,14 +137,25 @@ public final class HytaleClient implements AutoCloseable {
     public CompletableFuture<SessionResult> run(ClientRequest request) {
         Objects.requireNonNull(request.target(), "target");
         CompletableFuture<SessionResult> result = new CompletableFuture<>();
-        long start = System.nanoTime();
+        Session session = new Session(request, result, System.nanoTime());
         Channel socket = socket();
         ScheduledFuture<?> timeout = socket.eventLoop().schedule(
                 () -> result.completeExceptionally(new TimeoutException("no answer within " + request.timeout().toMillis() + " ms")),
                 request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         QuicChannel.newBootstrap(socket)
                 .attr(REQUEST, request)
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        // Fired before the handshake completes when a ticket allows 0-RTT: the
+                        // Connect then leaves with the client's first flight.
+                        if (evt instanceof SslEarlyDataReadyEvent && request.handshake() == ClientRequest.Handshake.EARLY_DATA) {
+                            session.earlyData = true;
+                            session.openStream((QuicChannel) ctx.channel());
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+                })
                 .streamHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -148,41 +172,87 @@ public final class HytaleClient implements AutoCloseable {
                     }
                     QuicChannel quic = (QuicChannel) f.getNow();
                     result.whenComplete((r, e) -> quic.close());
-                    long handshake = System.nanoTime() - start;
-                    String alpn = quic.sslEngine() == null ? null : quic.sslEngine().getApplicationProtocol();
-                    AnswerHandler handler = new AnswerHandler(request, result, start, handshake, alpn);
-                    quic.createStream(QuicStreamType.BIDIRECTIONAL, handler).addListener(sf -> {
-                        if (!sf.isSuccess()) {
-                            result.completeExceptionally(sf.cause());
-                        }
-                    });
+                    session.handshakeDone(quic);
+                    session.openStream(quic);
                 });
         result.whenComplete((r, e) -> timeout.cancel(false));
         return result;
     }
 
-    /** Collects the first answer frame of the stream. */
-    private static final class AnswerHandler extends ChannelInboundHandlerAdapter {
-        private final ClientRequest request;
-        private final CompletableFuture<SessionResult> result;
-        private final long start;
-        private final long handshake;
-        private final String alpn;
-        private FrameReader reader;
-        private long sent;
+    /** One session's state, shared by its connection and its stream (all on one event loop). */
+    private static final class Session {
+        final ClientRequest request;
+        final CompletableFuture<SessionResult> result;
+        final long start;
+        long handshake = -1;
+        String alpn;
+        boolean resumed;
+        boolean earlyData;
+        boolean streamOpened;
+        /** An answer that arrived before the handshake completed (0.5-RTT data after 0-RTT). */
+        ServerAnswer early;
+        long earlyAt;
+        long sent;
 
-        AnswerHandler(ClientRequest request, CompletableFuture<SessionResult> result, long start, long handshake, String alpn) {
+        Session(ClientRequest request, CompletableFuture<SessionResult> result, long start) {
             this.request = request;
             this.result = result;
             this.start = start;
-            this.handshake = handshake;
-            this.alpn = alpn;
+        }
+
+        void openStream(QuicChannel quic) {
+            if (streamOpened || result.isDone()) {
+                return;
+            }
+            streamOpened = true;
+            quic.createStream(QuicStreamType.BIDIRECTIONAL, new AnswerHandler(this)).addListener(sf -> {
+                if (!sf.isSuccess()) {
+                    result.completeExceptionally(sf.cause());
+                }
+            });
+        }
+
+        void handshakeDone(QuicChannel quic) {
+            handshake = System.nanoTime() - start;
+            alpn = quic.sslEngine() == null ? null : quic.sslEngine().getApplicationProtocol();
+            resumed = quic.sslEngine() != null && QuicSessionReuse.resumed(quic.sslEngine());
+            if (early != null) {
+                complete(early, earlyAt);
+            }
+        }
+
+        void answered(ServerAnswer answer, long now) {
+            if (handshake < 0) {
+                // Whether the session resumed is known only when the handshake completes.
+                early = answer;
+                earlyAt = now;
+                return;
+            }
+            complete(answer, now);
+        }
+
+        private void complete(ServerAnswer answer, long at) {
+            result.complete(new SessionResult(answer, alpn, handshake, at - sent, at - start, resumed, earlyData));
+        }
+    }
+
+    /** Collects the first answer frame of the stream. */
+    private static final class AnswerHandler extends ChannelInboundHandlerAdapter {
+        private final Session session;
+        private final ClientRequest request;
+        private final CompletableFuture<SessionResult> result;
+        private FrameReader reader;
+
+        AnswerHandler(Session session) {
+            this.session = session;
+            this.request = session.request;
+            this.result = session.result;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             reader = new FrameReader(ctx.alloc(), FrameLayout.DEFAULT_MAX_PAYLOAD);
-            sent = System.nanoTime();
+            session.sent = System.nanoTime();
             if (request.silent()) {
                 return;
             }
@@ -205,7 +275,7 @@ public final class HytaleClient implements AutoCloseable {
             reader.read((ByteBuf) msg, (id, payload) -> {
                 long now = System.nanoTime();
                 try {
-                    result.complete(new SessionResult(ServerAnswer.decode(id, payload), alpn, handshake, now - sent, now - start));
+                    session.answered(ServerAnswer.decode(id, payload), now);
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(e);
                 }
