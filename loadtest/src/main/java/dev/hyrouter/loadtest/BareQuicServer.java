@@ -63,7 +63,7 @@ public final class BareQuicServer implements AutoCloseable {
                 .encode(PooledByteBufAllocator.DEFAULT, "play.hyvane.com".getBytes(StandardCharsets.UTF_8), 5520, null);
         long streamWindow = config.quic().maxFrameBytes() + 1024L;
         QuicServerCodecBuilder codec = new QuicServerCodecBuilder()
-                .sslContext(ServerTls.build(config.tls()))
+                .sslContext(ServerTls.build(config.tls(), config.quic().earlyData()))
                 .maxIdleTimeout(config.quic().maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(streamWindow * 4)
                 .initialMaxStreamDataBidirectionalRemote(streamWindow)

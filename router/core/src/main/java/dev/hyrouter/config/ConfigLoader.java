@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +136,7 @@ public final class ConfigLoader {
         if (list == null) {
             throw ctx.error(0, "backends", "must be set (a list of host/port entries; may be empty)");
         }
-        List<dev.hyrouter.routing.Backend> out = new java.util.ArrayList<>();
+        List<dev.hyrouter.routing.Backend> out = new ArrayList<>();
         if (!list.isNull()) {
             for (ConfigNode bn : list.sequence()) {
                 out.add(RoutingSection.backend(bn, null));
@@ -198,6 +203,7 @@ public final class ConfigLoader {
         String key = t.string("key_file");
         ConfigNode alpnNode = t.get("alpn");
         List<String> alpn = alpnNode == null ? List.of("hytale/*") : alpnNode.stringList();
+        List<String> ticketKeys = readTicketKeys(t.get("session_ticket_keys"), ctx);
         t.finish();
         if (cert.isEmpty() != key.isEmpty()) {
             throw ctx.error(node.line(), "tls", "tls.cert_file and tls.key_file must be set together");
@@ -210,13 +216,52 @@ public final class ConfigLoader {
                 throw ctx.error(alpnNode.line(), "tls.alpn[" + i + "]", "must not be empty");
             }
         }
-        return new TlsConfig(cert, key, List.copyOf(alpn));
+        return new TlsConfig(cert, key, List.copyOf(alpn), ticketKeys);
+    }
+
+    /** {@code tls.session_ticket_keys}: every file must hold one key, and no two keys may share a name. */
+    private static List<String> readTicketKeys(ConfigNode node, ParseContext ctx) throws ConfigException {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<ConfigNode> items = node.sequence();
+        List<String> files = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode item = items.get(i);
+            String text = item.string().trim();
+            String key = "tls.session_ticket_keys[" + i + "]";
+            if (text.isEmpty()) {
+                throw ctx.error(item.line(), key, "must name a file");
+            }
+            String file = text;
+            byte[] bytes;
+            try {
+                // Relative to the config file's folder, as referral.hmac_secret_file.
+                file = resolveAgainst(ctx.file, text).toString();
+                bytes = TicketKeyFile.read(Path.of(file));
+            } catch (IOException | InvalidPathException e) {
+                throw ctx.error(item.line(), key, "ticket key file " + text + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            } catch (IllegalArgumentException e) {
+                throw ctx.error(item.line(), key, "ticket key file " + file + " " + e.getMessage());
+            }
+            // The key's name (its first 16 bytes) is not secret: every ticket carries it in the clear.
+            String name = HexFormat.of().formatHex(bytes, 0, 16);
+            Arrays.fill(bytes, (byte) 0);
+            String other = names.putIfAbsent(name, file);
+            if (other != null) {
+                throw ctx.error(item.line(), key, "ticket key file " + file + " has the same key name (its first 16 bytes) as " + other
+                        + "; every key needs its own name, or a ticket could be opened with the wrong key");
+            }
+            files.add(file);
+        }
+        return List.copyOf(files);
     }
 
     private static QuicConfig readQuic(ConfigMapping q) throws ConfigException {
         if (q == null) {
             return new QuicConfig(DEFAULT_MAX_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, DEFAULT_CLOSE_AFTER_ANSWER,
-                    DEFAULT_SOCKET_BUFFER_BYTES, false, QuicConfig.DEFAULT_DATAGRAMS_PER_READ, false, QuicConfig.DEFAULT_GSO_SEGMENTS);
+                    DEFAULT_SOCKET_BUFFER_BYTES, false, QuicConfig.DEFAULT_DATAGRAMS_PER_READ, false, QuicConfig.DEFAULT_GSO_SEGMENTS, false);
         }
         Duration idle = duration(q, "max_idle_timeout", DEFAULT_MAX_IDLE_TIMEOUT, false);
         int frame = (int) q.integer("max_frame_bytes", 1024, 16L * 1024 * 1024, DEFAULT_MAX_FRAME_BYTES);
@@ -228,12 +273,13 @@ public final class ConfigLoader {
         int perRead = (int) q.integer("datagrams_per_read", 1, 64, QuicConfig.DEFAULT_DATAGRAMS_PER_READ);
         boolean gro = q.bool("udp_gro", false);
         int gso = (int) q.integer("gso_segments", 0, 64, QuicConfig.DEFAULT_GSO_SEGMENTS);
+        boolean early = q.bool("early_data", false);
         if (gro && perRead > 1 && q.get("datagrams_per_read") != null) {
             // A coalesced read can be 64 KiB, so batched slots would have to be that size each.
             q.get("udp_gro").warn("quic.udp_gro reads one coalesced datagram train per call; quic.datagrams_per_read is ignored while it is on");
         }
         q.finish();
-        return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation, perRead, gro, gso);
+        return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation, perRead, gro, gso, early);
     }
 
     /** Reads a Go duration; an empty string keeps the default, as in the original. */

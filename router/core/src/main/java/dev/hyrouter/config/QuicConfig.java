@@ -21,10 +21,12 @@ import java.time.Duration;
  *                        GRO, epoll only; default off)
  * @param gsoSegments     datagrams of one connection sent as one segmented write (UDP GSO, epoll
  *                        only); 0 or 1 = off (default {@link #DEFAULT_GSO_SEGMENTS})
+ * @param earlyData       accept a resuming client's Connect as 0-RTT early data and answer it in the
+ *                        server's first flight (default off: early data can be replayed)
  */
 public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
         Duration closeAfterAnswer, int socketBufferBytes, boolean addressValidation, int datagramsPerRead,
-        boolean udpGro, int gsoSegments) {
+        boolean udpGro, int gsoSegments, boolean earlyData) {
 
     public static final int DEFAULT_DATAGRAMS_PER_READ = 1;
     public static final int DEFAULT_GSO_SEGMENTS = 0;

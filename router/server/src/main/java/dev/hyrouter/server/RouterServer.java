@@ -220,9 +220,18 @@ public final class RouterServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             return refuse(generation, e.getMessage());
         }
+
         ReloadResult result = install(old, next, generation, accessLog);
         if (!result.ok()) {
             accessLog.discard();
+        } else {
+            try {
+                // Read again on every reload, so that rotating a key file's content takes a reload.
+                intake.installTicketKeys(next.tls());
+            } catch (IllegalStateException e) {
+                // The loader read the same files a moment ago: one changed in between. The keys in use stay.
+                LOG.error("session ticket keys not changed: {}", e.getMessage());
+            }
         }
         return result;
     }
@@ -283,7 +292,7 @@ public final class RouterServer implements AutoCloseable {
         if (!a.listen().equals(b.listen())) {
             return "listen";
         }
-        if (!a.tls().equals(b.tls())) {
+        if (!a.tls().withoutTicketKeys().equals(b.tls().withoutTicketKeys())) {
             return "tls";
         }
         if (!a.quic().equals(b.quic())) {

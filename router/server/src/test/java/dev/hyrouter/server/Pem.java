@@ -12,18 +12,18 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
 /** Reads the fixed test certificates and keys from the class path. */
-final class Pem {
+public final class Pem {
     private Pem() {
     }
 
-    static X509Certificate certificate(String resource) throws IOException, GeneralSecurityException {
+    public static X509Certificate certificate(String resource) throws IOException, GeneralSecurityException {
         try (InputStream in = open(resource)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
     /** A PKCS#8 ({@code BEGIN PRIVATE KEY}) EC key. */
-    static PrivateKey ecPrivateKey(String resource) throws IOException, GeneralSecurityException {
+    public static PrivateKey ecPrivateKey(String resource) throws IOException, GeneralSecurityException {
         String text;
         try (InputStream in = open(resource)) {
             text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);

@@ -64,6 +64,15 @@ public final class RouterMetrics {
         gauge(r, "hyrouter_streams_open", "QUIC streams open now", () -> s.streamsOpen());
         counter(r, "hyrouter_handshakes_failed", "QUIC/TLS handshakes that failed (bad ALPN, TLS alerts, handshake timeouts)", s,
                 IntakeStats::handshakesFailed);
+        counter(r, "hyrouter_handshakes_resumed", "Handshakes completed by resuming a TLS session ticket (no certificate, no signature)", s,
+                IntakeStats::handshakesResumed);
+        CounterWithCallback.builder().name("hyrouter_early_data_connects")
+                .help("Connects read as 0-RTT early data (quic.early_data), each held until its handshake completed: decided then, "
+                        + "or abandoned because the handshake never completed (a replayed first flight ends so)")
+                .labelNames("handling").callback(cb -> {
+                    cb.call(s.earlyConnects() - s.earlyConnectsAbandoned(), "decided");
+                    cb.call(s.earlyConnectsAbandoned(), "abandoned");
+                }).register(r);
         CounterWithCallback.builder().name("hyrouter_connects").help("Connect packets received, by whether they decoded")
                 .labelNames("result").callback(cb -> {
                     cb.call(s.connectsReceived() - s.undecodableConnects(), "decoded");

@@ -48,6 +48,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     private boolean answered;
     private boolean measured;
     private long connectNanos;
+    /** A 0-RTT Connect's payload (a copy) while it waits for the handshake; held rarely, so copied. */
+    private ByteBuf held;
 
     ConnectStreamHandler(IntakeContext context) {
         this.context = context;
@@ -65,6 +67,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        abandon();
         reader.close();
         cancelDeadline();
         context.stats.streamsClosed.increment();
@@ -102,6 +105,44 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             answerDisconnect(SECOND_CONNECT_REASON);
             return false;
         }
+        if (!connection.established()) {
+            // 0-RTT early data (quic.early_data on): decided only once the handshake completes, so a
+            // replayed first flight, which never completes it, gets no decision, plugin call or allocation.
+            context.stats.earlyConnects.increment();
+            held = ctx.alloc().buffer(payload.readableBytes()).writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            connection.holdUntilEstablished(this);
+            return false;
+        }
+        decide(payload);
+        return false;
+    }
+
+    /** The handshake of a held 0-RTT Connect completed: decide it now. */
+    void handshakeCompleted() {
+        ByteBuf payload = held;
+        held = null;
+        if (payload == null) {
+            return;
+        }
+        try {
+            if (!answered && ctx.channel().isActive()) {
+                decide(payload);
+            }
+        } finally {
+            payload.release();
+        }
+    }
+
+    /** The connection or stream went before a held Connect's handshake completed. */
+    void abandon() {
+        if (held != null) {
+            held.release();
+            held = null;
+            context.stats.earlyConnectsAbandoned.increment();
+        }
+    }
+
+    private void decide(ByteBuf payload) {
         measured = true;
         connectNanos = System.nanoTime();
         ConnectView view = context.view();
@@ -117,7 +158,6 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         } finally {
             view.reset();
         }
-        return false;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hyrouter.server.tls.ClientCertificates;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSessionReuse;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
@@ -38,6 +39,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean answered;
     private boolean decided;
     private long createdNanos;
+    /** A 0-RTT Connect waiting for the handshake to complete. */
+    private ConnectStreamHandler held;
     /** Held while the connection is counted against the limits; null when it was never admitted. */
     private SourceLimits.Source source;
 
@@ -75,6 +78,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (held != null) {
+            // The handshake never completed: a replayed 0-RTT flight ends here, having decided nothing.
+            held.abandon();
+            held = null;
+        }
         if (fingerprint == null) {
             ClientCertificates.forget(channel.sslEngine());
         }
@@ -90,9 +98,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         context.stats.connectionsOpened.increment();
         // A client that never sends a Connect must not hold the connection until the idle timeout.
-        deadline = ctx.executor().schedule(this::closeUnanswered, context.connectTimeoutNanos + TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.NANOSECONDS);
+        // (A 0-RTT Connect may have been answered already; its close-after-answer timer runs.)
+        if (!answered) {
+            deadline = ctx.executor().schedule(this::closeUnanswered, context.connectTimeoutNanos + TimeUnit.SECONDS.toNanos(1),
+                    TimeUnit.NANOSECONDS);
+        }
         ctx.fireChannelActive();
+        if (held != null) {
+            ConnectStreamHandler h = held;
+            held = null;
+            h.handshakeCompleted();
+        }
     }
 
     @Override
@@ -153,6 +169,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (evt instanceof SslHandshakeCompletionEvent hs) {
             if (hs.isSuccess()) {
                 context.handshakeLatency.record(System.nanoTime() - createdNanos);
+                if (QuicSessionReuse.resumed(channel.sslEngine())) {
+                    context.stats.handshakesResumed.increment();
+                }
             } else {
                 context.stats.handshakesFailed.increment();
                 LOG.debug("handshake failed (sni {}): {}", sni, hs.cause() == null ? "unknown" : hs.cause().toString());
@@ -177,6 +196,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         decided = true;
         return true;
+    }
+
+    /**
+     * Whether the handshake has completed. A stream is read before that only when its data came
+     * as 0-RTT early data (the server's QUIC channel turns active when the handshake completes,
+     * before any stream data of that packet is read).
+     */
+    boolean established() {
+        return channel.isActive();
+    }
+
+    /** Holds a 0-RTT Connect's stream until the handshake completes (or the connection goes). */
+    void holdUntilEstablished(ConnectStreamHandler stream) {
+        held = stream;
     }
 
     /** TLS server name, {@code ""} when the client sent none. */

@@ -26,6 +26,9 @@ public final class IntakeStats {
     final LongAdder connectsReceived = new LongAdder();
     final LongAdder refusedDraining = new LongAdder();
     final LongAdder extraConnects = new LongAdder();
+    final LongAdder handshakesResumed = new LongAdder();
+    final LongAdder earlyConnects = new LongAdder();
+    final LongAdder earlyConnectsAbandoned = new LongAdder();
     /** Connections refused at admission, indexed by {@link SourceLimits.Refusal#ordinal()}. */
     private final LongAdder[] refusedByLimit = new LongAdder[SourceLimits.Refusal.values().length];
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
@@ -82,6 +85,21 @@ public final class IntakeStats {
     /** Connects refused because their connection already had its decision (a second stream). */
     public long extraConnects() {
         return extraConnects.sum();
+    }
+
+    /** Handshakes that completed by resuming a TLS session (a ticket): no certificate, no signature. */
+    public long handshakesResumed() {
+        return handshakesResumed.sum();
+    }
+
+    /** Connects read as 0-RTT early data (quic.early_data on), each held until its handshake completed. */
+    public long earlyConnects() {
+        return earlyConnects.sum();
+    }
+
+    /** Held early-data Connects whose connection closed before its handshake completed (a replay ends so). */
+    public long earlyConnectsAbandoned() {
+        return earlyConnectsAbandoned.sum();
     }
 
     /** Connections closed at once because the router was draining for shutdown. */

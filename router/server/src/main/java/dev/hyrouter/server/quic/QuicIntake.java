@@ -51,8 +51,11 @@ public final class QuicIntake implements AutoCloseable {
     private final IntakeContext context;
     private final InetSocketAddress address;
     private final boolean epoll;
+    private final QuicSslContext ssl;
 
-    private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll) {
+    private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll,
+            QuicSslContext ssl) {
+        this.ssl = ssl;
         this.group = group;
         this.channels = channels;
         this.context = context;
@@ -64,7 +67,7 @@ public final class QuicIntake implements AutoCloseable {
     public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll) throws InterruptedException {
         RouterConfig config = core.config();
         IntakeContext context = new IntakeContext(core);
-        QuicSslContext ssl = ServerTls.build(config.tls());
+        QuicSslContext ssl = ServerTls.build(config.tls(), config.quic().earlyData());
         InetSocketAddress bindTo = ListenAddress.parse(config.listen());
         int loops = epoll ? loopCount(config) : 1;
         context.loops = loops;
@@ -164,7 +167,7 @@ public final class QuicIntake implements AutoCloseable {
             channels.forEach(Channel::close);
             throw e;
         }
-        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll);
+        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, ssl);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
         if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {
@@ -284,6 +287,11 @@ public final class QuicIntake implements AutoCloseable {
     }
 
     /** The config new connections are decided under. */
+    /** Reads {@code tls.session_ticket_keys} again (a reload's rotation); throws naming the file that is no key. */
+    public void installTicketKeys(dev.hyrouter.config.TlsConfig tls) {
+        ServerTls.installTicketKeys(ssl, tls);
+    }
+
     public Generation generation() {
         return context.current();
     }

@@ -1,5 +1,6 @@
 package dev.hyrouter.server.tls;
 
+import io.netty.handler.codec.quic.QuicSessionReuse;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.Socket;
@@ -23,7 +24,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Client certificates as plugins see them. The router requests one but does not verify it
  * (plugins get its fingerprint and decide), so this trust manager accepts every chain; it also
  * notes which handshakes presented one, so a connection without a certificate learns that
- * without asking its TLS session (which answers "none" by throwing). The fingerprint is base64url
+ * without asking its TLS session (which answers "none" by throwing); a resumed handshake, which
+ * verifies nothing, asks its session. The fingerprint is base64url
  * (no padding) of SHA-256 of the leaf's DER, with one digest per thread.
  */
 public final class ClientCertificates {
@@ -94,8 +96,13 @@ public final class ClientCertificates {
      * presented none; asks the session only in the first case. Call once per connection.
      */
     public static String fingerprint(SSLEngine engine) {
-        if (engine == null || PRESENTED.remove(engine) == null) {
+        if (engine == null) {
             return "";
+        }
+        if (PRESENTED.remove(engine) == null) {
+            // A resumed handshake has no certificate to verify: the original session's, if it had
+            // one, came back inside the ticket, and only the session knows.
+            return QuicSessionReuse.resumed(engine) ? ofPeer(engine.getSession()) : "";
         }
         return ofPeer(engine.getSession());
     }

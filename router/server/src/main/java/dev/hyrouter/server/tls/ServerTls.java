@@ -1,11 +1,16 @@
 package dev.hyrouter.server.tls;
 
+import dev.hyrouter.config.TicketKeyFile;
 import dev.hyrouter.config.TlsConfig;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.SslSessionTicketKey;
 import io.netty.handler.ssl.ClientAuth;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -23,7 +28,12 @@ public final class ServerTls {
     private ServerTls() {
     }
 
-    public static QuicSslContext build(TlsConfig tls) {
+    /**
+     * The server context. Session tickets are always issued (BoringSSL's default, which Netty
+     * does not let a server turn off); {@code tls.session_ticket_keys} only chooses who holds the
+     * key. {@code earlyData} lets a resuming client send its Connect in 0-RTT.
+     */
+    public static QuicSslContext build(TlsConfig tls, boolean earlyData) {
         List<String> alpn = AlpnProtocols.expand(tls.alpn());
         QuicSslContextBuilder b;
         if (tls.hasCertificate()) {
@@ -49,10 +59,40 @@ public final class ServerTls {
         QuicSslContext context = b.applicationProtocols(alpn.toArray(new String[0]))
                 .clientAuth(ClientAuth.OPTIONAL)
                 .trustManager(ClientCertificates.FACTORY)
-                .earlyData(false)
+                .earlyData(earlyData)
                 .sni(hostname -> self.get())
                 .build();
         self.set(context);
+        installTicketKeys(context, tls);
         return context;
+    }
+
+    /**
+     * Reads {@code tls.session_ticket_keys} again and hands them to the context; safe while it
+     * serves (Netty swaps the key list atomically). An empty list gives the ticket key back to
+     * BoringSSL, which makes its own per process. A file that changed into something that is no
+     * key throws, and the keys in use stay.
+     */
+    public static void installTicketKeys(QuicSslContext context, TlsConfig tls) {
+        List<String> files = tls.sessionTicketKeys();
+        if (files.isEmpty()) {
+            context.sessionContext().setTicketKeys((SslSessionTicketKey[]) null);
+            return;
+        }
+        SslSessionTicketKey[] keys = new SslSessionTicketKey[files.size()];
+        for (int i = 0; i < keys.length; i++) {
+            byte[] k;
+            try {
+                k = TicketKeyFile.read(Path.of(files.get(i)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalStateException("tls.session_ticket_keys[" + i + "]: ticket key file " + files.get(i) + " "
+                        + (e instanceof IOException ? "cannot be read (" + e + ")" : e.getMessage()));
+            }
+            keys[i] = new SslSessionTicketKey(Arrays.copyOfRange(k, 0, 16), Arrays.copyOfRange(k, 32, 48), Arrays.copyOfRange(k, 16, 32));
+            Arrays.fill(k, (byte) 0);
+        }
+        context.sessionContext().setTicketKeys(keys);
+        LOG.info("TLS session tickets: {} key(s) from tls.session_ticket_keys, the first ({}) seals new tickets",
+                keys.length, files.get(0));
     }
 }
