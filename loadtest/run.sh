@@ -13,6 +13,7 @@
 #                              [--variants base,mmsg16,gso16,gro,mmsg16+gso16]   # the same for the data plane's socket options
 #                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
 #                              [--variants full,resume,0rtt]   # full TLS handshakes (every other variant) vs a client resuming, and 0-RTT
+#                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -151,7 +152,8 @@ admin_port=19520
 with_admin() { # CONFIG: adds the admin listener
   printf '\nadmin:\n  listen: "127.0.0.1:%s"\n' "$admin_port" >> "$1"
 }
-metrics_text() { # -> the /metrics page, now
+metrics_text() { # -> the /metrics page, now (nothing while no_admin=1: a server without the listener)
+  [ "${no_admin:-0}" = 1 ] && return 0
   exec 3<>/dev/tcp/127.0.0.1/$admin_port && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3; exec 3<&-
 }
 metric_sum() { # METRIC [FILE] -> one exact sample (name{labels}), or the sum over every label set of a bare name; from FILE or /metrics now
@@ -380,7 +382,7 @@ case "$kind" in
     }
     for r in $(seq 1 "$rounds"); do
       for variant in ${variants//,/ }; do
-        handshake=full
+        handshake=full; server=router
         case "$variant" in
           none) plugin="" ;;
           wat) plugin="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}" ;;
@@ -395,6 +397,10 @@ case "$kind" in
           # variant: Hytale clients are not known to resume), the client resuming with the router's
           # tickets, or resuming with its Connect sent as 0-RTT early data (quic.early_data on).
           full) plugin=""; handshake=full ;;
+          # The reference: the project's minimal Netty QUIC answerer (BareQuicServer, Netty's defaults,
+          # the same TLS context and answer), full handshakes; it has no /metrics, so only CPU and
+          # datagram columns apply.
+          bare) plugin=""; handshake=full; server=bare ;;
           resume) plugin=""; handshake=resume ;;
           0rtt) plugin=""; handshake=0rtt; quic_keys="  early_data: true\n" ;;
           parallel) plugin=""; router_gc=-XX:+UseParallelGC ;;
@@ -410,13 +416,17 @@ case "$kind" in
                 *) echo "loadtest/run.sh: unknown data-plane part $part in $variant (base, mmsgN, gsoN, gro)" >&2; exit 2 ;;
               esac
             done ;;
-          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt, bare)" >&2; exit 2 ;;
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
         [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
         quic_keys=""
-        with_admin "$cfg"
-        start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
+        if [ "${server:-router}" = bare ]; then
+          start_bare "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; no_admin=1 # its metric columns read 0
+        else
+          with_admin "$cfg"
+          start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
+        fi
         probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
         metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th0"
         probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
@@ -428,6 +438,7 @@ case "$kind" in
         alloc_loop=$(( $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m1" | cut -d. -f1) - $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m0" | cut -d. -f1) ))
         alloc_all=$(( $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m1" | cut -d. -f1) - $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m0" | cut -d. -f1) ))
         stop "$pid"
+        no_admin=0
         read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
         read -r cl99 cl999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
         resumed=$(sed -E 's/.*"resumed":([0-9]+).*/\1/' "$work/probe.json"); case "$resumed" in ''|*[!0-9]*) resumed=0 ;; esac
@@ -471,6 +482,8 @@ case "$kind" in
       echo "Every session is a full TLS handshake (\`--handshake full\`) except in the variants resume (the client keeps the router's"
       echo "tickets and resumes) and 0rtt (resumes, sends its Connect as 0-RTT early data, router \`quic.early_data: true\`); \"sessions resumed\""
       echo "is the share the client saw resume (its ticket cache holds one ticket per server name, and a ticket is used once)."
+      echo "bare = the reference server (BareQuicServer: Netty's defaults, the same TLS context and answer; no /metrics, so its latency,"
+      echo "allocation and handshake columns are empty)."
       echo
       echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
       echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -481,7 +494,7 @@ case "$kind" in
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt)/)
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare)/)
             printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g | %.0f %% |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
               plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }
