@@ -15,24 +15,78 @@ import java.util.List;
  * does (parse, ABI check, compile to JVM bytecode, instantiate one instance per pool slot) and
  * prints the time. A module path may be given instead of generating one.
  *
- * <pre>java -cp bench/target/benchmarks.jar --add-exports java.base/jdk.internal.misc=ALL-UNNAMED dev.hyrouter.bench.WasmStartup [module.wasm]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar --add-exports java.base/jdk.internal.misc=ALL-UNNAMED dev.hyrouter.bench.WasmStartup [module.wasm] [--cache DIR]</pre>
+ *
+ * <p>With {@code --cache DIR} it loads once, compiled, through {@code wasm.compile_cache: DIR}: the
+ * first process compiles and stores, the next loads what it stored. With {@code --instances N} it
+ * prints the heap the loaded module and N instances hold (used heap after full GCs, before and after).
  */
 public final class WasmStartup {
     private WasmStartup() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path module = args.length > 0 ? Path.of(args[0]) : generate(24_000);
+        List<String> a = new java.util.ArrayList<>(List.of(args));
+        String cache = null;
+        int at = a.indexOf("--cache");
+        if (at >= 0) {
+            cache = a.get(at + 1);
+            a.remove(at + 1);
+            a.remove(at);
+        }
+        int instances = 2;
+        at = a.indexOf("--instances");
+        if (at >= 0) {
+            instances = Integer.parseInt(a.get(at + 1));
+            a.remove(at + 1);
+            a.remove(at);
+        }
+        Path module = !a.isEmpty() ? Path.of(a.get(0)) : generate(24_000);
         System.out.printf("module %s: %d KiB%n", module, Files.size(module) / 1024);
+        if (instances != 2) {
+            // Heap held by the loaded module and its instances: used heap after a full GC, before and after.
+            long before = heapAfterGc();
+            WasmPlugin p = WasmPlugin.load(config(module, true, "", instances));
+            long after = heapAfterGc();
+            System.out.printf("compiled, %d instance(s): heap held %.1f MiB%n", instances, (after - before) / 1048576.0);
+            p.close();
+            return;
+        }
+        if (cache != null) {
+            // One load per process, so that every figure is a cold start: run it twice with the same directory.
+            long start = System.nanoTime();
+            WasmPlugin p = WasmPlugin.load(config(module, true, cache));
+            System.out.printf("compiled, wasm.compile_cache %s: ready (2 instances) in %d ms (see the log line: compiled or loaded from the cache)%n",
+                    cache, (System.nanoTime() - start) / 1_000_000);
+            p.close();
+            return;
+        }
         for (boolean compile : new boolean[] {true, false}) {
             long start = System.nanoTime();
-            PluginConfig.WasmSettings s = PluginConfig.WasmSettings.of(module.toString());
-            s = new PluginConfig.WasmSettings(s.path(), 2, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 64, compile, s.env(), s.args(), s.worker());
-            WasmPlugin p = WasmPlugin.load(new PluginConfig("large", PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(),
-                    Duration.ofSeconds(1), null, s, 1));
+            WasmPlugin p = WasmPlugin.load(config(module, compile, ""));
             System.out.printf("%s: ready (2 instances) in %d ms%n", compile ? "compiled" : "interpreted", (System.nanoTime() - start) / 1_000_000);
             p.close();
         }
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static PluginConfig config(Path module, boolean compile, String cache) {
+        return config(module, compile, cache, 2);
+    }
+
+    private static PluginConfig config(Path module, boolean compile, String cache, int instances) {
+        PluginConfig.WasmSettings s = PluginConfig.WasmSettings.of(module.toString());
+        s = new PluginConfig.WasmSettings(s.path(), instances, s.maxMemoryBytes(), 0, s.maxResponseBytes(), 64, compile, s.env(), s.args(),
+                s.worker(), cache);
+        return new PluginConfig("large", PluginConfig.PluginType.WASM, PluginStage.ROUTE, List.of(), List.of(), Duration.ofSeconds(1), null, s, 1);
     }
 
     /** A module with the plugin ABI and {@code functions} filler functions of arithmetic and branches. */

@@ -78,7 +78,12 @@ public record PluginConfig(
      *                            queue) instead of on the calling event loop ({@code mode: inline}, the default)
      */
     public record WasmSettings(String path, int poolSize, long maxMemoryBytes, int maxCallsPerInstance, int maxResponseBytes,
-            int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args, boolean worker) {
+            int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args, boolean worker, String compileCache) {
+
+        public WasmSettings(String path, int poolSize, long maxMemoryBytes, int maxCallsPerInstance, int maxResponseBytes,
+                int queueSize, boolean compile, java.util.Map<String, String> env, List<String> args, boolean worker) {
+            this(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker, "");
+        }
 
         /** Defaults for everything but the path. */
         public static WasmSettings of(String path) {
@@ -86,29 +91,34 @@ public record PluginConfig(
         }
 
         public WasmSettings withPoolSize(int v) {
-            return new WasmSettings(path, v, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker);
+            return new WasmSettings(path, v, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker, compileCache);
         }
 
         public WasmSettings withMaxMemoryBytes(long v) {
-            return new WasmSettings(path, poolSize, v, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker);
+            return new WasmSettings(path, poolSize, v, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker, compileCache);
         }
 
         /** {@code 0} never recycles for the number of calls. */
         public WasmSettings withMaxCallsPerInstance(int v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, v, maxResponseBytes, queueSize, compile, env, args, worker);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, v, maxResponseBytes, queueSize, compile, env, args, worker, compileCache);
         }
 
         public WasmSettings withQueueSize(int v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, v, compile, env, args, worker);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, v, compile, env, args, worker, compileCache);
         }
 
         /** {@code true}: calls on worker threads; {@code false}: on the calling event loop. */
         public WasmSettings withWorker(boolean v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, v);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, v, compileCache);
+        }
+
+        /** A directory where compiled modules are kept between starts ({@code ""}: none). */
+        public WasmSettings withCompileCache(String dir) {
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, compile, env, args, worker, dir);
         }
 
         public WasmSettings withCompile(boolean v) {
-            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, v, env, args, worker);
+            return new WasmSettings(path, poolSize, maxMemoryBytes, maxCallsPerInstance, maxResponseBytes, queueSize, v, env, args, worker, compileCache);
         }
     }
 }

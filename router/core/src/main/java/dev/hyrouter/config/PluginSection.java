@@ -82,7 +82,8 @@ final class PluginSection {
                         wasm.bool("compile", d.compile()),
                         env == null ? java.util.Map.of() : java.util.Map.copyOf(env),
                         List.copyOf(wasm.stringList("args")),
-                        wasmMode(wasm));
+                        wasmMode(wasm),
+                        wasm.string("compile_cache").trim());
                 wasm.finish();
             }
             p.finish();

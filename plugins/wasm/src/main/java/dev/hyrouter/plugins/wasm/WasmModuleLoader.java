@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses a plugin module, checks the plugin ABI (exports {@code memory}, {@code alloc(i32) -> i32},
@@ -23,15 +25,25 @@ import java.util.function.Function;
  * compiler logs which).
  */
 final class WasmModuleLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(WasmModuleLoader.class);
+
     private WasmModuleLoader() {
     }
 
-    /** A parsed, checked and compiled module. */
+    /**
+     * A parsed, checked and compiled module; {@code cache} is the compile cache it went through
+     * (null: none), {@code cached} whether its classes came from there.
+     */
     record Loaded(WasmModule module, Function<Instance, Machine> machines, boolean reactor, boolean compiled, long loadMillis,
-            long sizeBytes) {
+            long sizeBytes, CompileCache cache, boolean cached) {
     }
 
     static Loaded load(Path path, boolean compile) throws WasmPluginException {
+        return load(path, compile, null);
+    }
+
+    /** As {@link #load(Path, boolean)}, through {@code cache} when it is not null. */
+    static Loaded load(Path path, boolean compile, CompileCache cache) throws WasmPluginException {
         long start = System.nanoTime();
         if (!Files.isRegularFile(path)) {
             throw new WasmPluginException("module " + path + " does not exist or is not a file");
@@ -50,16 +62,38 @@ final class WasmModuleLoader {
                 List.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
         boolean reactor = findExport(module, "_initialize") != null;
         Function<Instance, Machine> machines;
+        boolean cached = false;
         if (compile) {
+            int hitsBefore = cache == null ? 0 : cache.hits.get();
             try {
-                machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+                machines = compile(module, cache);
+                cached = cache != null && cache.hits.get() > hitsBefore;
             } catch (RuntimeException e) {
-                throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
+                if (cache == null || cache.hits.get() == hitsBefore) {
+                    throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
+                }
+                // A damaged entry, or one another build wrote: drop it and compile (which stores a good one).
+                LOG.warn("wasm module {}: its compile cache entry in {} could not be loaded ({}); compiling it again", path,
+                        cache.directory(), e.toString());
+                cache.evict(module.digest());
+                try {
+                    machines = compile(module, cache);
+                } catch (RuntimeException again) {
+                    throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + again.getMessage());
+                }
             }
         } else {
             machines = InterpreterMachine::new;
         }
-        return new Loaded(module, machines, reactor, compile, (System.nanoTime() - start) / 1_000_000, size);
+        return new Loaded(module, machines, reactor, compile, (System.nanoTime() - start) / 1_000_000, size, cache, cached);
+    }
+
+    private static Function<Instance, Machine> compile(WasmModule module, CompileCache cache) {
+        var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN);
+        if (cache != null) {
+            builder.withCache(cache);
+        }
+        return builder.compile();
     }
 
     private static Export findExport(WasmModule module, String name) {

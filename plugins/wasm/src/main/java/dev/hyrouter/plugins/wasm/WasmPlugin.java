@@ -7,6 +7,7 @@ import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginOverloadedException;
 import dev.hyrouter.plugin.PluginTimeoutException;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -93,7 +94,31 @@ public final class WasmPlugin implements Plugin {
     /** Loads, checks and compiles the module, and makes the instances (and, in worker mode, starts the workers). */
     public static WasmPlugin load(PluginConfig config) throws WasmPluginException {
         PluginConfig.WasmSettings s = config.wasm();
-        WasmModuleLoader.Loaded loaded = WasmModuleLoader.load(Path.of(s.path()), s.compile());
+        CompileCache cache = null;
+        if (s.compile() && !s.compileCache().isEmpty()) {
+            try {
+                cache = CompileCache.open(Path.of(s.compileCache()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("wasm plugin {}: wasm.compile_cache {} cannot be used ({}); the module is compiled at every start", config.name(),
+                        s.compileCache(), e.toString());
+            }
+        }
+        WasmModuleLoader.Loaded loaded = WasmModuleLoader.load(Path.of(s.path()), s.compile(), cache);
+        try {
+            return start(config, loaded);
+        } catch (WasmPluginException e) {
+            if (!loaded.cached()) {
+                throw e;
+            }
+            // Classes from the cache that load but do not instantiate: not this build's; compile afresh.
+            LOG.warn("wasm plugin {}: the module's cached classes did not instantiate ({}); compiling it again", config.name(), e.getMessage());
+            cache.evict(loaded.module().digest());
+            return start(config, WasmModuleLoader.load(Path.of(s.path()), s.compile(), cache));
+        }
+    }
+
+    private static WasmPlugin start(PluginConfig config, WasmModuleLoader.Loaded loaded) throws WasmPluginException {
+        PluginConfig.WasmSettings s = config.wasm();
         int pool = s.poolSize() > 0 ? s.poolSize() : Runtime.getRuntime().availableProcessors();
         WasmStats stats = new WasmStats();
         long start = System.nanoTime();
@@ -117,7 +142,8 @@ public final class WasmPlugin implements Plugin {
             w.start();
         }
         LOG.info("wasm plugin {}: {} ({} KiB) {} in {} ms{}; {} instance(s) ready in {} ms, {}", config.name(), s.path(),
-                loaded.sizeBytes() / 1024, loaded.compiled() ? "compiled to JVM bytecode" : "interpreted", loaded.loadMillis(),
+                loaded.sizeBytes() / 1024, loaded.cached() ? "loaded compiled from " + loaded.cache().directory()
+                        : loaded.compiled() ? "compiled to JVM bytecode" : "interpreted", loaded.loadMillis(),
                 loaded.reactor() ? ", reactor (_initialize run per instance)" : "", pool, (System.nanoTime() - start) / 1_000_000,
                 s.worker() ? "called on " + pool + " worker thread(s)" : "called inline on each event loop, deadline "
                         + config.timeout().toMillis() + " ms");
@@ -192,6 +218,11 @@ public final class WasmPlugin implements Plugin {
     /** Whether calls run on the calling thread ({@code wasm.mode: inline}). */
     public boolean inline() {
         return workers.length == 0;
+    }
+
+    /** The module as loaded (for tests and the start-up log: compiled, interpreted, or from the compile cache). */
+    WasmModuleLoader.Loaded loaded() {
+        return loaded;
     }
 
     @Override

@@ -1,0 +1,126 @@
+package dev.hyrouter.plugins.wasm;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code wasm.compile_cache}: Chicory's compiled classes for a module, kept in a directory so that
+ * a restart loads them instead of compiling again (seconds for a Go-built module on one core).
+ *
+ * <p>Chicory names an entry by the module's digest only, so entries live in a subdirectory named
+ * after the compiler itself (a digest of its code): a router with another Chicory never loads
+ * classes an older compiler made. An entry is written to a temporary file and moved into place,
+ * so a crash or a second router sharing the directory never leaves half an entry. What the
+ * directory holds is JVM code the router loads: it must be writable by the router alone.
+ */
+final class CompileCache implements Cache {
+    private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+    private final Path dir;
+    final AtomicInteger hits = new AtomicInteger();
+    final AtomicInteger stores = new AtomicInteger();
+
+    private CompileCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The cache under {@code root}, in the subdirectory of this Chicory compiler. */
+    static CompileCache open(Path root) throws IOException {
+        Path dir = root.resolve("chicory-" + compilerDigest());
+        Files.createDirectories(dir);
+        return new CompileCache(dir);
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** The entry's file: the digest Chicory gives, kept to safe file-name characters. */
+    Path entry(String key) {
+        return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".classes");
+    }
+
+    /** The entry, or {@code null} (absent or unreadable: the module is then compiled). */
+    @Override
+    public byte[] get(String key) {
+        Path f = entry(key);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(f);
+            hits.incrementAndGet();
+            return bytes;
+        } catch (IOException e) {
+            LOG.warn("wasm compile cache: {} cannot be read ({}); compiling instead", f, e.toString());
+            return null;
+        }
+    }
+
+    /** Stores an entry; a directory that cannot take it costs the next start a compile, nothing else. */
+    @Override
+    public void putIfAbsent(String key, byte[] data) {
+        Path f = entry(key);
+        if (Files.exists(f)) {
+            return;
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "entry-", ".tmp");
+            Files.write(tmp, data);
+            try {
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f);
+            }
+            stores.incrementAndGet();
+        } catch (FileAlreadyExistsException e) {
+            // Another router sharing the directory stored the same module first.
+        } catch (IOException e) {
+            LOG.warn("wasm compile cache: cannot store {} ({}); the module will be compiled again at the next start", f, e.toString());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    LOG.debug("wasm compile cache: temporary file {} left behind: {}", tmp, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Removes an entry that failed to load (damaged, or not what this compiler wrote). */
+    void evict(String key) {
+        try {
+            Files.deleteIfExists(entry(key));
+        } catch (IOException e) {
+            // Compiling again still works; the next start tries the entry again.
+        }
+    }
+
+    /** A digest of the Chicory compiler's own main class: another version, another directory. */
+    static String compilerDigest() {
+        try (InputStream in = MachineFactoryCompiler.class.getResourceAsStream("/com/dylibso/chicory/compiler/internal/Compiler.class")) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            if (in != null) {
+                d.update(in.readAllBytes());
+            }
+            d.update(MachineFactoryCompiler.class.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest(), 0, 8);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot identify the Chicory compiler for the compile cache", e);
+        }
+    }
+}
