@@ -14,6 +14,7 @@
 #                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
 #                              [--variants full,resume,0rtt]   # full TLS handshakes (every other variant) vs a client resuming, and 0-RTT
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
+#                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
@@ -356,6 +357,9 @@ case "$kind" in
     # its cost; the server-side latencies come from the router's own histograms (/metrics bucket deltas
     # over the measured run), so the client's share of the box does not enter them.
     count="${count:-20000}"
+    # --warmup N: sessions before each measured run (default a quarter of --count). The gRPC path
+    # needs more than the default before the JIT is done with it (perf-reports/dataplane/2026-11-30-tls-sessions.md).
+    warm=$(( warmup > 0 ? warmup : count / 4 ))
     [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc,loop"
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
     "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
@@ -427,7 +431,7 @@ case "$kind" in
           with_admin "$cfg"
           start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
         fi
-        probe $(( count / 4 )) > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
+        probe "$warm" > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
         metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th0"
         probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
         t1=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th1"; metrics_text > "$work/m1"
@@ -465,10 +469,10 @@ case "$kind" in
       echo
       cat "$out/environment.md"
       echo
-      echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants\`"
+      echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants${warmup:+ --warmup $warmup}\`"
       echo
       echo "Client: \`hyrouter probe --count $count --concurrency 64\` (Netty QUIC, closed loop) on core 1 with the gRPC plugin server;"
-      echo "router alone on core 0, one event loop, access log at warn; a warm-up of $(( count / 4 )) sessions before each measured run."
+      echo "router alone on core 0, one event loop, access log at warn; a warm-up of $warm sessions before each measured run."
       echo "Latencies are the router's own histograms (bucket deltas over the measured run): answer = Connect complete → answer"
       echo "written; call = one plugin call. \"≤ 50 µs\" is the share of samples in buckets up to 50 µs; p99 is the smallest bucket"
       echo "bound holding 99 % of the samples (an upper bound on the p99)."
