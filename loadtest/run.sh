@@ -469,7 +469,7 @@ case "$kind" in
       echo
       cat "$out/environment.md"
       echo
-      echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants${warmup:+ --warmup $warmup}\`"
+      echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants$( [ "$warmup" -gt 0 ] && echo " --warmup $warmup")\`"
       echo
       echo "Client: \`hyrouter probe --count $count --concurrency 64\` (Netty QUIC, closed loop) on core 1 with the gRPC plugin server;"
       echo "router alone on core 0, one event loop, access log at warn; a warm-up of $warm sessions before each measured run."
