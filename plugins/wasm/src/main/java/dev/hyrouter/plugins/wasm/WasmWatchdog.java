@@ -80,6 +80,10 @@ final class WasmWatchdog {
     private WasmWatchdog() {
         thread = new Thread(this::watch, "hyrouter-wasm-watchdog");
         thread.setDaemon(true);
+        // On a saturated core it must preempt the loop it interrupts. Linux ignores Java priorities
+        // unless the JVM runs with -XX:ThreadPriorityPolicy=1 and may lower nice values (root or
+        // CAP_SYS_NICE); then this maps to a lower nice value than the loops'.
+        thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
     }
 
