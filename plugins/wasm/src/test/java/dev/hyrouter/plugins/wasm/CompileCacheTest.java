@@ -72,8 +72,8 @@ class CompileCacheTest {
     void aDamagedEntryIsCompiledAgainAndReplaced() throws Exception {
         load(dir).close();
         Path entry = entries(dir).get(0);
-        byte[] good = Files.readAllBytes(entry);
-        Files.write(entry, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        byte[] damaged = {1, 2, 3, 4, 5, 6, 7, 8};
+        Files.write(entry, damaged);
 
         WasmPlugin p = load(dir);
         try {
@@ -82,7 +82,15 @@ class CompileCacheTest {
         } finally {
             p.close();
         }
-        assertThat(Files.readAllBytes(entry)).as("a good entry stored again").isEqualTo(good);
+        // Replaced by a usable entry (not byte for byte the first: the compiler's output may differ between runs).
+        assertThat(Files.readAllBytes(entry)).isNotEqualTo(damaged);
+        WasmPlugin again = load(dir);
+        try {
+            assertThat(again.loaded().cached()).isTrue();
+            assertAnswersLikeTheCExample(again);
+        } finally {
+            again.close();
+        }
     }
 
     @Test
