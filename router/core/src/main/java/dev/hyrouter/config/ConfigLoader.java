@@ -246,7 +246,7 @@ public final class ConfigLoader {
                 throw ctx.error(item.line(), key, "ticket key file " + file + " " + e.getMessage());
             }
             // The key's name (its first 16 bytes) is not secret: every ticket carries it in the clear.
-            String name = HexFormat.of().formatHex(bytes, 0, 16);
+            String name = HexFormat.of().formatHex(bytes, TicketKeyFile.NAME, TicketKeyFile.AES);
             Arrays.fill(bytes, (byte) 0);
             String other = names.putIfAbsent(name, file);
             if (other != null) {

@@ -21,8 +21,9 @@ import java.time.Duration;
  *                        GRO, epoll only; default off)
  * @param gsoSegments     datagrams of one connection sent as one segmented write (UDP GSO, epoll
  *                        only); 0 or 1 = off (default {@link #DEFAULT_GSO_SEGMENTS})
- * @param earlyData       accept a resuming client's Connect as 0-RTT early data and answer it in the
- *                        server's first flight (default off: early data can be replayed)
+ * @param earlyData       let a resuming client send its Connect as 0-RTT early data; such a Connect
+ *                        is decided only once the handshake completes, so a replay gets no decision
+ *                        (default off)
  */
 public record QuicConfig(Duration maxIdleTimeout, int maxFrameBytes, Duration connectTimeout, int eventLoops,
         Duration closeAfterAnswer, int socketBufferBytes, boolean addressValidation, int datagramsPerRead,

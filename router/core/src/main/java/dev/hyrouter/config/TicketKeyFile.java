@@ -17,6 +17,10 @@ import java.util.Base64;
  */
 public final class TicketKeyFile {
     public static final int BYTES = 48;
+    /** Where the key's parts start: its name, then the AES-128 key, then the HMAC key (16 bytes each). */
+    public static final int NAME = 0;
+    public static final int AES = 16;
+    public static final int HMAC = 32;
     /** A file larger than this is not a key file; it is not read whole. */
     private static final int MAX_FILE_BYTES = 4096;
 
@@ -41,29 +45,18 @@ public final class TicketKeyFile {
         if (raw.length == BYTES) {
             return raw;
         }
-        String text = new String(raw, StandardCharsets.US_ASCII).strip();
+        // Base64 text, perhaps wrapped in lines; the strict decoder refuses any other character.
+        String text = new String(raw, StandardCharsets.US_ASCII).strip().replace("\r", "").replace("\n", "");
         byte[] decoded;
         try {
-            decoded = Base64.getMimeDecoder().decode(text);
+            decoded = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             decoded = null;
         }
-        if (decoded == null || decoded.length != BYTES || !isBase64Text(text)) {
+        if (decoded == null || decoded.length != BYTES) {
             throw new IllegalArgumentException("holds " + raw.length + " bytes that are neither 48 raw bytes nor 48 bytes in base64; "
                     + "create one with: openssl rand 48 > FILE (or openssl rand -base64 48 > FILE)");
         }
         return decoded;
-    }
-
-    private static boolean isBase64Text(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='
-                    || c == '\n' || c == '\r';
-            if (!ok) {
-                return false;
-            }
-        }
-        return !text.isEmpty();
     }
 }

@@ -16,11 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * measured by {@code loadtest/run.sh dataplane}, not here.)
  */
 class DatagramBatchingTest {
-    private static final String BASE = """
-            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
-            routing:
-              default: {strategy: round_robin, backends: [{host: backend.internal, port: 5520}]}
-            """;
+    private static final String BASE = TestRouter.ONE_BACKEND;
 
     @ParameterizedTest
     @ValueSource(strings = {

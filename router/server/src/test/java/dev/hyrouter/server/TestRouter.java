@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
 
 /** A real router on a loopback port with a client, for end-to-end tests. */
 public final class TestRouter implements AutoCloseable {
+    /** Routing for tests of the intake itself: per-source limits off, one default backend {@code backend.internal:5520}. */
+    public static final String ONE_BACKEND = """
+            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
+            routing:
+              default: {strategy: round_robin, backends: [{host: backend.internal, port: 5520}]}
+            """;
+
     public final RouterServer server;
     public final HytaleClient client;
 

@@ -4,6 +4,7 @@ import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 final class CompileCache implements Cache {
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
     private final Path dir;
-    final AtomicInteger hits = new AtomicInteger();
-    final AtomicInteger stores = new AtomicInteger();
+    /** Entries handed out so far, and the key of the last one (loading runs on one thread). */
+    private int hits;
+    private String lastHit;
 
     private CompileCache(Path dir) {
         this.dir = dir;
@@ -47,6 +48,15 @@ final class CompileCache implements Cache {
         return dir;
     }
 
+    int hits() {
+        return hits;
+    }
+
+    /** The key of the entry handed out last, {@code null} before any. */
+    String lastHit() {
+        return lastHit;
+    }
+
     /** The entry's file: the digest Chicory gives, kept to safe file-name characters. */
     Path entry(String key) {
         return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".classes");
@@ -61,7 +71,8 @@ final class CompileCache implements Cache {
         }
         try {
             byte[] bytes = Files.readAllBytes(f);
-            hits.incrementAndGet();
+            hits++;
+            lastHit = key;
             return bytes;
         } catch (IOException e) {
             LOG.warn("wasm compile cache: {} cannot be read ({}); compiling instead", f, e.toString());
@@ -85,7 +96,6 @@ final class CompileCache implements Cache {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, f);
             }
-            stores.incrementAndGet();
         } catch (FileAlreadyExistsException e) {
             // Another router sharing the directory stored the same module first.
         } catch (IOException e) {
@@ -117,7 +127,7 @@ final class CompileCache implements Cache {
             if (in != null) {
                 d.update(in.readAllBytes());
             }
-            d.update(MachineFactoryCompiler.class.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.update(MachineFactoryCompiler.class.getName().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest(), 0, 8);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot identify the Chicory compiler for the compile cache", e);

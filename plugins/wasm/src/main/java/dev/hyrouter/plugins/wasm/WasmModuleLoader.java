@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Parses a plugin module, checks the plugin ABI (exports {@code memory}, {@code alloc(i32) -> i32},
@@ -25,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * compiler logs which).
  */
 final class WasmModuleLoader {
-    private static final Logger LOG = LoggerFactory.getLogger(WasmModuleLoader.class);
-
     private WasmModuleLoader() {
     }
 
@@ -64,24 +60,13 @@ final class WasmModuleLoader {
         Function<Instance, Machine> machines;
         boolean cached = false;
         if (compile) {
-            int hitsBefore = cache == null ? 0 : cache.hits.get();
+            int hitsBefore = cache == null ? 0 : cache.hits();
             try {
                 machines = compile(module, cache);
-                cached = cache != null && cache.hits.get() > hitsBefore;
             } catch (RuntimeException e) {
-                if (cache == null || cache.hits.get() == hitsBefore) {
-                    throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
-                }
-                // A damaged entry, or one another build wrote: drop it and compile (which stores a good one).
-                LOG.warn("wasm module {}: its compile cache entry in {} could not be loaded ({}); compiling it again", path,
-                        cache.directory(), e.toString());
-                cache.evict(module.digest());
-                try {
-                    machines = compile(module, cache);
-                } catch (RuntimeException again) {
-                    throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + again.getMessage());
-                }
+                throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
             }
+            cached = cache != null && cache.hits() > hitsBefore;
         } else {
             machines = InterpreterMachine::new;
         }

@@ -103,16 +103,18 @@ public final class WasmPlugin implements Plugin {
                         s.compileCache(), e.toString());
             }
         }
-        WasmModuleLoader.Loaded loaded = WasmModuleLoader.load(Path.of(s.path()), s.compile(), cache);
+        int hitsBefore = cache == null ? 0 : cache.hits();
         try {
-            return start(config, loaded);
+            return start(config, WasmModuleLoader.load(Path.of(s.path()), s.compile(), cache));
         } catch (WasmPluginException e) {
-            if (!loaded.cached()) {
+            if (cache == null || cache.hits() == hitsBefore) {
                 throw e;
             }
-            // Classes from the cache that load but do not instantiate: not this build's; compile afresh.
-            LOG.warn("wasm plugin {}: the module's cached classes did not instantiate ({}); compiling it again", config.name(), e.getMessage());
-            cache.evict(loaded.module().digest());
+            // Cached classes that do not load or do not instantiate (damaged, or another build's):
+            // drop the entry and compile, which stores a good one.
+            LOG.warn("wasm plugin {}: the module's cached classes in {} could not be used ({}); compiling it again", config.name(),
+                    cache.directory(), e.getMessage());
+            cache.evict(cache.lastHit());
             return start(config, WasmModuleLoader.load(Path.of(s.path()), s.compile(), cache));
         }
     }

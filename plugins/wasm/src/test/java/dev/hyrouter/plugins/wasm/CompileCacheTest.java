@@ -38,6 +38,17 @@ class CompileCacheTest {
         return WasmPlugin.load(Modules.config("c", Modules.settings("c-plugin").withPoolSize(1).withCompileCache(cache.toString())));
     }
 
+    /** Loads through {@code cache}, checks where the classes came from and that the plugin answers, closes it. */
+    private void loadAndCheck(Path cache, boolean fromCache) throws Exception {
+        WasmPlugin p = load(cache);
+        try {
+            assertThat(p.loaded().cached()).isEqualTo(fromCache);
+            assertAnswersLikeTheCExample(p);
+        } finally {
+            p.close();
+        }
+    }
+
     private static List<Path> entries(Path cache) throws Exception {
         try (Stream<Path> s = Files.walk(cache)) {
             return s.filter(f -> f.toString().endsWith(".classes")).toList();
@@ -46,25 +57,13 @@ class CompileCacheTest {
 
     @Test
     void theSecondStartLoadsWhatTheFirstCompiled() throws Exception {
-        WasmPlugin first = load(dir);
-        try {
-            assertThat(first.loaded().cached()).isFalse();
-            assertAnswersLikeTheCExample(first);
-        } finally {
-            first.close();
-        }
+        loadAndCheck(dir, false);
         List<Path> stored = entries(dir);
         assertThat(stored).hasSize(1);
         // Kept per compiler: another Chicory never reads this entry.
         assertThat(stored.get(0).getParent().getFileName().toString()).isEqualTo("chicory-" + CompileCache.compilerDigest());
 
-        WasmPlugin second = load(dir);
-        try {
-            assertThat(second.loaded().cached()).isTrue();
-            assertAnswersLikeTheCExample(second);
-        } finally {
-            second.close();
-        }
+        loadAndCheck(dir, true);
         assertThat(entries(dir)).hasSize(1);
     }
 
@@ -75,33 +74,15 @@ class CompileCacheTest {
         byte[] damaged = {1, 2, 3, 4, 5, 6, 7, 8};
         Files.write(entry, damaged);
 
-        WasmPlugin p = load(dir);
-        try {
-            assertThat(p.loaded().cached()).isFalse();
-            assertAnswersLikeTheCExample(p);
-        } finally {
-            p.close();
-        }
+        loadAndCheck(dir, false);
         // Replaced by a usable entry (not byte for byte the first: the compiler's output may differ between runs).
         assertThat(Files.readAllBytes(entry)).isNotEqualTo(damaged);
-        WasmPlugin again = load(dir);
-        try {
-            assertThat(again.loaded().cached()).isTrue();
-            assertAnswersLikeTheCExample(again);
-        } finally {
-            again.close();
-        }
+        loadAndCheck(dir, true);
     }
 
     @Test
     void aCacheThatCannotBeUsedCostsACompileNotThePlugin() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        WasmPlugin p = load(notADirectory);
-        try {
-            assertThat(p.loaded().cached()).isFalse();
-            assertAnswersLikeTheCExample(p);
-        } finally {
-            p.close();
-        }
+        loadAndCheck(notADirectory, false);
     }
 }

@@ -98,7 +98,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         context.stats.connectionsOpened.increment();
         // A client that never sends a Connect must not hold the connection until the idle timeout.
-        // (A 0-RTT Connect may have been answered already; its close-after-answer timer runs.)
+        // (A stream read as 0-RTT may have been answered already, by a refusal such as an oversized
+        // frame; its close-after-answer timer runs.)
         if (!answered) {
             deadline = ctx.executor().schedule(this::closeUnanswered, context.connectTimeoutNanos + TimeUnit.SECONDS.toNanos(1),
                     TimeUnit.NANOSECONDS);

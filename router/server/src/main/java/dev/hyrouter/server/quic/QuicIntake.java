@@ -2,6 +2,7 @@ package dev.hyrouter.server.quic;
 
 import dev.hyrouter.config.QuicConfig;
 import dev.hyrouter.config.RouterConfig;
+import dev.hyrouter.config.TlsConfig;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.server.tls.ServerTls;
 import dev.hyrouter.util.LatencyRecorder;
@@ -286,12 +287,12 @@ public final class QuicIntake implements AutoCloseable {
         return OutcomeLog.ACCESS.droppedTotal();
     }
 
-    /** The config new connections are decided under. */
     /** Reads {@code tls.session_ticket_keys} again (a reload's rotation); throws naming the file that is no key. */
-    public void installTicketKeys(dev.hyrouter.config.TlsConfig tls) {
+    public void installTicketKeys(TlsConfig tls) {
         ServerTls.installTicketKeys(ssl, tls);
     }
 
+    /** The config new connections are decided under. */
     public Generation generation() {
         return context.current();
     }

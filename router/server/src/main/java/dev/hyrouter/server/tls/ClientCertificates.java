@@ -96,13 +96,10 @@ public final class ClientCertificates {
      * presented none; asks the session only in the first case. Call once per connection.
      */
     public static String fingerprint(SSLEngine engine) {
-        if (engine == null) {
+        // A resumed handshake has no certificate to verify: the original session's, if it had one,
+        // came back inside the ticket, and only the session knows.
+        if (engine == null || PRESENTED.remove(engine) == null && !QuicSessionReuse.resumed(engine)) {
             return "";
-        }
-        if (PRESENTED.remove(engine) == null) {
-            // A resumed handshake has no certificate to verify: the original session's, if it had
-            // one, came back inside the ticket, and only the session knows.
-            return QuicSessionReuse.resumed(engine) ? ofPeer(engine.getSession()) : "";
         }
         return ofPeer(engine.getSession());
     }

@@ -88,7 +88,8 @@ public final class ServerTls {
                 throw new IllegalStateException("tls.session_ticket_keys[" + i + "]: ticket key file " + files.get(i) + " "
                         + (e instanceof IOException ? "cannot be read (" + e + ")" : e.getMessage()));
             }
-            keys[i] = new SslSessionTicketKey(Arrays.copyOfRange(k, 0, 16), Arrays.copyOfRange(k, 32, 48), Arrays.copyOfRange(k, 16, 32));
+            keys[i] = new SslSessionTicketKey(Arrays.copyOfRange(k, TicketKeyFile.NAME, TicketKeyFile.AES),
+                    Arrays.copyOfRange(k, TicketKeyFile.HMAC, TicketKeyFile.BYTES), Arrays.copyOfRange(k, TicketKeyFile.AES, TicketKeyFile.HMAC));
             Arrays.fill(k, (byte) 0);
         }
         context.sessionContext().setTicketKeys(keys);

@@ -27,11 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rotates the keys; and a 0-RTT client is answered like any other.
  */
 class SessionResumptionTest {
-    private static final String ROUTING = """
-            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
-            routing:
-              default: {strategy: round_robin, backends: [{host: backend.internal, port: 5520}]}
-            """;
+    private static final String ROUTING = TestRouter.ONE_BACKEND;
 
     @TempDir
     Path dir;
@@ -94,9 +90,9 @@ class SessionResumptionTest {
 
     @Test
     void aReloadRotatesTheKeysAndTicketsOfADroppedKeyNoLongerResume() throws Exception {
-        Path k1 = key("k1.key", 1);
-        Path k2 = key("k2.key", 2);
-        Path k3 = key("k3.key", 3);
+        key("k1.key", 1);
+        key("k2.key", 2);
+        key("k3.key", 3);
         Path config = dir.resolve("hyrouter.yaml");
         String listen = "listen: \"127.0.0.1:0\"\n";
         Files.writeString(config, listen + "tls: {session_ticket_keys: [k1.key]}\n" + ROUTING);
@@ -120,9 +116,6 @@ class SessionResumptionTest {
             SessionResult afterSwap = r.run(request);
             assertThat(afterSwap.answer().isReferral()).isTrue();
             assertThat(afterSwap.resumed()).isFalse();
-            assertThat(k1).exists();
-            assertThat(k2).exists();
-            assertThat(k3).exists();
         }
     }
 
