@@ -1,5 +1,6 @@
 package dev.hyrouter.bench;
 
+import dev.hyrouter.plugin.DeadlineThread;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -7,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * JMH's benchmark threads as Netty {@link FastThreadLocalThread}s, the kind of thread the router's
- * event loops are: Netty recycles its pooled-buffer wrappers only there, so allocation measured
- * on these threads (B/op from {@code -prof gc}) is what an event loop really allocates. Selected
+ * JMH's benchmark threads as the kind of thread the router's event loops are: Netty
+ * {@link FastThreadLocalThread}s (Netty recycles its pooled-buffer wrappers only there, so
+ * allocation measured on these threads, B/op from {@code -prof gc}, is what an event loop really
+ * allocates), and {@link DeadlineThread}s (an inline WASM call checks its deadline in the thread's fields). Selected
  * with {@code -Djmh.executor=CUSTOM -Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads}.
  */
 public final class EventLoopThreads extends ThreadPoolExecutor {
@@ -30,7 +32,7 @@ public final class EventLoopThreads extends ThreadPoolExecutor {
 
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new FastThreadLocalThread(r, prefix + NAME_PART + next.incrementAndGet());
+            Thread t = new DeadlineThread(r, prefix + NAME_PART + next.incrementAndGet());
             t.setDaemon(true);
             return t;
         }

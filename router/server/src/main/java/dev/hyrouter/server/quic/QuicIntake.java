@@ -4,6 +4,7 @@ import dev.hyrouter.config.QuicConfig;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.config.TlsConfig;
 import dev.hyrouter.pipeline.RouterCore;
+import dev.hyrouter.plugin.DeadlineThread;
 import dev.hyrouter.server.tls.ServerTls;
 import dev.hyrouter.util.LatencyRecorder;
 import io.netty.bootstrap.Bootstrap;
@@ -30,10 +31,10 @@ import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,8 +197,11 @@ public final class QuicIntake implements AutoCloseable {
         return new MultiThreadIoEventLoopGroup(loops, LOOP_THREADS, NioIoHandler.newFactory());
     }
 
-    /** Named so CPU and allocation per thread (top, /proc, hyrouter_thread_allocated_bytes) show the QUIC loops as such. */
-    private static final DefaultThreadFactory LOOP_THREADS = new DefaultThreadFactory("hyrouter-quic");
+    /**
+     * Named so CPU and allocation per thread (top, /proc, hyrouter_thread_allocated_bytes) show the QUIC loops as such;
+     * {@link DeadlineThread}s so an inline plugin call checks its deadline in the loop thread's own fields.
+     */
+    private static final ThreadFactory LOOP_THREADS = DeadlineThread.factory("hyrouter-quic");
 
     public static boolean epollAvailable() {
         return Epoll.isAvailable();
