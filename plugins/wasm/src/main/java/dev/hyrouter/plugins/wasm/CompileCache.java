@@ -1,6 +1,5 @@
 package dev.hyrouter.plugins.wasm;
 
-import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code wasm.compile_cache}: Chicory's compiled classes for a module, kept in a directory so that
- * a restart loads them instead of compiling again (seconds for a Go-built module on one core).
+ * {@code wasm.compile_cache}: a module's compiled classes (Chicory's, with the router's deadline
+ * checks), kept in a directory so that a restart loads them instead of compiling again (seconds
+ * for a Go-built module on one core).
  *
- * <p>Chicory names an entry by the module's digest only, so entries live in a subdirectory named
- * after the compiler itself (a digest of its code): a router with another Chicory never loads
- * classes an older compiler made. An entry is written to a temporary file and moved into place,
+ * <p>An entry is named by the module's digest, in a subdirectory named after the compiler
+ * itself (a digest of its code and of the entry format): a router with another Chicory, or
+ * another entry format, never loads classes an older one made. An entry is written to a temporary file and moved into place,
  * so a crash or a second router sharing the directory never leaves half an entry. What the
  * directory holds is JVM code the router loads: it must be writable by the router alone.
  */
-final class CompileCache implements Cache {
+final class CompileCache {
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
     private final Path dir;
     /** Entries handed out so far, and the key of the last one (loading runs on one thread). */
@@ -63,8 +63,7 @@ final class CompileCache implements Cache {
     }
 
     /** The entry, or {@code null} (absent or unreadable: the module is then compiled). */
-    @Override
-    public byte[] get(String key) {
+    byte[] get(String key) {
         Path f = entry(key);
         if (!Files.isRegularFile(f)) {
             return null;
@@ -81,8 +80,7 @@ final class CompileCache implements Cache {
     }
 
     /** Stores an entry; a directory that cannot take it costs the next start a compile, nothing else. */
-    @Override
-    public void putIfAbsent(String key, byte[] data) {
+    void putIfAbsent(String key, byte[] data) {
         Path f = entry(key);
         if (Files.exists(f)) {
             return;
@@ -120,7 +118,10 @@ final class CompileCache implements Cache {
         }
     }
 
-    /** A digest of the Chicory compiler's own main class: another version, another directory. */
+    /** Changes whenever what {@link WasmModuleLoader} stores in an entry changes. */
+    private static final String ENTRY_FORMAT = "hyrouter-entry-2 (classes with WasmDeadline checks)";
+
+    /** A digest of the Chicory compiler's own main class and the entry format: another either, another directory. */
     static String compilerDigest() {
         try (InputStream in = MachineFactoryCompiler.class.getResourceAsStream("/com/dylibso/chicory/compiler/internal/Compiler.class")) {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -128,6 +129,7 @@ final class CompileCache implements Cache {
                 d.update(in.readAllBytes());
             }
             d.update(MachineFactoryCompiler.class.getName().getBytes(StandardCharsets.UTF_8));
+            d.update(ENTRY_FORMAT.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest(), 0, 8);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot identify the Chicory compiler for the compile cache", e);

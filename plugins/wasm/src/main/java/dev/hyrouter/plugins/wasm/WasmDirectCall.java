@@ -7,10 +7,12 @@ import java.nio.file.Path;
 
 /**
  * One module instance called on the caller's thread, without the worker pool: the whole round
- * trip (JSON encode, alloc, write, call, read, JSON decode) and nothing else. For benchmarks and
- * tools; the router itself goes through {@link WasmPlugin}. Not thread safe.
+ * trip (JSON encode, alloc, write, call, read, JSON decode) with the call's deadline armed as an
+ * inline call has it (1 s), and nothing else. For benchmarks and tools; the router itself goes
+ * through {@link WasmPlugin}. Not thread safe.
  */
 public final class WasmDirectCall implements AutoCloseable {
+    private static final long DEADLINE_NANOS = 1_000_000_000L;
     private final WasmInstanceRunner runner;
 
     private WasmDirectCall(WasmInstanceRunner runner) {
@@ -26,7 +28,13 @@ public final class WasmDirectCall implements AutoCloseable {
     }
 
     public ConnectResponse call(ConnectRequest request) throws WasmPluginException {
-        return runner.call(request);
+        WasmDeadline d = WasmDeadline.ofCurrentThread();
+        d.arm(System.nanoTime() + DEADLINE_NANOS);
+        try {
+            return runner.call(request);
+        } finally {
+            d.disarm();
+        }
     }
 
     @Override

@@ -1,7 +1,11 @@
 package dev.hyrouter.plugins.wasm;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.compiler.internal.ByteClassCollector;
+import com.dylibso.chicory.compiler.internal.ClassCollector;
+import com.dylibso.chicory.compiler.internal.ClassLoadingCollector;
+import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.MachineFactory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
@@ -11,9 +15,16 @@ import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -63,7 +74,8 @@ final class WasmModuleLoader {
             int hitsBefore = cache == null ? 0 : cache.hits();
             try {
                 machines = compile(module, cache);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // LinkageError: cached classes that do not define (damaged, or another build's).
                 throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
             }
             cached = cache != null && cache.hits() > hitsBefore;
@@ -74,11 +86,66 @@ final class WasmModuleLoader {
     }
 
     private static Function<Instance, Machine> compile(WasmModule module, CompileCache cache) {
-        var builder = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN);
-        if (cache != null) {
-            builder.withCache(cache);
+        String key = cache == null ? null : module.digest();
+        byte[] entry = key == null ? null : cache.get(key);
+        String main;
+        Map<String, byte[]> classes;
+        if (entry != null) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
+                if (in.readInt() != ENTRY_MAGIC) {
+                    throw new IOException("not an entry of this router");
+                }
+                main = in.readUTF();
+                int n = in.readInt();
+                classes = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    String name = in.readUTF();
+                    classes.put(name, in.readNBytes(in.readInt()));
+                }
+                if (in.read() != -1 || !classes.containsKey(main)) {
+                    throw new IOException("malformed entry");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("the cached classes are unreadable (" + e.getMessage() + ")", e);
+            }
+        } else {
+            ClassCollector compiled = Compiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
+                    .withClassCollectorFactory(ByteClassCollector::new).build().compile().collector();
+            main = compiled.mainClassName();
+            classes = CompiledDeadlines.rewrite(compiled.classBytes());
+            if (key != null) {
+                cache.putIfAbsent(key, entry(main, classes));
+            }
         }
-        return builder.compile();
+        ClassLoadingCollector loaded = new ClassLoadingCollector();
+        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+            if (c.getKey().equals(main)) {
+                loaded.putMainClass(c.getKey(), c.getValue());
+            } else {
+                loaded.put(c.getKey(), c.getValue());
+            }
+        }
+        return new MachineFactory(module, loaded.machineFactory());
+    }
+
+    /** "HRWC": a compile-cache entry of ours (the main class's name, then every class by name). */
+    private static final int ENTRY_MAGIC = 0x48525743;
+
+    private static byte[] entry(String main, Map<String, byte[]> classes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(ENTRY_MAGIC);
+            out.writeUTF(main);
+            out.writeInt(classes.size());
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                out.writeUTF(c.getKey());
+                out.writeInt(c.getValue().length);
+                out.write(c.getValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a byte array stream does not fail
+        }
+        return bytes.toByteArray();
     }
 
     private static Export findExport(WasmModule module, String name) {

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Inline</b> (default, {@code wasm.mode: inline}): the call runs on the calling event loop,
  * on that loop's own instance, and its answer is there when {@code onConnect} returns: no queue,
- * no thread hop, no wake-up. {@link WasmWatchdog} interrupts a call still running at its
- * deadline (the plugin's {@code timeout}); the instance is then recycled. So a loop is held at
- * most the plugin's timeout plus the interrupt's latency, during which that loop's other
+ * no thread hop, no wake-up. Compiled code checks the call's deadline (the plugin's
+ * {@code timeout}) itself ({@link WasmDeadline}), and {@link WasmWatchdog} interrupts a call
+ * still running at its deadline; the instance is then recycled. So a loop is held at most the
+ * plugin's timeout plus the time to the next check, during which that loop's other
  * connections wait (those of other loops do not); a plugin whose calls can legitimately take
  * long should use the worker mode.
  *
@@ -211,6 +212,8 @@ public final class WasmPlugin implements Plugin {
         out.gauge("hyrouter_wasm_instances_live", "WASM instances alive (created minus recycled)",
                 stats.instancesCreated() - stats.recycledAfterFailure() - stats.recycledForMemory() - stats.recycledForCalls(), "plugin", name);
         out.counter("hyrouter_wasm_deadline_interrupts", "WASM calls interrupted at their deadline", stats.interrupted(), "plugin", name);
+        out.counter("hyrouter_wasm_watchdog_interrupts", "Inline WASM calls the watchdog thread had to interrupt (interpreted code; compiled code stops itself)",
+                stats.watchdogInterrupts(), "plugin", name);
         out.gauge("hyrouter_wasm_max_overshoot_seconds", "Inline calls: the longest an interrupted call held its event loop past its deadline",
                 stats.maxOvershootNanos() / 1e9, "plugin", name);
         out.counter("hyrouter_wasm_late_interrupts", "Inline calls that held their event loop more than 1 ms past their deadline",

@@ -10,6 +10,8 @@ public final class WasmStats {
     final LongAdder recycledForCalls = new LongAdder();
     final LongAdder shed = new LongAdder();
     final LongAdder interrupted = new LongAdder();
+    /** Of {@link #interrupted}: inline calls the watchdog thread had to interrupt (not stopped by their own check). */
+    final LongAdder watchdogInterrupts = new LongAdder();
     /** Inline calls: the most any interrupted call held its loop past its deadline (ns). */
     private final java.util.concurrent.atomic.LongAccumulator maxOvershoot = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
 
@@ -58,6 +60,11 @@ public final class WasmStats {
     /** Calls interrupted after their time budget. */
     public long interrupted() {
         return interrupted.sum();
+    }
+
+    /** Inline calls the watchdog thread interrupted: those their own deadline check did not stop. */
+    public long watchdogInterrupts() {
+        return watchdogInterrupts.sum();
     }
 
     @Override

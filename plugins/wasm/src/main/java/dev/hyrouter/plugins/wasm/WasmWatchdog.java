@@ -8,7 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds inline plugin calls (run on an event loop) by their deadline: one daemon thread for
+ * Bounds inline plugin calls (run on an event loop) by their deadline. Compiled code stops itself
+ * at its deadline ({@link WasmDeadline}, armed by {@link Slot#begin()}); this watchdog is the
+ * backstop for what that check does not cover (functions Chicory runs interpreted, the
+ * {@code compile: false} interpreter, a host call that does not return): one daemon thread for
  * the process watches every {@link Slot} and interrupts a call still running at its deadline.
  * Chicory checks the thread's interrupt flag in loops, so the call ends with an exception, its
  * instance is recycled and the loop goes on.
@@ -40,10 +43,17 @@ final class WasmWatchdog {
         final Thread owner;
         final long timeoutNanos;
         final WasmStats stats;
+        /** The owner's own deadline check, read by compiled code on the owner's thread. */
+        private final WasmDeadline clock;
         volatile long deadline;
         private long sequence;
 
+        /** Made on the owner's thread (its {@link WasmDeadline} is a thread local). */
         Slot(Thread owner, long timeoutNanos, WasmStats stats) {
+            if (owner != Thread.currentThread()) {
+                throw new IllegalStateException("a watchdog slot is registered by the thread it watches");
+            }
+            this.clock = WasmDeadline.ofCurrentThread();
             this.owner = owner;
             this.timeoutNanos = timeoutNanos;
             this.stats = stats;
@@ -51,22 +61,35 @@ final class WasmWatchdog {
 
         /** Marks a call as running until {@code now + timeout}. */
         void begin() {
-            deadline = System.nanoTime() + timeoutNanos;
+            long d = System.nanoTime() + timeoutNanos;
+            deadline = d;
+            clock.arm(d);
             state.set((++sequence << 2) | RUNNING);
         }
 
         /**
-         * Ends the call; {@code true} when the watchdog interrupted it. Then it waits for the
-         * interrupt to land and clears it, so it can never hit the event loop's own work.
+         * Ends the call; {@code true} when it was stopped at its deadline, by its own check or by
+         * the watchdog. In the latter case it waits for the interrupt to land and clears it, so it
+         * can never hit the event loop's own work.
          */
         boolean end() {
+            boolean stoppedItself = clock.disarm();
             long running = (sequence << 2) | RUNNING;
             if (state.compareAndSet(running, sequence << 2)) {
-                return false;
+                if (stoppedItself) {
+                    stats.interrupted.increment();
+                }
+                return stoppedItself;
             }
             long interrupted = (sequence << 2) | INTERRUPTED;
-            while (state.get() != interrupted) {
-                Thread.onSpinWait();
+            // The watchdog is between its two writes. On a shared core it may have been preempted by
+            // this very thread, so after a short spin give it the core rather than spin out a slice.
+            for (int spins = 0; state.get() != interrupted; spins++) {
+                if (spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
             Thread.interrupted();
             state.set(sequence << 2);
@@ -114,6 +137,7 @@ final class WasmWatchdog {
                         long call = st & ~3L;
                         if (s.state.compareAndSet(st, call | INTERRUPTING)) {
                             s.stats.interrupted.increment();
+                            s.stats.watchdogInterrupts.increment();
                             s.owner.interrupt();
                             s.state.set(call | INTERRUPTED);
                         }
