@@ -2,6 +2,7 @@ package dev.hyrouter.plugins.wasm;
 
 import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.plugin.DeadlineThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,9 @@ final class WasmWorker implements Runnable {
         this.queue = new ManyToOneConcurrentArrayQueue<>(queueSize);
         this.runner = runner;
         this.stats = stats;
-        this.thread = new Thread(this, name);
+        // Never armed: its calls are bounded by the chain's deadline (an interrupt); as a
+        // DeadlineThread its compiled code's checks skip the thread-local lookup.
+        this.thread = new DeadlineThread(this, name);
         this.thread.setDaemon(true);
     }
 
