@@ -436,7 +436,7 @@ case "$kind" in
           start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
           if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
             for task in /proc/"$pid"/task/*; do
-              case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c 1 "${task##*/}" > /dev/null ;; esac
+              case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
             done
           fi
           loop_alone=0

@@ -17,8 +17,8 @@ import org.objectweb.asm.Type;
  * frames stay valid and nothing else in the classes changes.
  */
 final class CompiledDeadlines {
-    static final String CHECK_NAME = "checkInterruption";
-    static final String CHECK_DESC = "()V";
+    private static final String CHECK_NAME = "checkInterruption";
+    private static final String CHECK_DESC = "()V";
     private static final String TARGET = Type.getInternalName(WasmDeadline.class);
 
     private CompiledDeadlines() {

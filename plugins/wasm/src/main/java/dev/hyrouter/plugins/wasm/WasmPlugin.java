@@ -85,7 +85,7 @@ public final class WasmPlugin implements Plugin {
                 if (r == null) { // more calling threads than instances made at start: this one pays its instance on first call
                     r = new WasmInstanceRunner(name, loaded, settings, stats);
                 }
-                Inline in = new Inline(r, WasmWatchdog.register(Thread.currentThread(), timeoutNanos, stats));
+                Inline in = new Inline(r, WasmWatchdog.register(timeoutNanos, stats));
                 inlines.add(in);
                 return in;
             }

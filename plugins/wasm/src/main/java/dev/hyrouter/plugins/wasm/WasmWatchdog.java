@@ -48,13 +48,10 @@ final class WasmWatchdog {
         volatile long deadline;
         private long sequence;
 
-        /** Made on the owner's thread (its {@link WasmDeadline} is a thread local). */
-        Slot(Thread owner, long timeoutNanos, WasmStats stats) {
-            if (owner != Thread.currentThread()) {
-                throw new IllegalStateException("a watchdog slot is registered by the thread it watches");
-            }
+        /** Made on, and owned by, the thread whose calls it watches (its {@link WasmDeadline} is that thread's). */
+        Slot(long timeoutNanos, WasmStats stats) {
+            this.owner = Thread.currentThread();
             this.clock = WasmDeadline.ofCurrentThread();
-            this.owner = owner;
             this.timeoutNanos = timeoutNanos;
             this.stats = stats;
         }
@@ -110,8 +107,9 @@ final class WasmWatchdog {
         thread.start();
     }
 
-    static Slot register(Thread owner, long timeoutNanos, WasmStats stats) {
-        Slot s = new Slot(owner, timeoutNanos, stats);
+    /** A slot for the calling thread's inline calls. */
+    static Slot register(long timeoutNanos, WasmStats stats) {
+        Slot s = new Slot(timeoutNanos, stats);
         INSTANCE.slots.add(s);
         LockSupport.unpark(INSTANCE.thread); // it may be sleeping for longer than this slot's timeout
         return s;
