@@ -24,6 +24,31 @@ public final class ConnectView {
         V2
     }
 
+    /** Why a Connect could not be decoded (a new client version shows up here first). */
+    public enum Undecodable {
+        /** Shorter than both layouts' fixed blocks. */
+        TRUNCATED("truncated"),
+        /** A required string's offset is negative. */
+        NEGATIVE_OFFSET("negative_offset"),
+        /** A string's offset points past the payload. */
+        OFFSET_OUT_OF_RANGE("offset_out_of_range"),
+        /** A string's VarInt length is malformed (over-long or cut off). */
+        BAD_VARINT("bad_varint"),
+        /** A string is longer than its limit or than the bytes left. */
+        BAD_STRING_LENGTH("bad_string_length");
+
+        private final String label;
+
+        Undecodable(String label) {
+            this.label = label;
+        }
+
+        /** The metric label. */
+        public String label() {
+            return label;
+        }
+    }
+
     private static final long ABSENT = -1L;
 
     private ByteBuf buf;
@@ -49,6 +74,7 @@ public final class ConnectView {
     private String languageString;
     private String protocolHashString;
     private String uuidString;
+    private Undecodable undecodable;
 
     /**
      * Decodes the payload at {@code buf[index, index + length)}.
@@ -67,9 +93,45 @@ public final class ConnectView {
             ok = decodeV2() || decodeV1();
         }
         if (!ok) {
+            Undecodable why = diagnose();
             reset();
+            undecodable = why;
         }
         return ok;
+    }
+
+    /** Why the last {@link #wrap} failed, {@code null} after a success or a {@link #reset}. */
+    public Undecodable undecodable() {
+        return undecodable;
+    }
+
+    /** Cold path: which of V2's checks refused a payload too short for V1 (V1 only refuses length). */
+    private Undecodable diagnose() {
+        if (limit - base < ConnectLayoutV2.VARIABLE_BLOCK_OFFSET) {
+            return Undecodable.TRUNCATED;
+        }
+        int var = base + ConnectLayoutV2.VARIABLE_BLOCK_OFFSET;
+        int[] offsets = {buf.getIntLE(base + ConnectLayoutV2.USERNAME_OFFSET_OFFSET), buf.getIntLE(base + ConnectLayoutV2.LANGUAGE_OFFSET_OFFSET)};
+        int[] caps = {ConnectLimits.MAX_USERNAME, ConnectLayoutV2.MAX_LANGUAGE};
+        for (int i = 0; i < 2; i++) {
+            int offset = offsets[i];
+            if (offset < 0) {
+                return Undecodable.NEGATIVE_OFFSET;
+            }
+            long pos = (long) var + offset;
+            if (pos >= limit) {
+                return Undecodable.OFFSET_OUT_OF_RANGE;
+            }
+            long v = VarInts.read(buf, (int) pos, limit);
+            if (v == VarInts.INVALID) {
+                return Undecodable.BAD_VARINT;
+            }
+            int len = VarInts.value(v);
+            if (len > caps[i] || pos + VarInts.size(v) + len > limit) {
+                return Undecodable.BAD_STRING_LENGTH;
+            }
+        }
+        return Undecodable.BAD_STRING_LENGTH;
     }
 
     /** Convenience for a buffer holding exactly the payload between its indices. */
@@ -101,6 +163,7 @@ public final class ConnectView {
         languageString = null;
         protocolHashString = null;
         uuidString = null;
+        undecodable = null;
     }
 
     private boolean looksLikeV1ProtocolHash() {

@@ -44,7 +44,8 @@ public final class ConfigLoader {
             "The server is currently unavailable.",
             "The server is full or restarting. Please try again in a moment.",
             "The server is currently unreachable. Please try again later.",
-            "The server is looking for an available instance. Please try again in a moment.");
+            "The server is looking for an available instance. Please try again in a moment.",
+            "Joining is not possible right now. Please try again in a moment.");
 
     /** The largest HMAC key file read ({@code referral.hmac_secret_file}). */
     static final int MAX_KEY_FILE_BYTES = 4096;
@@ -370,10 +371,16 @@ public final class ConfigLoader {
     private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ParseContext ctx)
             throws ConfigException {
         String adminListen = "";
+        AdminToken token = AdminToken.NONE;
         if (admin != null) {
             ConfigNode listenNode = admin.get("listen");
             adminListen = admin.string("listen", "").trim();
+            ConfigNode tokenNode = admin.get("token_file");
+            admin.string("token_file", "");
             admin.finish();
+            if (tokenNode != null && !tokenNode.string().trim().isEmpty()) {
+                token = readAdminToken(tokenNode, ctx);
+            }
             if (!adminListen.isEmpty()) {
                 // The same rules and messages as the QUIC listen address, under admin.listen.
                 try {
@@ -388,7 +395,33 @@ public final class ConfigLoader {
             drain = duration(shutdown, "drain_timeout", OperationsConfig.DEFAULT_DRAIN_TIMEOUT, false);
             shutdown.finish();
         }
-        return new OperationsConfig(adminListen, drain);
+        return new OperationsConfig(adminListen, drain, token);
+    }
+
+    /** {@code admin.token_file}: one line, the token; never quoted in a message. */
+    private static AdminToken readAdminToken(ConfigNode fileNode, ParseContext ctx) throws ConfigException {
+        Path file = resolveAgainst(ctx.file, fileNode.string());
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(OperationsConfig.MAX_TOKEN_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw fileNode.error("cannot read the admin token file " + file + ": " + e.getClass().getSimpleName());
+        }
+        if (bytes.length > OperationsConfig.MAX_TOKEN_FILE_BYTES) {
+            throw fileNode.error("the admin token file " + file + " is larger than " + OperationsConfig.MAX_TOKEN_FILE_BYTES
+                    + " bytes; it should hold one token");
+        }
+        String token = new String(bytes, StandardCharsets.UTF_8).strip();
+        if (token.isEmpty()) {
+            throw fileNode.error("the admin token file " + file + " is empty; write one token (for example 32 random bytes in hex)");
+        }
+        if (token.length() < 16) {
+            throw fileNode.error("the admin token in " + file + " is shorter than 16 characters; use a longer random token");
+        }
+        if (token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw fileNode.error("the admin token in " + file + " must be one line without spaces or control characters");
+        }
+        return AdminToken.of(token, file.toString());
     }
 
     private static ReferralConfig readReferral(ConfigMapping r, ParseContext ctx) throws ConfigException {
@@ -467,8 +500,9 @@ public final class ConfigLoader {
         String noBackends = d.string("no_backends", defaults == null ? null : defaults.noBackends());
         String routingError = d.string("routing_error", defaults == null ? null : defaults.routingError());
         String discoveryError = d.string("discovery_error", defaults == null ? null : defaults.discoveryError());
+        String pluginUnavailable = d.string("plugin_unavailable", defaults == null ? null : defaults.pluginUnavailable());
         d.finish();
-        return new DisconnectTexts(noRoute, noBackends, routingError, discoveryError);
+        return new DisconnectTexts(noRoute, noBackends, routingError, discoveryError, pluginUnavailable);
     }
 
     /** The original's translations (de, fr, es, pt, pt-BR, it), used when a config sets none. */

@@ -10,6 +10,8 @@ import java.util.List;
  * @param grpc    set for type grpc
  * @param wasm    set for type wasm
  * @param line    line of the entry in the file, for messages
+ * @param failureMode what a failed call decides ({@code failure_mode}, our addition; default
+ *                    {@link FailureMode#OPEN}, the original's rule)
  */
 public record PluginConfig(
         String name,
@@ -20,7 +22,31 @@ public record PluginConfig(
         Duration timeout,
         GrpcSettings grpc,
         WasmSettings wasm,
-        int line) {
+        int line,
+        FailureMode failureMode) {
+
+    /** An entry with the original's failure rule ({@link FailureMode#OPEN}). */
+    public PluginConfig(String name, PluginType type, PluginStage stage, List<String> before, List<String> after, Duration timeout,
+            GrpcSettings grpc, WasmSettings wasm, int line) {
+        this(name, type, stage, before, after, timeout, grpc, wasm, line, FailureMode.OPEN);
+    }
+
+    /**
+     * What the chain does when a call errs, times out, meets an open circuit or is refused.
+     * {@code OPEN}: the plugin is skipped, as in the original (a refused call still sheds the
+     * connection). {@code CLOSED}: the connection is answered with
+     * {@code messages.disconnect.plugin_unavailable}, as an authorisation hook expects.
+     */
+    public enum FailureMode {
+        OPEN,
+        CLOSED;
+
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+        public String label() {
+            return label;
+        }
+    }
 
     /** Plugin runtimes. */
     public enum PluginType {

@@ -29,6 +29,7 @@ final class PluginSection {
             List<String> before = p.stringList("before");
             List<String> after = p.stringList("after");
             Duration timeout = ConfigLoader.duration(p, "timeout", DEFAULT_TIMEOUT, true);
+            PluginConfig.FailureMode failureMode = failureMode(p);
             ConfigMapping grpc = p.mapping("grpc");
             String address = "";
             PluginConfig.GrpcSettings grpcSettings = null;
@@ -119,7 +120,7 @@ final class PluginSection {
             out.add(new PluginConfig(name, type, stage, List.copyOf(before), List.copyOf(after), timeout,
                     type == PluginConfig.PluginType.GRPC ? grpcSettings : null,
                     type == PluginConfig.PluginType.WASM ? wasmSettings : null,
-                    pn.line()));
+                    pn.line(), failureMode));
         }
         List<PluginConfig> plugins = List.copyOf(out);
         for (PluginConfig p : plugins) {
@@ -144,6 +145,19 @@ final class PluginSection {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
+    }
+
+    /** {@code failure_mode}: {@code open} (default, the original's rule) or {@code closed}. */
+    private static PluginConfig.FailureMode failureMode(ConfigMapping p) throws ConfigException {
+        ConfigNode n = p.get("failure_mode");
+        if (n == null) {
+            return PluginConfig.FailureMode.OPEN;
+        }
+        return switch (n.string().trim().toLowerCase(Locale.ROOT)) {
+            case "", "open" -> PluginConfig.FailureMode.OPEN;
+            case "closed" -> PluginConfig.FailureMode.CLOSED;
+            default -> throw n.error("must be open or closed, found \"" + n.string() + "\"");
+        };
     }
 
     /** {@code wasm.mode}: {@code inline} (default: the call runs on the connection's event loop) or {@code worker}. */

@@ -35,7 +35,8 @@ public final class DisconnectMessages {
                 pick(locale.noRoute(), base.noRoute()),
                 pick(locale.noBackends(), base.noBackends()),
                 pick(locale.routingError(), base.routingError()),
-                pick(locale.discoveryError(), base.discoveryError()));
+                pick(locale.discoveryError(), base.discoveryError()),
+                pick(locale.pluginUnavailable(), base.pluginUnavailable()));
     }
 
     private static String pick(String override, String base) {
@@ -67,6 +68,15 @@ public final class DisconnectMessages {
         return t.render(sni, error == null ? "" : error);
     }
 
+    /**
+     * The answer when a plugin with {@code failure_mode: closed} could not decide
+     * ({@code messages.disconnect.plugin_unavailable}); {@code ${error}} is what went wrong
+     * in a word (error, timeout, circuit_open, refused), never the plugin's own text.
+     */
+    public String pluginUnavailable(String language, String sni, String failureKind) {
+        return forLanguage(language).pluginUnavailable.render(sni, failureKind == null ? "" : failureKind);
+    }
+
     private Set forLanguage(String language) {
         if (language == null || byTag.isEmpty()) {
             return base;
@@ -91,12 +101,15 @@ public final class DisconnectMessages {
         final MessageTemplate noBackends;
         final MessageTemplate routingError;
         final MessageTemplate discoveryError;
+        final MessageTemplate pluginUnavailable;
 
         Set(DisconnectTexts t) {
             noRoute = MessageTemplate.compile(t.noRoute(), "no route");
             noBackends = MessageTemplate.compile(t.noBackends(), "no backends");
             routingError = MessageTemplate.compile(t.routingError(), "routing error");
             discoveryError = MessageTemplate.compile(t.discoveryError(), "discovery error");
+            pluginUnavailable = MessageTemplate.compile(t.pluginUnavailable(),
+                    "Joining is not possible right now. Please try again in a moment.");
         }
     }
 }

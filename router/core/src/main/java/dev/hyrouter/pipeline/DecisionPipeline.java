@@ -1,5 +1,6 @@
 package dev.hyrouter.pipeline;
 
+import dev.hyrouter.util.LogText;
 import dev.hyrouter.codec.ConnectLimits;
 import dev.hyrouter.codec.ConnectView;
 import dev.hyrouter.messages.DisconnectMessages;
@@ -23,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>Order: route on the SNI (and, for whitelist filters, the client identity); when the Connect
  * was decoded and plugins are configured, run the plugin chain asynchronously; then refer to the
  * backend if it has a host, else disconnect with the routing failure's message in the client's
- * language. An undecodable Connect is routed on the SNI alone and runs no plugins.
+ * language.
+ *
+ * <p>An undecodable Connect is routed on the SNI alone and, unlike the original, still runs the
+ * plugins, with an event that says so and holds only what the handshake established: a deny
+ * decision the operator configured (a ban list, a maintenance switch, a whitelist) cannot be
+ * walked around by sending bytes the codec cannot read.
  *
  * <p>Thread safe. Without plugins a decision completes on the calling thread and allocates only
  * what a message template needs.
@@ -70,7 +76,7 @@ public final class DecisionPipeline {
             decideAfterAllocation(request, r, sink);
             return;
         }
-        if (!request.decoded() || plugins.isEmpty()) {
+        if (plugins.isEmpty()) {
             // The language is read only if a disconnect needs it: a referral creates no String.
             finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
             return;
@@ -89,7 +95,7 @@ public final class DecisionPipeline {
                 .whenComplete((result, failure) -> {
                     if (failure != null) {
                         // The chain never fails by design; answer as if no plugin had run rather than hang.
-                        LOG.error("plugin chain failed for sni {}; answering from routing alone", sni, failure);
+                        LOG.error("plugin chain failed for sni {}; answering from routing alone", LogText.client(sni), failure);
                         finish(sink, null, null, RoutingErrorKind.ROUTING, "plugin chain failed", routeIndex, null, event.language(), sni);
                         return;
                     }
@@ -107,7 +113,7 @@ public final class DecisionPipeline {
         String sni = request.sni();
         boolean decoded = request.decoded();
         RoutingRequest copy = RoutingRequest.of(sni, decoded ? request.uuid() : "", decoded ? request.username() : "");
-        ConnectEvent event = decoded && !plugins.isEmpty() ? event(request) : null;
+        ConnectEvent event = plugins.isEmpty() ? null : event(request);
         String language = request.language();
         // The loop reuses its scratch result for the next connection: keep a copy of the pending state.
         RoutingResult waiting = pending.copy();
@@ -117,7 +123,7 @@ public final class DecisionPipeline {
             try {
                 routing.completeAllocation(copy, waiting, backends, failure, r);
             } catch (RuntimeException e) {
-                LOG.error("routing over allocated backends failed for sni {}; answering routing_error", sni, e);
+                LOG.error("routing over allocated backends failed for sni {}; answering routing_error", LogText.client(sni), e);
                 finish(sink, null, null, RoutingErrorKind.ROUTING, "routing failed", waiting.routeIndex(), null, language, sni);
                 return;
             }
@@ -131,6 +137,9 @@ public final class DecisionPipeline {
 
     private static ConnectEvent event(DecisionRequest request) {
         ConnectView c = request.connect();
+        if (c == null) {
+            return ConnectEvent.undecodable(request.sni(), request.certificateFingerprint());
+        }
         return new ConnectEvent(request.sni(), request.certificateFingerprint(), c.protocolHash(), c.clientType(), c.uuid(),
                 c.username(), c.language(), c.identityTokenPresent());
     }
@@ -139,6 +148,10 @@ public final class DecisionPipeline {
             String language, String sni) {
         if (result.shed()) {
             sink.disconnect(OutcomeKind.SHED, messages.reason(RoutingErrorKind.ROUTING, language, sni, "overloaded"), routeIndex);
+            return;
+        }
+        if (result.failedClosed()) {
+            sink.disconnect(OutcomeKind.PLUGIN_UNAVAILABLE, messages.pluginUnavailable(language, sni, result.unavailable().label()), routeIndex);
             return;
         }
         if (result.denied()) {
@@ -155,7 +168,7 @@ public final class DecisionPipeline {
             int hostBytes = backend.hostUtf8().length;
             if (hostBytes > ConnectLimits.MAX_HOST || backend.port() < 0 || backend.port() > 0xFFFF) {
                 LOG.warn("cannot refer sni {} to {}: host must be at most {} bytes and port 0..65535; disconnecting with the routing error message",
-                        sni, backend, ConnectLimits.MAX_HOST);
+                        LogText.client(sni), LogText.value(backend.toString(), LogText.PLUGIN_CAP), ConnectLimits.MAX_HOST);
                 sink.disconnect(OutcomeKind.ROUTING_ERROR,
                         messages.reason(RoutingErrorKind.ROUTING, language(request, knownLanguage), sni, "invalid backend"), routeIndex);
                 return;
@@ -163,7 +176,7 @@ public final class DecisionPipeline {
             byte[] c = content;
             if (c != null && c.length > maxReferralContent) {
                 LOG.warn("referral content of {} bytes for sni {} exceeds the envelope limit of {} bytes; sending an empty envelope",
-                        c.length, sni, maxReferralContent);
+                        c.length, LogText.client(sni), maxReferralContent);
                 c = null;
             }
             sink.referral(backend, c == null || c.length == 0 ? null : c, routeIndex);

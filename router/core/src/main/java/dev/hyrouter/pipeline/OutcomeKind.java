@@ -15,7 +15,9 @@ public enum OutcomeKind {
     /** Discovery failed. */
     DISCOVERY_ERROR,
     /** Any other routing failure, including a plugin-chosen backend that cannot be encoded. */
-    ROUTING_ERROR;
+    ROUTING_ERROR,
+    /** A plugin with {@code failure_mode: closed} failed, timed out, had its circuit open or refused the call. */
+    PLUGIN_UNAVAILABLE;
 
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 

@@ -79,7 +79,7 @@ public final class RouterCore implements AutoCloseable {
                 PluginIdentity identity = PluginIdentity.of(pc);
                 PluginChain.Entry kept = previous == null ? null : previous.byIdentity.get(identity);
                 if (kept != null) {
-                    PluginChain.Entry e = new PluginChain.Entry(kept.plugin(), pc.timeout(), kept.stats());
+                    PluginChain.Entry e = new PluginChain.Entry(kept.plugin(), pc.timeout(), kept.stats(), pc.failureMode());
                     entries.add(e);
                     byIdentity.put(identity, e);
                     LOG.info("plugin {} kept with its instances ({} unchanged)", pc.name(), pc.type().name().toLowerCase(java.util.Locale.ROOT));
@@ -103,7 +103,7 @@ public final class RouterCore implements AutoCloseable {
                 created++;
                 LOG.info("plugin {} ({}, stage {}) loaded in {} ms", pc.name(), pc.type().name().toLowerCase(java.util.Locale.ROOT),
                         pc.stage().name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1_000_000);
-                PluginChain.Entry e = new PluginChain.Entry(p, pc.timeout());
+                PluginChain.Entry e = new PluginChain.Entry(p, pc.timeout(), null, pc.failureMode());
                 entries.add(e);
                 byIdentity.put(identity, e);
             }

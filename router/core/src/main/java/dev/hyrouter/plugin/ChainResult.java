@@ -15,5 +15,16 @@ public record ChainResult(
         List<Backend> candidates,
         int selectedIndex,
         Backend backend,
-        byte[] referralContent) {
+        byte[] referralContent,
+        FailureKind unavailable) {
+
+    public ChainResult(boolean shed, boolean denied, String denyReason, String strategy, List<Backend> candidates,
+            int selectedIndex, Backend backend, byte[] referralContent) {
+        this(shed, denied, denyReason, strategy, candidates, selectedIndex, backend, referralContent, null);
+    }
+
+    /** A plugin with {@code failure_mode: closed} could not decide: the connection is refused. */
+    public boolean failedClosed() {
+        return unavailable != null;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.hyrouter.plugin;
 
+import dev.hyrouter.util.LogText;
+import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.util.Failures;
 import java.time.Duration;
@@ -32,6 +34,7 @@ public final class PluginChain implements AutoCloseable {
         final long timeoutNanos;
         final PluginStats stats;
         final RateLimitedLog errorLog;
+        final boolean failClosed;
 
         public Entry(Plugin plugin, Duration timeout) {
             this(plugin, timeout, null);
@@ -39,10 +42,21 @@ public final class PluginChain implements AutoCloseable {
 
         /** @param stats the counters to keep counting on (a plugin kept across a reload), or {@code null} for new ones */
         public Entry(Plugin plugin, Duration timeout, PluginStats stats) {
+            this(plugin, timeout, stats, PluginConfig.FailureMode.OPEN);
+        }
+
+        /** @param failureMode what a failed call decides: skip the plugin, or refuse the connection */
+        public Entry(Plugin plugin, Duration timeout, PluginStats stats, PluginConfig.FailureMode failureMode) {
             this.plugin = plugin;
             this.timeoutNanos = timeout.toNanos();
             this.stats = stats == null ? new PluginStats(plugin.name()) : stats;
             this.errorLog = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+            this.failClosed = failureMode == PluginConfig.FailureMode.CLOSED;
+        }
+
+        /** Whether a failed call refuses the connection ({@code failure_mode: closed}). */
+        public boolean failClosed() {
+            return failClosed;
         }
 
         public Plugin plugin() {
@@ -212,12 +226,11 @@ public final class PluginChain implements AutoCloseable {
             step(index + 1);
         }
 
-        /** A call past its deadline, abandoned by the chain or stopped by its runtime: counted, logged, skipped. */
+        /** A call past its deadline, abandoned by the chain or stopped by its runtime. */
         private void timedOut(Entry entry, int index, String how) {
             entry.stats.timeouts.increment();
-            entry.errorLog.log(entry.plugin.name(), "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis()
-                    + " ms" + how + "; skipped (sni " + event.sni() + ")");
-            step(index + 1);
+            String what = "did not answer within " + Duration.ofNanos(entry.timeoutNanos).toMillis() + " ms" + how;
+            undecided(entry, index, FailureKind.TIMEOUT, what);
         }
 
         private void failed(Entry entry, int index, Throwable error) {
@@ -227,14 +240,43 @@ public final class PluginChain implements AutoCloseable {
                 return;
             }
             if (cause instanceof PluginOverloadedException) {
+                // Never skipped, whatever the mode: a skipped deny plugin would let everyone in under load.
                 entry.stats.shed.increment();
-                entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + event.sni() + ")");
+                entry.stats.failure(FailureKind.REFUSED, true);
+                if (entry.failClosed) {
+                    entry.errorLog.log(entry.plugin.name(), "is overloaded; refusing the connection as plugin_unavailable"
+                            + " (failure_mode closed; sni " + LogText.client(event.sni()) + ")");
+                    complete(FailureKind.REFUSED);
+                    return;
+                }
+                entry.errorLog.log(entry.plugin.name(), "is overloaded; shedding the connection (sni " + LogText.client(event.sni()) + ")");
                 result.complete(new ChainResult(true, false, null, strategy, candidates, selectedIndex, backend, content));
                 return;
             }
             entry.stats.errors.increment();
-            entry.errorLog.log(entry.plugin.name(), "failed and was skipped (sni " + event.sni() + "): " + Failures.describe(error));
+            if (cause instanceof PluginUnavailableException) {
+                undecided(entry, index, FailureKind.CIRCUIT_OPEN, "is unavailable (" + LogText.value(cause.getMessage(), LogText.PLUGIN_CAP) + ")");
+                return;
+            }
+            undecided(entry, index, FailureKind.ERROR, "failed: " + LogText.value(Failures.describe(error), LogText.PLUGIN_CAP));
+        }
+
+        /** A call that did not decide: skipped (failure_mode open, the original's rule) or the connection refused (closed). */
+        private void undecided(Entry entry, int index, FailureKind kind, String what) {
+            entry.stats.failure(kind, entry.failClosed);
+            String sni = LogText.client(event.sni());
+            if (entry.failClosed) {
+                entry.errorLog.log(entry.plugin.name(), what + "; refusing the connection as plugin_unavailable (failure_mode closed; sni "
+                        + sni + ")");
+                complete(kind);
+                return;
+            }
+            entry.errorLog.log(entry.plugin.name(), what + "; skipped (failure_mode open; sni " + sni + ")");
             step(index + 1);
+        }
+
+        private void complete(FailureKind unavailable) {
+            result.complete(new ChainResult(false, false, null, strategy, candidates, selectedIndex, backend, content, unavailable));
         }
 
         /** Applies a response; returns {@code true} when it denies. */

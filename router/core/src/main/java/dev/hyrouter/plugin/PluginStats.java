@@ -13,8 +13,27 @@ public final class PluginStats {
     /** Call to answer, for calls that answered (a timeout or failure is counted instead). */
     final dev.hyrouter.util.LatencyRecorder latency = new dev.hyrouter.util.LatencyRecorder();
 
+    /** Failed calls by {@link FailureKind} and what they decided: [kind][0] skipped (open), [kind][1] refused the connection. */
+    private final LongAdder[][] failures = new LongAdder[FailureKind.values().length][2];
+
     PluginStats(String name) {
         this.name = name;
+        for (LongAdder[] byDecision : failures) {
+            byDecision[0] = new LongAdder();
+            byDecision[1] = new LongAdder();
+        }
+    }
+
+    void failure(FailureKind kind, boolean refusedConnection) {
+        failures[kind.ordinal()][refusedConnection ? 1 : 0].increment();
+    }
+
+    /**
+     * Failed calls of one kind that skipped the plugin ({@code refusedConnection} false: open
+     * mode) or refused the connection (closed mode, or a refused call in either mode).
+     */
+    public long failures(FailureKind kind, boolean refusedConnection) {
+        return failures[kind.ordinal()][refusedConnection ? 1 : 0].sum();
     }
 
     public String name() {

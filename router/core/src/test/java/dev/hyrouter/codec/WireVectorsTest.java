@@ -74,6 +74,12 @@ class WireVectorsTest {
             ByteBuf payload = Bufs.wrap(WireVectors.hex(v.get("payload")));
             assertThat(view.wrap(payload)).as((String) v.get("name")).isFalse();
             assertThat(view.decoded()).isFalse();
+            assertThat(view.undecodable()).as("why %s is undecodable", v.get("name")).isEqualTo(switch ((String) v.get("name")) {
+                case "empty" -> ConnectView.Undecodable.TRUNCATED;
+                case "truncated-v2", "username-too-long" -> ConnectView.Undecodable.BAD_STRING_LENGTH;
+                case "varint-overflow" -> ConnectView.Undecodable.NEGATIVE_OFFSET; // its offsets are all ones: negative before the VarInt is read
+                default -> view.undecodable();
+            });
             assertThat(view.username()).isEmpty();
             payload.release();
         }

@@ -65,6 +65,8 @@ class ConfigErrorsTest {
                         "bad.yaml:6: discovery.providers[0].agones.selector.annotations: is invalid: invalid selector token \"novalue\""),
                 Arguments.of("discovery:\n  providers:\n    - name: a\n      type: agones\n      agones:\n        allocate_min_interval: soon\n",
                         "bad.yaml:6: discovery.providers[0].agones.allocate_min_interval: is invalid"),
+                Arguments.of("plugins:\n  - name: a\n    type: wasm\n    failure_mode: maybe\n    wasm: {path: x.wasm}\n",
+                        "bad.yaml:4: plugins[0].failure_mode: must be open or closed, found \"maybe\""),
                 Arguments.of("plugins:\n  - name: a\n    type: lua\n", "bad.yaml:3: plugins[0].type: type must be one of: grpc, wasm"),
                 Arguments.of("plugins:\n  - name: a\n    type: grpc\n", "bad.yaml:2: plugins[0]: grpc.address must not be empty"),
                 Arguments.of("plugins:\n  - name: a\n    type: wasm\n    stage: late\n    wasm: {path: x.wasm}\n",

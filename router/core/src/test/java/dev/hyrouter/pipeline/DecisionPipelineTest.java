@@ -9,6 +9,7 @@ import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.config.RoutingCompiler;
 import dev.hyrouter.messages.DisconnectMessages;
+import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.PluginChain;
 import dev.hyrouter.routing.Backend;
@@ -90,12 +91,53 @@ class DecisionPipelineTest {
     }
 
     @Test
-    void undecodableConnectIsRoutedOnSniAloneWithoutPlugins() throws Exception {
-        TestPlugin deny = TestPlugin.denyUsername("deny", "", "denied");
-        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(deny, Duration.ofSeconds(1))), TIMER.get()));
+    void undecodableConnectIsRoutedOnSniAloneWithoutPluginsConfigured() throws Exception {
+        DecisionPipeline p = pipeline(PluginChain.empty());
         assertThat(decide(p, "play.example.com", null)).startsWith("referral backend-");
-        assertThat(deny.requests()).isEmpty();
         assertThat(decide(p, "nowhere", null)).isEqualTo("NO_ROUTE The server is currently unavailable.");
+    }
+
+    @Test
+    void aPluginThatFailsClosedAnswersPluginUnavailableInTheClientsLanguage() throws Exception {
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(TestPlugin.failing("gate"), Duration.ofSeconds(1), null,
+                dev.hyrouter.config.PluginConfig.FailureMode.CLOSED)), TIMER.get());
+        DecisionPipeline p = pipeline(chain);
+        assertThat(decide(p, "play.example.com", connect("alex", "en")))
+                .isEqualTo("PLUGIN_UNAVAILABLE Joining is not possible right now. Please try again in a moment.");
+        assertThat(decide(p, "play.example.com", connect("alex", "de-DE")))
+                .isEqualTo("PLUGIN_UNAVAILABLE Die Anmeldung ist gerade nicht möglich. Bitte versuche es gleich erneut.");
+        // An undecodable Connect meets the same closed door.
+        assertThat(decide(p, "play.example.com", null)).startsWith("PLUGIN_UNAVAILABLE ");
+
+        RouterConfig custom = ConfigLoader.parse(CONFIG + "messages:\n  disconnect:\n    plugin_unavailable: \"Login checks are down (${error}) for ${sni}\"\n",
+                "p.yaml", false);
+        DecisionPipeline q = new DecisionPipeline(RoutingCompiler.compile(custom.routing(), null), chain, new DisconnectMessages(custom.messages()), 100);
+        assertThat(decide(q, "play.example.com", connect("alex", "en")))
+                .isEqualTo("PLUGIN_UNAVAILABLE Login checks are down (error) for play.example.com");
+    }
+
+    @Test
+    void aPluginThatFailsOpenIsSkipped() throws Exception {
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(TestPlugin.failing("gate"), Duration.ofSeconds(1))), TIMER.get());
+        assertThat(decide(pipeline(chain), "play.example.com", connect("alex", "en"))).startsWith("referral backend-");
+    }
+
+    @Test
+    void undecodableConnectStillGoesThroughTheDenyPlugins() throws Exception {
+        // A whitelist that knows no empty username refuses a client whose Connect cannot be read,
+        // as it refuses a client with no username: flipping a byte does not skip the decision.
+        TestPlugin whitelist = TestPlugin.answering("whitelist", r -> "alex".equals(r.event().username())
+                ? ConnectResponse.EMPTY : ConnectResponse.denyWith("not on the whitelist"));
+        DecisionPipeline p = pipeline(new PluginChain(List.of(new PluginChain.Entry(whitelist, Duration.ofSeconds(1))), TIMER.get()));
+        assertThat(decide(p, "play.example.com", connect("alex", "en"))).startsWith("referral backend-");
+        assertThat(decide(p, "play.example.com", null)).isEqualTo("DENIED not on the whitelist");
+        ConnectRequest seen = whitelist.requests().get(1);
+        assertThat(seen.event().connectUndecodable()).isTrue();
+        assertThat(seen.event().sni()).isEqualTo("play.example.com");
+        assertThat(seen.event().username()).isEmpty();
+        assertThat(seen.event().uuid()).isEmpty();
+        assertThat(seen.backend().host()).startsWith("backend-");
+        assertThat(whitelist.requests().get(0).event().connectUndecodable()).isFalse();
     }
 
     @Test

@@ -34,6 +34,45 @@ class PluginChainTest {
         return run(List.of(A, B), 0, A, Duration.ofSeconds(1), plugins);
     }
 
+    private static ChainResult runClosed(TestPlugin failing, TestPlugin after, Duration timeout) throws Exception {
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(failing, timeout, null, PluginConfig.FailureMode.CLOSED),
+                new PluginChain.Entry(after, Duration.ofSeconds(1))), TIMER.get());
+        ChainResult r = chain.run(EVENT, "round_robin", List.of(A, B), 0, A).get(30, TimeUnit.SECONDS);
+        assertThat(chain.stats().get(0).failures(r.unavailable() == null ? FailureKind.ERROR : r.unavailable(), true))
+                .as("counted as a failure that refused the connection").isEqualTo(1);
+        return r;
+    }
+
+    @Test
+    void failureModeClosedRefusesOnEveryKindOfFailure() throws Exception {
+        TestPlugin after = TestPlugin.answering("after", r -> ConnectResponse.EMPTY);
+        assertThat(runClosed(TestPlugin.failing("down"), after, Duration.ofSeconds(1)).unavailable()).isEqualTo(FailureKind.ERROR);
+        assertThat(runClosed(TestPlugin.throwing("throws"), after, Duration.ofSeconds(1)).unavailable()).isEqualTo(FailureKind.ERROR);
+        assertThat(runClosed(TestPlugin.hanging("hangs"), after, Duration.ofMillis(50)).unavailable()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(runClosed(TestPlugin.async("stopped", r -> CompletableFuture.failedFuture(new PluginTimeoutException("stopped"))),
+                after, Duration.ofSeconds(1)).unavailable()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(runClosed(TestPlugin.async("breaker", r -> CompletableFuture.failedFuture(new PluginUnavailableException("circuit open"))),
+                after, Duration.ofSeconds(1)).unavailable()).isEqualTo(FailureKind.CIRCUIT_OPEN);
+        ChainResult refused = runClosed(TestPlugin.async("full", r -> CompletableFuture.failedFuture(new PluginOverloadedException("queue full"))),
+                after, Duration.ofSeconds(1));
+        assertThat(refused.unavailable()).isEqualTo(FailureKind.REFUSED);
+        assertThat(refused.failedClosed()).isTrue();
+        assertThat(refused.denied()).isFalse();
+        assertThat(after.requests()).as("nothing runs after a plugin that failed closed").isEmpty();
+    }
+
+    @Test
+    void failureModeOpenSkipsAndCountsTheSkip() throws Exception {
+        TestPlugin after = TestPlugin.answering("after", r -> ConnectResponse.EMPTY.withBackend(C));
+        PluginChain chain = new PluginChain(List.of(new PluginChain.Entry(TestPlugin.hanging("hangs"), Duration.ofMillis(50), null,
+                PluginConfig.FailureMode.OPEN), new PluginChain.Entry(after, Duration.ofSeconds(1))), TIMER.get());
+        ChainResult r = chain.run(EVENT, "round_robin", List.of(A, B), 0, A).get(30, TimeUnit.SECONDS);
+        assertThat(r.failedClosed()).isFalse();
+        assertThat(r.backend()).isEqualTo(C);
+        assertThat(chain.stats().get(0).failures(FailureKind.TIMEOUT, false)).isEqualTo(1);
+        assertThat(chain.stats().get(0).failures(FailureKind.TIMEOUT, true)).isZero();
+    }
+
     @Test
     void denyStopsTheChain() throws Exception {
         TestPlugin later = TestPlugin.answering("later", r -> ConnectResponse.EMPTY);

@@ -174,7 +174,7 @@ public final class GrpcPlugin implements Plugin {
     public CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
         if (!breaker.allow()) {
             skippedByBreaker.increment();
-            return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("circuit open").asRuntimeException());
+            return CompletableFuture.failedFuture(new dev.hyrouter.plugin.PluginUnavailableException("circuit open"));
         }
         ClientCall<ConnectRequest, ConnectResponse> call = channel().newCall(PluginGrpc.ON_CONNECT,
                 CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));

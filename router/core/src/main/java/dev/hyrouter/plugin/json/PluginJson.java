@@ -88,6 +88,9 @@ public final class PluginJson {
         if (e.identityTokenPresent()) {
             w.writeAscii(",\"identity_token_present\":true");
         }
+        if (e.connectUndecodable()) {
+            w.writeAscii(",\"connect_undecodable\":true");
+        }
         w.writeByte(JsonWriter.OBJECT_END);
     }
 
@@ -184,7 +187,7 @@ public final class PluginJson {
     private static ConnectEvent readEvent(JsonReader<Object> r) throws IOException {
         EventFields f = new EventFields();
         readObject(r, false, key -> f.read(r, key));
-        return new ConnectEvent(f.sni, f.fingerprint, f.hash, f.type, f.uuid, f.user, f.language, f.token);
+        return new ConnectEvent(f.sni, f.fingerprint, f.hash, f.type, f.uuid, f.user, f.language, f.token, f.undecodable);
     }
 
     private static final class EventFields {
@@ -196,6 +199,7 @@ public final class PluginJson {
         String user = "";
         String language = "";
         boolean token;
+        boolean undecodable;
 
         boolean read(JsonReader<Object> r, String key) throws IOException {
             switch (key) {
@@ -207,6 +211,7 @@ public final class PluginJson {
                 case "username" -> user = readString(r);
                 case "language" -> language = readString(r);
                 case "identity_token_present" -> token = readBool(r);
+                case "connect_undecodable" -> undecodable = readBool(r);
                 default -> {
                     return false;
                 }

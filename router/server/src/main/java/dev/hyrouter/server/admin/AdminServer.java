@@ -3,7 +3,9 @@ package dev.hyrouter.server.admin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.hyrouter.config.AdminToken;
 import dev.hyrouter.server.RouterServer;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -23,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * discovery synced; 503 with the reason otherwise), {@code POST /-/reload} (read the config file
  * again; 200 with what changed, 409 with why not). Served by two threads of its own, never by
  * an event loop; a scrape reads counters and merges histograms there.
+ *
+ * <p>Safe by default: a state-changing request ({@code POST /-/reload}) must carry
+ * {@code Authorization: Bearer <token>} with the token of {@code admin.token_file} whenever one
+ * is configured, and is refused outright (403) when the listener is not on a loopback address
+ * and no token is configured. The token is read from the current config on each request, so a
+ * reload rotates it; it is never logged. {@code /metrics}, {@code /healthz} and {@code /readyz}
+ * stay open for scrapers and probes. Refusals are counted in {@code hyrouter_admin_refused_total}.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -50,7 +59,19 @@ public final class AdminServer implements AutoCloseable {
             String why = router.notReadyReason();
             respond(ex, why.isEmpty() ? 200 : 503, why.isEmpty() ? "ready\n" : "not ready: " + why + "\n");
         }));
+        boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
+        Counter refused = Counter.builder().name("hyrouter_admin_refused")
+                .help("Admin requests refused: no_token (none sent), bad_token (wrong one), "
+                        + "token_required (not on loopback and no admin.token_file configured)")
+                .labelNames("reason").register(registry);
+        if (!loopback && !router.core().config().operations().adminToken().isSet()) {
+            LOG.warn("admin listener on {} is not on a loopback address and admin.token_file is not set: POST /-/reload is refused "
+                    + "until a token file is configured (/metrics, /healthz and /readyz are served)", address);
+        }
         http.createContext("/-/reload", only("POST", ex -> {
+            if (!authorized(ex, router, loopback, refused)) {
+                return;
+            }
             RouterServer.ReloadResult r = router.reload();
             respond(ex, r.ok() ? 200 : 409, (r.ok() ? "" : "reload refused, the running config keeps serving: ") + r.message() + "\n");
         }));
@@ -63,6 +84,35 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return http.getAddress();
+    }
+
+    /** Answers 401/403 and returns {@code false} unless the request may change state. */
+    private static boolean authorized(HttpExchange ex, RouterServer router, boolean loopback, Counter refused) throws IOException {
+        AdminToken token = router.core().config().operations().adminToken();
+        if (!token.isSet()) {
+            if (loopback) {
+                return true;
+            }
+            refused.labelValues("token_required").inc();
+            respond(ex, 403, "refused: the admin listener is not on a loopback address and admin.token_file is not set;"
+                    + " configure a token file and send it as Authorization: Bearer <token>\n");
+            return false;
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null || header.isBlank()) {
+            refused.labelValues("no_token").inc();
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"hyrouter-admin\"");
+            respond(ex, 401, "unauthorized: send Authorization: Bearer <the token in admin.token_file>\n");
+            return false;
+        }
+        if (!token.accepts(header)) {
+            refused.labelValues("bad_token").inc();
+            LOG.warn("admin: refused {} {} from {}: wrong bearer token", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    ex.getRemoteAddress() == null ? "unknown" : ex.getRemoteAddress().getAddress().getHostAddress());
+            respond(ex, 403, "forbidden: wrong token\n");
+            return false;
+        }
+        return true;
     }
 
     /** {@code handler} for requests with {@code method}; any other method gets 405. */

@@ -78,6 +78,13 @@ public final class RouterMetrics {
                     cb.call(s.connectsReceived() - s.undecodableConnects(), "decoded");
                     cb.call(s.undecodableConnects(), "undecodable");
                 }).register(r);
+        CounterWithCallback.builder().name("hyrouter_connects_undecodable")
+                .help("Connects the codec could not read, by why (plugins still decide them; a new client version shows up here first)")
+                .labelNames("reason").callback(cb -> {
+                    for (dev.hyrouter.codec.ConnectView.Undecodable u : dev.hyrouter.codec.ConnectView.Undecodable.values()) {
+                        cb.call(s.undecodableConnects(u), u.label());
+                    }
+                }).register(r);
         CounterWithCallback.builder().name("hyrouter_answers").help("Answers decided by the pipeline: referral, or a Disconnect by kind")
                 .labelNames("outcome").callback(cb -> {
                     cb.call(s.referrals(), "referral");
@@ -194,6 +201,17 @@ public final class RouterMetrics {
                 }
             }).register(r);
         }
+        CounterWithCallback.builder().name("hyrouter_plugin_failures")
+                .help("Plugin calls that did not decide, by kind (error, timeout, circuit_open, refused) and what the plugin's "
+                        + "failure_mode made of them: skipped (open) or refused the connection (closed; a refused call always)")
+                .labelNames("plugin", "kind", "decision").callback(cb -> {
+                    for (PluginStats p : router.core().plugins().stats()) {
+                        for (dev.hyrouter.plugin.FailureKind k : dev.hyrouter.plugin.FailureKind.values()) {
+                            cb.call(p.failures(k, false), p.name(), k.label(), "skipped");
+                            cb.call(p.failures(k, true), p.name(), k.label(), "refused_connection");
+                        }
+                    }
+                }).register(r);
         r.register(labeledHistogram("hyrouter_plugin_call_latency_seconds", "Plugin call to answer, answered calls only", "plugin", () -> {
             Map<String, LatencyRecorder> out = new LinkedHashMap<>();
             for (PluginStats p : router.core().plugins().stats()) {

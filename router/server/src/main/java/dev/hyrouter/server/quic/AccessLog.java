@@ -5,6 +5,7 @@ import com.dslplatform.json.JsonWriter;
 import com.dslplatform.json.NumberConverter;
 import dev.hyrouter.config.LoggingConfig;
 import dev.hyrouter.pipeline.OutcomeKind;
+import dev.hyrouter.util.LogText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -105,6 +106,8 @@ final class AccessLog {
     private byte[] cachedPrefix = new byte[0];
     private boolean cachedForJson;
     private final Logger textLogger;
+    /** The agent's scratch for escaping one value. */
+    private final StringBuilder scratch = new StringBuilder(512);
 
     AccessLog(int capacity, Logger textLogger) {
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -164,19 +167,20 @@ final class AccessLog {
     }
 
     void referral(String sni, String host, int port, int route, int contentLength, String client) {
-        write(OutcomeRecord.REFERRAL, route, port, contentLength, 0, sni, host, client, false);
+        write(OutcomeRecord.REFERRAL, route, port, contentLength, 0, sni, host, client);
     }
 
     void disconnect(String sni, int route, OutcomeKind kind, String reason, String client) {
-        write(OutcomeRecord.DISCONNECT, route, 0, 0, kind.ordinal(), sni, reason, client, true);
+        write(OutcomeRecord.DISCONNECT, route, 0, 0, kind.ordinal(), sni, reason, client);
     }
 
     void refused(String sni, String detail, String client) {
-        write(OutcomeRecord.REFUSED, -1, 0, 0, 0, sni, detail, client, true);
+        write(OutcomeRecord.REFUSED, -1, 0, 0, 0, sni, detail, client);
     }
 
-    private void write(int type, int route, int port, int contentBytes, int kind, String sni, String text, String client, boolean utf8Text) {
-        int max = OutcomeRecord.maxLength(sni, text, client);
+    private void write(int type, int route, int port, int contentBytes, int kind, String sni, String text, String client) {
+        int textCap = type == OutcomeRecord.REFERRAL ? OutcomeRecord.HOST_CAP : LogText.PLUGIN_CAP;
+        int max = OutcomeRecord.maxLength(sni, text, textCap, client);
         int index = max > ring.maxMsgLength() ? -1 : ring.tryClaim(type, max);
         if (index < 0) {
             dropped.incrementAndGet();
@@ -189,9 +193,9 @@ final class AccessLog {
         b.putInt(index + OutcomeRecord.CONTENT_BYTES_OFFSET, contentBytes);
         b.putInt(index + OutcomeRecord.KIND_OFFSET, kind);
         int at = index + OutcomeRecord.STRINGS_OFFSET;
-        at += b.putStringAscii(at, sni);
-        at += utf8Text ? b.putStringUtf8(at, text) : b.putStringAscii(at, text);
-        b.putStringAscii(at, client);
+        at += OutcomeRecord.putString(b, at, sni, LogText.CLIENT_CAP);
+        at += OutcomeRecord.putString(b, at, text, textCap);
+        OutcomeRecord.putString(b, at, client, OutcomeRecord.CLIENT_ADDRESS_CAP);
         ring.commit(index);
         if (sleeping.get()) {
             wake();
@@ -305,17 +309,12 @@ final class AccessLog {
         long millis = b.getLong(index + OutcomeRecord.TIME_OFFSET);
         int route = b.getInt(index + OutcomeRecord.ROUTE_OFFSET);
         int at = index + OutcomeRecord.STRINGS_OFFSET;
-        String sni = b.getStringAscii(at);
-        at += OutcomeRecord.LENGTH_PREFIX + sni.length();
-        String text;
-        if (type == OutcomeRecord.REFERRAL) {
-            text = b.getStringAscii(at);
-            at += OutcomeRecord.LENGTH_PREFIX + text.length();
-        } else {
-            int len = b.getInt(at);
-            text = b.getStringUtf8(at, len);
-            at += OutcomeRecord.LENGTH_PREFIX + len;
-        }
+        int len = b.getInt(at);
+        String sni = b.getStringUtf8(at, len);
+        at += OutcomeRecord.LENGTH_PREFIX + len;
+        len = b.getInt(at);
+        String text = b.getStringUtf8(at, len);
+        at += OutcomeRecord.LENGTH_PREFIX + len;
         String client = b.getStringAscii(at);
         if (asJson) {
             json(type, b, index, millis, route, sni, text, client);
@@ -324,43 +323,46 @@ final class AccessLog {
         }
     }
 
-    /** {@code 2026-11-30T12:00:00.123Z INFO  outcome - referral sni=... route=0 backend=host:port content_bytes=12 client=...}. */
+    /**
+     * {@code 2026-11-30T12:00:00.123Z INFO  outcome - referral sni=... route=0 backend=host:port content_bytes=12 client=...};
+     * every value a client or a plugin chose is a logfmt value ({@link LogText#value}), so no field starts a line.
+     */
     private void text(int type, MutableDirectBuffer b, int index, long millis, int route, String sni, String text, String client) {
         timestamp(millis, false);
         out.writeAscii(" INFO  outcome - ");
         switch (type) {
             case OutcomeRecord.REFERRAL -> {
                 out.writeAscii("referral sni=");
-                out.writeAscii(sni);
+                logfmt(sni);
                 out.writeAscii(" route=");
                 routeText(route, "default");
                 out.writeAscii(" backend=");
-                out.writeAscii(text);
-                out.writeByte((byte) ':');
-                NumberConverter.serialize(b.getInt(index + OutcomeRecord.PORT_OFFSET), out);
+                scratch.setLength(0);
+                LogText.value(scratch, text, Integer.MAX_VALUE).append(':').append(b.getInt(index + OutcomeRecord.PORT_OFFSET));
+                utf8(scratch);
                 out.writeAscii(" content_bytes=");
                 NumberConverter.serialize(b.getInt(index + OutcomeRecord.CONTENT_BYTES_OFFSET), out);
             }
             case OutcomeRecord.DISCONNECT -> {
                 out.writeAscii("disconnect sni=");
-                out.writeAscii(sni);
+                logfmt(sni);
                 out.writeAscii(" decision=");
                 out.writeAscii(KINDS[b.getInt(index + OutcomeRecord.KIND_OFFSET)].label());
                 out.writeAscii(" route=");
                 routeText(route, "-");
                 out.writeAscii(" reason=");
-                out.writeString(text);
+                jsonString(text); // always quoted, as before: a reason is a sentence
             }
             default -> {
                 out.writeAscii("disconnect sni=");
-                out.writeAscii(sni);
+                logfmt(sni);
                 out.writeAscii(" decision=invalid_stream detail=");
-                out.writeString(text);
+                jsonString(text); // always quoted, as before: a reason is a sentence
             }
         }
         if (!client.isEmpty()) {
             out.writeAscii(" client=");
-            out.writeAscii(client);
+            logfmt(client);
         }
         out.writeByte((byte) '\n');
     }
@@ -372,13 +374,13 @@ final class AccessLog {
         out.writeAscii("\",\"event\":\"");
         out.writeAscii(type == OutcomeRecord.REFERRAL ? "referral" : "disconnect");
         out.writeAscii("\",\"sni\":");
-        out.writeString(sni);
+        jsonString(sni);
         switch (type) {
             case OutcomeRecord.REFERRAL -> {
                 out.writeAscii(",\"route\":");
                 routeJson(route, "default");
                 out.writeAscii(",\"backend_host\":");
-                out.writeString(text);
+                jsonString(text);
                 out.writeAscii(",\"backend_port\":");
                 NumberConverter.serialize(b.getInt(index + OutcomeRecord.PORT_OFFSET), out);
                 out.writeAscii(",\"content_bytes\":");
@@ -393,18 +395,52 @@ final class AccessLog {
                     NumberConverter.serialize(route, out);
                 }
                 out.writeAscii(",\"reason\":");
-                out.writeString(text);
+                jsonString(text);
             }
             default -> {
                 out.writeAscii(",\"decision\":\"invalid_stream\",\"detail\":");
-                out.writeString(text);
+                jsonString(text);
             }
         }
         if (!client.isEmpty()) {
             out.writeAscii(",\"client\":");
-            out.writeString(client);
+            jsonString(client);
         }
         out.writeAscii("}\n");
+    }
+
+    private void logfmt(String s) {
+        scratch.setLength(0);
+        utf8(LogText.value(scratch, s, Integer.MAX_VALUE));
+    }
+
+    private void jsonString(String s) {
+        scratch.setLength(0);
+        utf8(LogText.json(scratch, s, Integer.MAX_VALUE));
+    }
+
+    /** Writes escaped text (valid UTF-16: LogText leaves no lone surrogate) as UTF-8. */
+    private void utf8(CharSequence s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                out.writeByte((byte) c);
+            } else if (c < 0x800) {
+                out.writeByte((byte) (0xc0 | c >> 6));
+                out.writeByte((byte) (0x80 | c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                out.writeByte((byte) (0xf0 | cp >> 18));
+                out.writeByte((byte) (0x80 | cp >> 12 & 0x3f));
+                out.writeByte((byte) (0x80 | cp >> 6 & 0x3f));
+                out.writeByte((byte) (0x80 | cp & 0x3f));
+            } else {
+                out.writeByte((byte) (0xe0 | c >> 12));
+                out.writeByte((byte) (0x80 | c >> 6 & 0x3f));
+                out.writeByte((byte) (0x80 | c & 0x3f));
+            }
+        }
     }
 
     private void routeText(int route, String none) {

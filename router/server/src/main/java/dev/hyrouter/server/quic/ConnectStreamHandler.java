@@ -148,8 +148,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
         if (!decoded) {
-            context.stats.undecodableConnects.increment();
-            OutcomeLog.undecodable(connection, gen.logClientIp, payload.readableBytes());
+            context.stats.undecodable(view.undecodable());
+            OutcomeLog.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
         }
         DecisionRequest request = context.request().set(connection.sni(),
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);

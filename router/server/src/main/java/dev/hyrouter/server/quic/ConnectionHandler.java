@@ -1,5 +1,6 @@
 package dev.hyrouter.server.quic;
 
+import dev.hyrouter.util.LogText;
 import dev.hyrouter.server.tls.ClientCertificates;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -155,7 +156,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 channel.parent().writeAndFlush(new io.netty.channel.socket.DatagramPacket(
                         StatelessClose.encode(channel.alloc(), h, CONNECTION_REFUSED, reason), h.sender));
             } catch (java.security.GeneralSecurityException e) {
-                LOG.warn("could not build a CONNECTION_CLOSE for a refused connection (sni {}): {}; it is dropped instead", sni, e.toString());
+                LOG.warn("could not build a CONNECTION_CLOSE for a refused connection (sni {}): {}; it is dropped instead", LogText.client(sni), e.toString());
             }
         }
         // The connection has read nothing yet: closing it now costs no handshake and sends nothing more.
@@ -175,7 +176,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 context.stats.handshakesFailed.increment();
-                LOG.debug("handshake failed (sni {}): {}", sni, hs.cause() == null ? "unknown" : hs.cause().toString());
+                LOG.debug("handshake failed (sni {}): {}", LogText.client(sni), hs.cause() == null ? "unknown" : hs.cause().toString());
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -183,7 +184,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection error (sni {}): {}", sni, cause.toString());
+        LOG.debug("connection error (sni {}): {}", LogText.client(sni), cause.toString());
     }
 
     private static byte[] ascii(String s) {
@@ -251,7 +252,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void closeUnanswered() {
         if (!answered && channel.isActive()) {
-            LOG.debug("closing connection (sni {}) that sent no Connect in time", sni);
+            LOG.debug("closing connection (sni {}) that sent no Connect in time", LogText.client(sni));
             context.stats.silentConnectionsClosed.increment();
             channel.close();
         }

@@ -34,13 +34,29 @@ public final class IntakeStats {
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
     private final LongAdder[] outcomes = new LongAdder[OutcomeKind.values().length];
 
+    /** Undecodable Connects by {@link dev.hyrouter.codec.ConnectView.Undecodable#ordinal()}. */
+    private final LongAdder[] undecodableBy = new LongAdder[dev.hyrouter.codec.ConnectView.Undecodable.values().length];
+
     IntakeStats() {
+        for (int i = 0; i < undecodableBy.length; i++) {
+            undecodableBy[i] = new LongAdder();
+        }
         for (int i = 0; i < refusedByLimit.length; i++) {
             refusedByLimit[i] = new LongAdder();
         }
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = new LongAdder();
         }
+    }
+
+    void undecodable(dev.hyrouter.codec.ConnectView.Undecodable why) {
+        undecodableConnects.increment();
+        undecodableBy[(why == null ? dev.hyrouter.codec.ConnectView.Undecodable.BAD_STRING_LENGTH : why).ordinal()].increment();
+    }
+
+    /** Undecodable Connects for one reason. */
+    public long undecodableConnects(dev.hyrouter.codec.ConnectView.Undecodable why) {
+        return undecodableBy[why.ordinal()].sum();
     }
 
     void outcome(OutcomeKind kind) {

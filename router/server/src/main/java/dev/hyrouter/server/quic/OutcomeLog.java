@@ -1,5 +1,6 @@
 package dev.hyrouter.server.quic;
 
+import dev.hyrouter.util.LogText;
 import dev.hyrouter.pipeline.OutcomeKind;
 import dev.hyrouter.routing.Backend;
 import org.slf4j.Logger;
@@ -40,23 +41,24 @@ final class OutcomeLog {
         }
     }
 
-    static void undecodable(ConnectionHandler c, boolean ip, int payloadLength) {
+    static void undecodable(ConnectionHandler c, boolean ip, int payloadLength, dev.hyrouter.codec.ConnectView.Undecodable why) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("undecodable Connect of {} bytes (sni={}); routing on the SNI alone, plugins skipped{}", payloadLength, c.sni(),
+            LOG.debug("undecodable Connect of {} bytes ({}, sni={}); routing on the SNI alone, plugins asked with connect_undecodable{}",
+                    payloadLength, why == null ? "unknown" : why.label(), LogText.client(c.sni()),
                     ip ? " client=" + c.clientText() : "");
         }
     }
 
     static void packet(ConnectionHandler c, boolean ip, int packetId, int payloadLength) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("rx packet sni={} id={} ({}) payload_bytes={}{}", c.sni(), packetId, dev.hyrouter.codec.PacketIds.name(packetId),
+            LOG.debug("rx packet sni={} id={} ({}) payload_bytes={}{}", LogText.client(c.sni()), packetId, dev.hyrouter.codec.PacketIds.name(packetId),
                     payloadLength, ip ? " client=" + c.clientText() : "");
         }
     }
 
     static void streamError(ConnectionHandler c, boolean ip, Throwable cause) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("stream error sni={}: {}{}", c.sni(), cause.toString(), ip ? " client=" + c.clientText() : "");
+            LOG.debug("stream error sni={}: {}{}", LogText.client(c.sni()), cause.toString(), ip ? " client=" + c.clientText() : "");
         }
     }
 }

@@ -163,8 +163,10 @@ class AdminTest {
                 .containsEntry("hyrouter_answers_total{outcome=\"shed\"}", 0.0)
                 .containsEntry("hyrouter_referrals_by_route_total{route=\"play.example.com\"}", 4.0)
                 .containsEntry("hyrouter_referrals_by_route_total{route=\"default\"}", 0.0)
-                // Every decoded Connect runs the plugin, routing failures too; the undecodable one does not.
-                .containsEntry("hyrouter_plugin_calls_total{plugin=\"gate\"}", 7.0)
+                .containsEntry("hyrouter_connects_undecodable_total{reason=\"truncated\"}", 1.0)
+                .containsEntry("hyrouter_connects_undecodable_total{reason=\"negative_offset\"}", 0.0)
+                // Every Connect runs the plugin, routing failures and the undecodable one too.
+                .containsEntry("hyrouter_plugin_calls_total{plugin=\"gate\"}", 8.0)
                 .containsEntry("hyrouter_plugin_denies_total{plugin=\"gate\"}", 1.0)
                 .containsEntry("hyrouter_handshakes_failed_total", 0.0)
                 .containsEntry("hyrouter_config_generation", 1.0)
