@@ -337,9 +337,8 @@ final class AccessLog {
                 out.writeAscii(" route=");
                 routeText(route, "default");
                 out.writeAscii(" backend=");
-                scratch.setLength(0);
-                LogText.value(scratch, text, Integer.MAX_VALUE).append(':').append(b.getInt(index + OutcomeRecord.PORT_OFFSET));
-                utf8(scratch);
+                // host:port as one value, quoted as a whole when the host needs it.
+                logfmt(text + ':' + b.getInt(index + OutcomeRecord.PORT_OFFSET));
                 out.writeAscii(" content_bytes=");
                 NumberConverter.serialize(b.getInt(index + OutcomeRecord.CONTENT_BYTES_OFFSET), out);
             }

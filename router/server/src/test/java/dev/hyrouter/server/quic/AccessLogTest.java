@@ -100,6 +100,60 @@ class AccessLogTest {
                         + " client=192.0.2.1:4000"));
     }
 
+    /** What hostile clients and plugins send: line breaks, terminal escapes, quotes, NUL, lone surrogates, bidi overrides. */
+    static final String[] HOSTILE = {"kwik.example.com\nFORGED LINE route=default backend=evil:1", "cr\rlf", "\u001b[31mred\u001b[0m",
+            "say \"hi\" = yes", "nul\u0000byte", "lone\ud800surrogate", "\u202eevil", "line\u2028separator", "tab\there", "emoji \ud83d\ude00",
+            "größe.example.com", "back\\slash"};
+
+    @Test
+    void hostileTextStaysInItsFieldInBothFormatsAndParsesBack() throws Exception {
+        Capture text = new Capture(false);
+        Capture json = new Capture(false);
+        AccessLog t = logTo(256 * 1024, text, false);
+        AccessLog j = logTo(256 * 1024, json, true);
+        for (String h : HOSTILE) {
+            for (AccessLog log : new AccessLog[] {t, j}) {
+                log.referral(h, "host\nforged", 5520, 0, 0, "");
+                log.disconnect(h, 1, OutcomeKind.DENIED, "plugin says: " + h, "");
+                log.refused(h, "detail " + h, "");
+            }
+        }
+        t.flush(10_000);
+        j.flush(10_000);
+        assertThat(text.lines()).as("one line per entry, none forged").hasSize(3 * HOSTILE.length);
+        assertThat(json.lines()).hasSize(3 * HOSTILE.length);
+        DslJson<Object> dsl = new DslJson<>();
+        for (int i = 0; i < HOSTILE.length; i++) {
+            String expected = HOSTILE[i].replace('\ud800', '\ufffd');
+            Map<String, String> referral = dev.hyrouter.server.Logfmt.fields(text.lines().get(3 * i));
+            assertThat(referral.get("sni")).isEqualTo(expected);
+            assertThat(referral.get("backend")).isEqualTo("host\nforged:5520");
+            assertThat(text.lines().get(3 * i + 1)).contains(" decision=denied ");
+            for (int k = 0; k < 3; k++) {
+                byte[] b = json.lines().get(3 * i + k).getBytes(StandardCharsets.UTF_8);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = dsl.deserialize(Map.class, b, b.length);
+                assertThat(m.get("sni")).isEqualTo(expected);
+            }
+        }
+        for (String line : text.lines()) {
+            assertThat(line.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x202e)).as(line).isTrue();
+        }
+    }
+
+    @Test
+    void aHugeSniOrReasonIsCutAndMarked() throws Exception {
+        Capture c = new Capture(false);
+        AccessLog log = logTo(256 * 1024, c, true);
+        log.disconnect("s".repeat(5_000), 0, OutcomeKind.DENIED, "r".repeat(50_000), "");
+        log.flush(10_000);
+        byte[] b = c.lines().get(0).getBytes(StandardCharsets.UTF_8);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new DslJson<>().deserialize(Map.class, b, b.length);
+        assertThat((String) m.get("sni")).isEqualTo("s".repeat(dev.hyrouter.util.LogText.CLIENT_CAP) + "\u2026");
+        assertThat((String) m.get("reason")).isEqualTo("r".repeat(dev.hyrouter.util.LogText.PLUGIN_CAP) + "\u2026");
+    }
+
     @Test
     void aFullRingDropsAndCountsAndNeverBlocksTheWriter() throws Exception {
         Capture c = new Capture(true);
