@@ -277,6 +277,12 @@ public final class GrpcPlugin implements Plugin {
                     complete(response);
                 } else {
                     breaker.failure();
+                    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                        // The RPC's own deadline is the plugin's timeout: a timeout to the chain, not an error.
+                        completeExceptionally(new dev.hyrouter.plugin.PluginTimeoutException("no answer within the plugin's timeout ("
+                                + status.getDescription() + ")"));
+                        return;
+                    }
                     completeExceptionally(status.isOk()
                             ? Status.INTERNAL.withDescription("no response message").asRuntimeException()
                             : status.asRuntimeException(trailers));
