@@ -16,6 +16,9 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router,untuned] [--capacity N] [--quota-us U]
+#                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
+#                             # warmed 25 s, C measured (or fixed), then an open-loop client offers 0.5, 1.5, 2.5, 0.5 × C
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
 #   add --heap SIZE to start the router with -Xmx SIZE (e.g. 256m; default: the JVM's, a quarter of RAM)
@@ -30,7 +33,7 @@ cd "$top"
 kind="${1:-}"
 [ -n "$kind" ] && shift || true
 rate=300; duration=30; p99=50; rounds=3; target=""; warmup=0; variants="off,stdout,file"; count=""; leak=disabled; heap=""; flood_rate=3000
-start=200; step=200; levels=8; level_seconds=10; slo=50
+start=200; step=200; levels=8; level_seconds=10; slo=50; capacity=0; quota_us=25000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
@@ -49,12 +52,14 @@ while [ $# -gt 0 ]; do
     --levels) levels="$2"; shift 2 ;;
     --level-seconds) level_seconds="$2"; shift 2 ;;
     --slo-ms) slo="$2"; shift 2 ;;
+    --capacity) capacity="$2"; shift 2 ;;
+    --quota-us) quota_us="$2"; shift 2 ;;
     *) echo "loadtest/run.sh: unknown argument $1 (see the comment at the top)" >&2; exit 2 ;;
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood) ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood|overload) ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -210,6 +215,7 @@ environment() {
     echo "| pinning | $pinning |"
     case "$kind" in
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
+      overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm and measure C, then open loop at fixed rates |" ;;
       *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;
     esac
   } > "$out/environment.md"
@@ -658,6 +664,94 @@ case "$kind" in
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Plugins: $rate sessions/s for $duration s, $rounds round(s)" \
       "${jar_note}loadtest/run.sh plugins --rate $rate --duration $duration --rounds $rounds --warmup $warmup" "$out/environment.md" "${runs[@]}"
+    ;;
+  overload)
+    # Rush hour (issue 32): the server under test is held below the client's reach by a cgroup v1 CPU
+    # quota, then an open-loop client offers more sessions per second than it can serve.
+    [ "$variants" = "off,stdout,file" ] && variants="router,untuned"
+    [ "$duration" = 30 ] && duration=15
+    cg_root=/sys/fs/cgroup/cpu
+    if [ ! -w "$cg_root" ]; then
+      echo "loadtest/run.sh overload: needs a writable cgroup v1 cpu controller at $cg_root (run as root)" >&2; exit 1
+    fi
+    cg="$cg_root/hyrouter-overload-$$"
+    mkdir -p "$cg"
+    echo 100000 > "$cg/cpu.cfs_period_us"; echo "$quota_us" > "$cg/cpu.cfs_quota_us"
+    trap 'cleanup; rmdir "$cg" 2>/dev/null || true' EXIT
+    hz=$(getconf CLK_TCK)
+    phases_file="$out/phases.jsonl"; : > "$phases_file"
+    jf() { # KEY < JSON line -> value
+      sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
+    }
+    for r in $(seq 1 "$rounds"); do
+      for v in ${variants//,/ }; do
+        case "$v" in
+          router)
+            cfg=$(router_config router)
+            # The bundled config, access log off (warn), per-address limits off: one client address.
+            start_router "$cfg" "$work/$v-$r.log" warn ;;
+          untuned)
+            "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+              --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" \
+              dev.hyrouter.loadtest.BareQuicServer --untuned "$port" > "$work/$v-$r.log" 2>&1 &
+            started_pid=$!; pids+=("$started_pid"); wait_ready "$started_pid" "$work/$v-$r.log" ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, untuned)" >&2; exit 2 ;;
+        esac
+        pid=$started_pid
+        echo "$pid" > "$cg/cgroup.procs"
+        rss0=$(rss_kib "$pid"); t0=$(cpu_ticks "$pid")
+        thread_ns "$pid" > "$work/$v-$r.threads0"
+        phases=(closed:16:25)
+        [ "$capacity" = 0 ] && phases+=(closed:16:10)
+        phases+=(open:0.5:"$duration" open:1.5:"$duration" open:2.5:"$duration" open:0.5:"$duration")
+        "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
+          "127.0.0.1:$port" play.localhost 5 "$capacity" "${phases[@]}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
+        t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
+        thread_ns "$pid" > "$work/$v-$r.threads1"
+        thread_delta "$work/$v-$r.threads0" "$work/$v-$r.threads1" | sort -t$'\t' -k2 -nr > "$out/$v-$r.threads.tsv"
+        [ "$v" = router ] && cp "$work/$v-$r.log" "$out/$v-$r.log"
+        # The same absolute load for every server: C from the first run's measuring phase.
+        if [ "$capacity" = 0 ]; then
+          capacity=$(grep '"phase":"closed:16:10"' "$work/$v-$r.jsonl" | jf capacity)
+        fi
+        while read -r line; do
+          printf '{"variant":"%s","round":%s,"cpu_s":%s,"rss0_kib":%s,"rss1_kib":%s,%s\n' "$v" "$r" \
+            "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')" "$rss0" "$rss1" "${line#\{}" >> "$phases_file"
+        done < "$work/$v-$r.jsonl"
+        stop "$pid"
+      done
+    done
+    {
+      echo "# Rush hour: goodput past capacity ($rounds round(s), $duration s per phase)"
+      echo
+      echo "Command: \`${jar_note}loadtest/run.sh overload --rounds $rounds --duration $duration --variants $variants --quota-us $quota_us\`"
+      echo
+      echo "Each server pinned to core 0 and held to $quota_us µs of CPU per 100 ms (cgroup v1 quota); the client on core 1."
+      echo "Warmed 25 s by a closed loop of 16; C = $capacity sessions/s (the first run's closed loop of 16 over 10 s), the same for every server."
+      echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
+      echo "router = the bundled config (access log off, per-address limits off, Retry never); untuned = BareQuicServer --untuned (Netty's defaults)."
+      echo
+      echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms |"
+      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+      grep '"kind":"open"' "$phases_file" | while read -r line; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
+          "$(jf offered_per_s <<<"$line")" "$(jf answered_per_s <<<"$line")" "$(jf p50_ms <<<"$line")" "$(jf p99_ms <<<"$line")" \
+          "$(jf refused <<<"$line")" "$(jf refused_p99_ms <<<"$line")" "$(jf timed_out <<<"$line")" \
+          "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")"
+      done
+      echo
+      echo "Server CPU over the whole run (warm-up included) and RSS before/after, per run:"
+      echo
+      echo "| server | round | cpu s | RSS before KiB | RSS after KiB |"
+      echo "|---|---|---:|---:|---:|"
+      grep '"phase":"closed:16:25"' "$phases_file" | while read -r line; do
+        printf '| %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" "$(jf cpu_s <<<"$line")" \
+          "$(jf rss0_kib <<<"$line")" "$(jf rss1_kib <<<"$line")"
+      done
+      echo
+      echo "Per-thread CPU of each run: \`*.threads.tsv\`; every phase as JSON: \`phases.jsonl\`."
+    } > "$out/summary.md"
+    cat "$out/summary.md"
     ;;
   capacity)
     hz=$(getconf CLK_TCK)

@@ -139,12 +139,22 @@ public final class HytaleClient implements AutoCloseable {
         CompletableFuture<SessionResult> result = new CompletableFuture<>();
         Session session = new Session(request, result, System.nanoTime());
         Channel socket = socket();
-        ScheduledFuture<?> timeout = socket.eventLoop().schedule(
-                () -> result.completeExceptionally(new TimeoutException("no answer within " + request.timeout().toMillis() + " ms")),
-                request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timeout = socket.eventLoop().schedule(() -> {
+            // A client that gives up closes its attempt, as a player's does: no more retransmitted
+            // Initials or Handshake packets for a session nobody waits for.
+            if (result.completeExceptionally(new TimeoutException("no answer within " + request.timeout().toMillis() + " ms"))
+                    && session.channel != null) {
+                session.channel.close();
+            }
+        }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         QuicChannel.newBootstrap(socket)
                 .attr(REQUEST, request)
                 .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext ctx) {
+                        session.channel = ctx.channel();
+                    }
+
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                         // Fired before the handshake completes when a ticket allows 0-RTT: the
@@ -184,6 +194,8 @@ public final class HytaleClient implements AutoCloseable {
         final ClientRequest request;
         final CompletableFuture<SessionResult> result;
         final long start;
+        /** The connection attempt, known from its registration on (before the handshake completes). */
+        volatile io.netty.channel.Channel channel;
         long handshake = -1;
         String alpn;
         boolean resumed;

@@ -58,7 +58,7 @@ class HostileSniTest {
                 .port(router.getPort())
                 .applicationProtocol("hytale/2")
                 .noServerCertificateCheck()
-                .connectTimeout(Duration.ofSeconds(20))
+                .connectTimeout(Duration.ofSeconds(8))
                 .build();
         try {
             c.connect();
@@ -75,6 +75,32 @@ class HostileSniTest {
         } finally {
             c.close();
         }
+    }
+
+    /**
+     * A session, tried up to three times: on a starved CPU, Kwik sometimes discards the server's
+     * Handshake packets before it has installed its own handshake keys and never recovers
+     * (its log: "cannot be decrypted (Missing keys for encryption level Handshake)"), while the
+     * router acknowledges every probe; or its stream reports the connection closed before the
+     * answer. An attempt is retried only when the router decided nothing for it, so it left no
+     * access-log entry; the test is about what the log says of the sessions that were decided.
+     */
+    private static byte[] sessionWithRetries(TestRouter r, String sni) {
+        java.io.IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long decided = r.server.stats().referrals() + r.server.stats().disconnects();
+            try {
+                return session(r.server.address(), sni);
+            } catch (java.io.IOException e) {
+                // Retried only when the router decided nothing for it: then it wrote no entry either.
+                assertThat(r.server.stats().referrals() + r.server.stats().disconnects()).as("a failed attempt decided nothing")
+                        .isEqualTo(decided);
+                last = e;
+            } catch (Exception e) {
+                throw new AssertionError("session with sni " + sni + " failed; router " + r.server.stats(), e);
+            }
+        }
+        throw new AssertionError("three Kwik sessions with sni " + sni + " failed; router " + r.server.stats(), last);
     }
 
     private static long lineCount(Path file) {
@@ -103,7 +129,7 @@ class HostileSniTest {
                 }
                 try {
                     for (String sni : SNIS) {
-                        byte[] answer = session(r.server.address(), sni);
+                        byte[] answer = sessionWithRetries(r, sni);
                         assertThat(answer).as("an answer for %s", sni).isNotEmpty();
                     }
                     long referrals = r.server.stats().referrals();

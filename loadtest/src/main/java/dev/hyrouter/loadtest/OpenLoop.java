@@ -1,0 +1,168 @@
+package dev.hyrouter.loadtest;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
+import dev.hyrouter.client.SessionResult;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The rush-hour client: phases of load against one server, each printed as one JSON line.
+ *
+ * <ul>
+ *   <li>{@code closed:CONCURRENCY:SECONDS} — a closed loop (the next session starts when one
+ *       ends): its sessions per second are the server's capacity C for the phases after it;</li>
+ *   <li>{@code open:FACTOR:SECONDS} — an open loop: new sessions at FACTOR × C per second,
+ *       whatever the server answers, as players arrive in a rush.</li>
+ * </ul>
+ *
+ * Every session is a full TLS handshake and one Connect, with {@code TIMEOUT_S} to be answered;
+ * a session that times out closes its attempt, as a player's client gives up. A session counts
+ * in the phase it started in. Per phase: offered, answered (referrals) per second, the answered
+ * sessions' p50/p99, and the failures split into refused (the server said so: a
+ * CONNECTION_CLOSE or a Disconnect) with how long the client took to learn it, and timed out.
+ *
+ * <p>Usage: {@code OpenLoop HOST:PORT SNI TIMEOUT_S CAPACITY PHASE...}; CAPACITY 0 takes C from
+ * the last closed phase, a number fixes it (the same absolute load for two servers).
+ */
+public final class OpenLoop {
+    private OpenLoop() {
+    }
+
+    /** One session's ending. */
+    private record Ending(long startNanos, long tookNanos, int kind) {
+        static final int ANSWERED = 0;
+        static final int REFUSED = 1;
+        static final int TIMED_OUT = 2;
+        static final int FAILED = 3;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] hp = args[0].split(":");
+        InetSocketAddress target = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        String sni = args[1];
+        Duration timeout = Duration.ofSeconds(Long.parseLong(args[2]));
+        double capacity = Double.parseDouble(args[3]);
+        HytaleClient client = HytaleClient.create(1);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "open-loop-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (String phase : Arrays.copyOfRange(args, 4, args.length)) {
+                String[] p = phase.split(":");
+                int seconds = Integer.parseInt(p[2]);
+                ClientRequest request = ClientRequest.to(target, sni).withTimeout(timeout);
+                if (p[0].equals("closed")) {
+                    int concurrency = Integer.parseInt(p[1]);
+                    AtomicLong done = new AtomicLong();
+                    long t0 = System.nanoTime();
+                    long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+                    for (int w = 0; w < concurrency; w++) {
+                        closedWorker(client, request, end, done);
+                    }
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1);
+                    double c = done.get() / ((System.nanoTime() - t0) / 1e9);
+                    capacity = Double.parseDouble(args[3]) > 0 ? capacity : c;
+                    System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"closed\",\"concurrency\":%d,\"seconds\":%d,\"answered\":%d,"
+                            + "\"answered_per_s\":%.1f,\"capacity\":%.1f}%n", phase, concurrency, seconds, done.get(), c, capacity);
+                    System.out.flush();
+                    Thread.sleep(1000); // the last closed-loop sessions end
+                    continue;
+                }
+                double rate = Double.parseDouble(p[1]) * capacity;
+                ConcurrentLinkedQueue<Ending> endings = new ConcurrentLinkedQueue<>();
+                AtomicLong started = new AtomicLong();
+                long t0 = System.nanoTime();
+                long total = Math.round(rate * seconds);
+                var tick = ticker.scheduleAtFixedRate(() -> {
+                    long due = Math.min(total, (long) ((System.nanoTime() - t0) / 1e9 * rate));
+                    while (started.get() < due) {
+                        started.incrementAndGet();
+                        long s0 = System.nanoTime();
+                        client.run(request).whenComplete((r, e) -> endings.add(ending(s0, r, e)));
+                    }
+                }, 0, 2, TimeUnit.MILLISECONDS);
+                Thread.sleep(seconds * 1000L);
+                tick.cancel(false);
+                // Sessions started in the phase end within the timeout.
+                long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
+                while (endings.size() < started.get() && System.nanoTime() < wait) {
+                    Thread.sleep(50);
+                }
+                report(phase, rate, seconds, started.get(), t0, new ArrayList<>(endings));
+            }
+        } finally {
+            ticker.shutdownNow();
+            client.close();
+        }
+    }
+
+    /** One closed-loop worker: the next session starts when this one ends, until {@code end}. */
+    private static void closedWorker(HytaleClient client, ClientRequest request, long end, AtomicLong done) {
+        if (System.nanoTime() >= end) {
+            return;
+        }
+        client.run(request).whenComplete((s, e) -> {
+            if (e == null && s.answer().isReferral() && System.nanoTime() < end) {
+                done.incrementAndGet();
+            }
+            closedWorker(client, request, end, done);
+        });
+    }
+
+    private static Ending ending(long start, SessionResult r, Throwable e) {
+        long took = System.nanoTime() - start;
+        if (e == null) {
+            return new Ending(start, took, r.answer().isReferral() ? Ending.ANSWERED : Ending.REFUSED);
+        }
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof TimeoutException) {
+            return new Ending(start, took, Ending.TIMED_OUT);
+        }
+        // A CONNECTION_CLOSE during the handshake (the router refusing or shedding) ends the attempt at once.
+        String m = String.valueOf(c.getMessage()) + " " + c.getCause();
+        boolean refused = m.contains("CONNECTION_REFUSED") || m.contains("busy") || m.contains("closed") || m.contains("Closed");
+        return new Ending(start, took, refused ? Ending.REFUSED : Ending.FAILED);
+    }
+
+    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings) {
+        long[] answered = endings.stream().filter(x -> x.kind == Ending.ANSWERED).mapToLong(Ending::tookNanos).sorted().toArray();
+        long[] refused = endings.stream().filter(x -> x.kind == Ending.REFUSED).mapToLong(Ending::tookNanos).sorted().toArray();
+        long timedOut = endings.stream().filter(x -> x.kind == Ending.TIMED_OUT).count();
+        long failed = endings.stream().filter(x -> x.kind == Ending.FAILED).count();
+        long unfinished = started - endings.size();
+        // The first 2 s of a phase apart: how fast latency recovers after a rush.
+        long[] first2s = endings.stream().filter(x -> x.kind == Ending.ANSWERED && x.startNanos - t0 < 2_000_000_000L)
+                .mapToLong(Ending::tookNanos).sorted().toArray();
+        long[] after2s = endings.stream().filter(x -> x.kind == Ending.ANSWERED && x.startNanos - t0 >= 2_000_000_000L)
+                .mapToLong(Ending::tookNanos).sorted().toArray();
+        System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"open\",\"offered_per_s\":%.1f,\"seconds\":%d,\"started\":%d,"
+                        + "\"answered\":%d,\"answered_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
+                        + "\"refused\":%d,\"refused_p99_ms\":%.1f,\"refused_max_ms\":%.1f,\"timed_out\":%d,\"failed_other\":%d,\"unfinished\":%d,"
+                        + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f}%n",
+                phase, rate, seconds, started, answered.length, answered.length / (double) seconds, ms(answered, 0.50), ms(answered, 0.99),
+                ms(answered, 1.0), refused.length, ms(refused, 0.99), ms(refused, 1.0), timedOut, failed, unfinished,
+                ms(first2s, 0.99), ms(after2s, 0.99));
+        System.out.flush();
+    }
+
+    private static double ms(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+}
