@@ -364,8 +364,10 @@ public final class ConfigLoader {
             }
         }
         int threshold = (int) l.integer("retry_threshold", 0, 100_000_000, 0);
+        int handshakes = (int) l.integer("max_handshakes_in_progress", 0, 100_000_000, LimitsConfig.DEFAULT_MAX_HANDSHAKES_IN_PROGRESS);
+        java.time.Duration queueTarget = duration(l, "handshake_queue_target", LimitsConfig.DEFAULT_HANDSHAKE_QUEUE_TARGET, false);
         l.finish();
-        return new LimitsConfig(max, perIp, rate, burst, retry, threshold);
+        return new LimitsConfig(max, perIp, rate, burst, retry, threshold, handshakes, queueTarget);
     }
 
     private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ParseContext ctx)

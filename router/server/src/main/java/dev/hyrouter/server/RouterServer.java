@@ -90,12 +90,32 @@ public final class RouterServer implements AutoCloseable {
      * Forgets idle sources, and tells the operator (at most one line per limit every few seconds,
      * never a line per connection) when limits refused connections or Retry switched on or off.
      */
+    private boolean shedSeen;
+    private long shedSince;
+
     private void watchLimits() {
         try {
             intake.sweepSources();
             List<String> keys = IntakeStats.limitKeys();
             for (int i = 0; i < keys.size(); i++) {
                 long n = intake.stats().refusedByLimit(keys.get(i));
+                if (keys.get(i).equals("handshake_queue_target")) {
+                    // Shedding is the router working as designed in a rush: say when it starts and stops.
+                    if (n > refusedSeen[i] && !shedSeen) {
+                        LIMITS.warn("shedding: new handshakes queue longer than limits.handshake_queue_target; new clients are told"
+                                + " \"server busy\" at once (no TLS work) while admitted ones are served; more capacity (replicas,"
+                                + " cores) ends it (hyrouter_refused_total{limit=\"handshake_queue_target\"})");
+                        shedSeen = true;
+                        shedSince = n - refusedSeen[i];
+                    } else if (n > refusedSeen[i]) {
+                        shedSince += n - refusedSeen[i];
+                    } else if (shedSeen) {
+                        LIMITS.warn("shedding stopped: {} new connection(s) were refused as \"server busy\" while it lasted", shedSince);
+                        shedSeen = false;
+                    }
+                    refusedSeen[i] = n;
+                    continue;
+                }
                 if (n > refusedSeen[i]) {
                     LIMITS.warn("{} connection(s) refused by limits.{} in the last {} s; raise it if these clients are legitimate"
                             + " (hyrouter_refused_total counts them by limit)", n - refusedSeen[i], keys.get(i), LIMITS_EVERY_SECONDS);

@@ -105,6 +105,13 @@ public final class RouterMetrics {
         counter(r, "hyrouter_silent_connections_closed", "Connections closed because no stream delivered a Connect", s,
                 IntakeStats::silentConnectionsClosed);
         counter(r, "hyrouter_write_failures", "Answers that could not be written", s, IntakeStats::writeFailures);
+        GaugeWithCallback.builder().name("hyrouter_handshakes_in_progress")
+                .help("TLS handshakes admitted and not yet completed (limits.max_handshakes_in_progress bounds them)")
+                .callback(cb -> cb.call(router.intake().handshakesInProgress())).register(r);
+        GaugeWithCallback.builder().name("hyrouter_loops_shedding")
+                .help("Event loops refusing new connections now because their fastest recent handshakes took longer than "
+                        + "limits.handshake_queue_target (a standing queue); refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")
+                .callback(cb -> cb.call(router.intake().sheddingLoops())).register(r);
         counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (limits.retry)", s, IntakeStats::retriesSent);
         counter(r, "hyrouter_retry_tokens_invalid", "Tokens in Initial packets that are not a valid Retry token of ours (forged, expired or from another address)", s,
                 IntakeStats::invalidRetryTokens);

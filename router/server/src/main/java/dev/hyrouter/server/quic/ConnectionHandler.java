@@ -42,6 +42,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long createdNanos;
     /** A 0-RTT Connect waiting for the handshake to complete. */
     private ConnectStreamHandler held;
+    /** Whether this connection counts among its loop's handshakes under way. */
+    private boolean handshaking;
     /** Held while the connection is counted against the limits; null when it was never admitted. */
     private SourceLimits.Source source;
 
@@ -71,7 +73,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         SourceLimits.Refusal refusal = admit();
         if (refusal != null) {
             context.stats.refused(refusal);
-            refuse(refusal == SourceLimits.Refusal.MAX_CONNECTIONS ? REFUSED_BUSY : REFUSED_SOURCE);
+            refuse(refusal == SourceLimits.Refusal.NEW_CONNECTIONS_PER_IP || refusal == SourceLimits.Refusal.MAX_CONNECTIONS_PER_IP
+                    ? REFUSED_SOURCE : REFUSED_BUSY);
             return;
         }
         ctx.fireChannelRegistered();
@@ -87,7 +90,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (fingerprint == null) {
             ClientCertificates.forget(channel.sslEngine());
         }
-        // Always runs when the connection goes, handshake or not: the one place to give back its slot.
+        // Always runs when the connection goes, handshake or not: the one place to give back its slots.
+        if (handshaking) {
+            handshaking = false;
+            context.loop().handshaking--;
+        }
         if (source != null) {
             context.loop().live--;
             source.release();
@@ -124,13 +131,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private SourceLimits.Refusal admit() {
         dev.hyrouter.config.LimitsConfig limits = context.current().limits;
         IntakeContext.LoopState loop = context.loop();
+        int loops = context.loops;
         int max = limits.maxConnections();
         if (max > 0) {
-            int loops = context.loops;
             int share = (max + loops - 1) / loops;
             if (loop.live >= share) {
                 return SourceLimits.Refusal.MAX_CONNECTIONS;
             }
+        }
+        // Overload, before anything that costs more than a few field reads: a loop with a standing
+        // queue spends nothing on a client it cannot serve in time but a stateless refusal.
+        long target = limits.handshakeQueueTarget().toNanos();
+        if (target > 0 && loop.overloaded(createdNanos, target)) {
+            return SourceLimits.Refusal.HANDSHAKE_QUEUE;
+        }
+        int maxHandshakes = limits.maxHandshakesInProgress();
+        if (maxHandshakes > 0 && loop.handshaking >= (maxHandshakes + loops - 1) / loops) {
+            return SourceLimits.Refusal.MAX_HANDSHAKES_IN_PROGRESS;
         }
         java.net.SocketAddress remote = channel.remoteSocketAddress();
         SourceLimits.Source s = remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
@@ -140,6 +157,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         source = s;
         loop.live++;
+        loop.handshaking++;
+        handshaking = true;
         return null;
     }
 
@@ -169,8 +188,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             String host = ((SniCompletionEvent) evt).hostname();
             sni = host == null ? "" : host;
         } else if (evt instanceof SslHandshakeCompletionEvent hs) {
+            long sojourn = System.nanoTime() - createdNanos;
+            if (handshaking) {
+                handshaking = false;
+                IntakeContext.LoopState loop = context.loop();
+                loop.handshaking--;
+                if (hs.isSuccess()) {
+                    loop.handshakeCompleted(sojourn);
+                }
+            }
             if (hs.isSuccess()) {
-                context.handshakeLatency.record(System.nanoTime() - createdNanos);
+                context.handshakeLatency.record(sojourn);
                 if (QuicSessionReuse.resumed(channel.sslEngine())) {
                     context.stats.handshakesResumed.increment();
                 }

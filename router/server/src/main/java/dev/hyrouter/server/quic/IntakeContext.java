@@ -42,13 +42,58 @@ final class IntakeContext {
 
     /** Per event loop: its live connections, counted without any shared write. */
     static final class LoopState {
+        /** Fewer handshakes than this completing in an interval is no evidence of a queue. */
+        static final int MIN_SAMPLES = 4;
+
         int live;
+        /** TLS handshakes admitted on this loop and not yet completed or failed. */
+        int handshaking;
+        private long intervalStart = System.nanoTime();
+        private long intervalMin = Long.MAX_VALUE;
+        private int samples;
+        private boolean shedding;
+
+        /** A handshake admitted on this loop completed after {@code sojournNanos}. */
+        void handshakeCompleted(long sojournNanos) {
+            if (sojournNanos < intervalMin) {
+                intervalMin = sojournNanos;
+            }
+            samples++;
+        }
+
+        /**
+         * Whether this loop has a standing queue, CoDel's way: the fastest handshake completed in
+         * the last interval ({@code target} long) took longer than {@code target}. A rush's queue
+         * sits mostly in the socket's receive buffer, where a client's next flight waits behind
+         * everyone else's, so the handshake time of the luckiest client is the queue's delay. The
+         * decision is taken anew each interval and needs {@link #MIN_SAMPLES} completions as
+         * evidence: with fewer (shedding worked, or traffic is light) the loop admits again, so a
+         * few slow far-away clients, or handshakes that never complete, cannot keep it shut.
+         */
+        boolean overloaded(long now, long target) {
+            if (now - intervalStart >= target) {
+                shedding = samples >= MIN_SAMPLES && intervalMin > target;
+                intervalStart = now;
+                intervalMin = Long.MAX_VALUE;
+                samples = 0;
+            }
+            return shedding;
+        }
+
+        /** Whether the loop refused new connections for its queue at its last decision. */
+        boolean shedding() {
+            return shedding;
+        }
     }
 
+    /** Every loop's state, for gauges read off the loops (plain fields: a gauge may read a value a moment old). */
+    final java.util.List<LoopState> loopStateList = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FastThreadLocal<LoopState> loopStates = new FastThreadLocal<>() {
         @Override
         protected LoopState initialValue() {
-            return new LoopState();
+            LoopState s = new LoopState();
+            loopStateList.add(s);
+            return s;
         }
     };
 

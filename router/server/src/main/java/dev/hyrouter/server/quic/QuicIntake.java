@@ -239,6 +239,24 @@ public final class QuicIntake implements AutoCloseable {
         return context.retryingLoops();
     }
 
+    /** TLS handshakes admitted and under way, all loops (a gauge: each loop's count may be a moment old). */
+    public int handshakesInProgress() {
+        int n = 0;
+        for (IntakeContext.LoopState s : context.loopStateList) {
+            n += s.handshaking;
+        }
+        return n;
+    }
+
+    /** Event loops refusing new connections now because they have a standing queue ({@code limits.handshake_queue_target}). */
+    public int sheddingLoops() {
+        int n = 0;
+        for (IntakeContext.LoopState s : context.loopStateList) {
+            n += s.shedding() ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Source addresses the per-source limits currently track. */
     public int trackedSources() {
         return context.sources.size();

@@ -26,7 +26,11 @@ final class SourceLimits {
     enum Refusal {
         MAX_CONNECTIONS("max_connections"),
         MAX_CONNECTIONS_PER_IP("max_connections_per_ip"),
-        NEW_CONNECTIONS_PER_IP("new_connections_per_ip");
+        NEW_CONNECTIONS_PER_IP("new_connections_per_ip"),
+        /** The event loop has a standing queue (its fastest recent handshakes took longer than the target): shed. */
+        HANDSHAKE_QUEUE("handshake_queue_target"),
+        /** The event loop's share of handshakes under way is taken. */
+        MAX_HANDSHAKES_IN_PROGRESS("max_handshakes_in_progress");
 
         final String key;
 

@@ -1,0 +1,57 @@
+package dev.hyrouter.server.quic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The admission policy of one event loop, on a clock the test moves. */
+class LoopStateTest {
+    private static final long MS = 1_000_000L;
+    private static final long TARGET = 100 * MS;
+
+    @Test
+    void shedsOnlyWhileTheFastestHandshakesOfAnIntervalAreSlowerThanTheTarget() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        assertThat(s.overloaded(t, TARGET)).isFalse();
+        // An interval of slow handshakes: every one of them queued.
+        for (int i = 0; i < 5; i++) {
+            s.handshakeCompleted(300 * MS + i);
+        }
+        assertThat(s.overloaded(t + 50 * MS, TARGET)).as("decided once per interval").isFalse();
+        assertThat(s.overloaded(t + 101 * MS, TARGET)).isTrue();
+        assertThat(s.shedding()).isTrue();
+        // One fast handshake among slow ones: no standing queue.
+        for (int i = 0; i < 5; i++) {
+            s.handshakeCompleted(300 * MS);
+        }
+        s.handshakeCompleted(20 * MS);
+        assertThat(s.overloaded(t + 202 * MS, TARGET)).isFalse();
+    }
+
+    @Test
+    void fewSlowHandshakesAreNoEvidence() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.overloaded(t, TARGET);
+        // Three far-away players with long round trips: not a queue.
+        for (int i = 0; i < IntakeContext.LoopState.MIN_SAMPLES - 1; i++) {
+            s.handshakeCompleted(400 * MS);
+        }
+        assertThat(s.overloaded(t + 101 * MS, TARGET)).isFalse();
+    }
+
+    @Test
+    void anIntervalWithoutCompletionsAdmitsAgain() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.overloaded(t, TARGET);
+        for (int i = 0; i < 10; i++) {
+            s.handshakeCompleted(500 * MS);
+        }
+        assertThat(s.overloaded(t + 101 * MS, TARGET)).isTrue();
+        // Handshakes that never complete (a deaf flood) cannot keep the loop shut.
+        s.handshaking = 100;
+        assertThat(s.overloaded(t + 202 * MS, TARGET)).isFalse();
+    }
+}
