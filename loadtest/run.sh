@@ -670,6 +670,7 @@ case "$kind" in
     # quota, then an open-loop client offers more sessions per second than it can serve.
     [ "$variants" = "off,stdout,file" ] && variants="router,untuned"
     [ "$duration" = 30 ] && duration=15
+    warm_s=$(( warmup > 0 ? warmup : 20 ))
     cg_root=/sys/fs/cgroup/cpu
     if [ ! -w "$cg_root" ]; then
       echo "loadtest/run.sh overload: needs a writable cgroup v1 cpu controller at $cg_root (run as root)" >&2; exit 1
@@ -698,25 +699,36 @@ case "$kind" in
           *) echo "loadtest/run.sh overload: unknown variant $v (router, untuned)" >&2; exit 2 ;;
         esac
         pid=$started_pid
+        # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
+        # has served a while (a cold start is issue 27's bench); then the quota, then the measured phases.
+        "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
+          "127.0.0.1:$port" play.localhost 5 0 closed:16:"$warm_s" > "$work/$v-$r.warm.jsonl" 2> "$work/$v-$r.warm.log" || status=$?
         echo "$pid" > "$cg/cgroup.procs"
         rss0=$(rss_kib "$pid"); t0=$(cpu_ticks "$pid")
         thread_ns "$pid" > "$work/$v-$r.threads0"
-        phases=(closed:16:25)
-        [ "$capacity" = 0 ] && phases+=(closed:16:10)
+        phases=(closed:16:10)
         phases+=(open:0.5:"$duration" open:1.5:"$duration" open:2.5:"$duration" open:0.5:"$duration")
-        "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
-          "127.0.0.1:$port" play.localhost 5 "$capacity" "${phases[@]}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
+        # The client's own CPU (user+sys seconds): it must stay below its one core, or the client, not the server, sets the pace.
+        TIMEFORMAT='%U %S'
+        { time "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
+          "127.0.0.1:$port" play.localhost 5 "$capacity" "${phases[@]}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?; } 2> "$work/$v-$r.client.time"
+        client_s=$(awk '{printf "%.2f", $1 + $2}' "$work/$v-$r.client.time")
         t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
         thread_ns "$pid" > "$work/$v-$r.threads1"
         thread_delta "$work/$v-$r.threads0" "$work/$v-$r.threads1" | sort -t$'\t' -k2 -nr > "$out/$v-$r.threads.tsv"
         [ "$v" = router ] && cp "$work/$v-$r.log" "$out/$v-$r.log"
+        cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
         # The same absolute load for every server: C from the first run's measuring phase.
         if [ "$capacity" = 0 ]; then
           capacity=$(grep '"phase":"closed:16:10"' "$work/$v-$r.jsonl" | jf capacity)
         fi
+        warm_sessions=$(jf answered < "$work/$v-$r.warm.jsonl")
         while read -r line; do
-          printf '{"variant":"%s","round":%s,"cpu_s":%s,"rss0_kib":%s,"rss1_kib":%s,%s\n' "$v" "$r" \
-            "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')" "$rss0" "$rss1" "${line#\{}" >> "$phases_file"
+          printf '{"variant":"%s","round":%s,"warm_sessions":%s,"client_cpu_s":%s,"cpu_s":%s,"jit_s":%s,"loops_s":%s,"rss0_kib":%s,"rss1_kib":%s,%s\n' "$v" "$r" \
+            "${warm_sessions:-0}" "$client_s" "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')" \
+            "$(awk -F'\t' '$1 ~ /Compiler/ {s += $2} END {printf "%.2f", s}' "$out/$v-$r.threads.tsv")" \
+            "$(awk -F'\t' '$1 ~ /quic|nioEventLoop|epoll|Loop/ {s += $2} END {printf "%.2f", s}' "$out/$v-$r.threads.tsv")" \
+            "$rss0" "$rss1" "${line#\{}" >> "$phases_file"
         done < "$work/$v-$r.jsonl"
         stop "$pid"
       done
@@ -727,7 +739,8 @@ case "$kind" in
       echo "Command: \`${jar_note}loadtest/run.sh overload --rounds $rounds --duration $duration --variants $variants --quota-us $quota_us\`"
       echo
       echo "Each server pinned to core 0 and held to $quota_us µs of CPU per 100 ms (cgroup v1 quota); the client on core 1."
-      echo "Warmed 25 s by a closed loop of 16; C = $capacity sessions/s (the first run's closed loop of 16 over 10 s), the same for every server."
+      echo "Warmed $warm_s s on the whole core by a closed loop of 16 (the JIT done, as on a replica that has served a while), then the quota;"
+      echo "C = $capacity sessions/s (the first run's closed loop of 16 over 10 s under the quota), the same for every server."
       echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
       echo "router = the bundled config (access log off, per-address limits off, Retry never); untuned = BareQuicServer --untuned (Netty's defaults)."
       echo
@@ -740,13 +753,13 @@ case "$kind" in
           "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")"
       done
       echo
-      echo "Server CPU over the whole run (warm-up included) and RSS before/after, per run:"
+      echo "Server CPU under the quota (all phases after the warm-up): the whole process, its JIT compiler threads, its event loops; RSS before/after:"
       echo
-      echo "| server | round | cpu s | RSS before KiB | RSS after KiB |"
-      echo "|---|---|---:|---:|---:|"
-      grep '"phase":"closed:16:25"' "$phases_file" | while read -r line; do
-        printf '| %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" "$(jf cpu_s <<<"$line")" \
-          "$(jf rss0_kib <<<"$line")" "$(jf rss1_kib <<<"$line")"
+      echo "| server | round | warm-up sessions | cpu s | JIT s | loops s | client cpu s | RSS before KiB | RSS after KiB |"
+      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+      grep '"phase":"closed:16:10"' "$phases_file" | while read -r line; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" "$(jf warm_sessions <<<"$line")" \
+          "$(jf cpu_s <<<"$line")" "$(jf jit_s <<<"$line")" "$(jf loops_s <<<"$line")" "$(jf client_cpu_s <<<"$line")" "$(jf rss0_kib <<<"$line")" "$(jf rss1_kib <<<"$line")"
       done
       echo
       echo "Per-thread CPU of each run: \`*.threads.tsv\`; every phase as JSON: \`phases.jsonl\`."

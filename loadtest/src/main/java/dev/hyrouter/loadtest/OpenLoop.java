@@ -39,6 +39,9 @@ public final class OpenLoop {
     private OpenLoop() {
     }
 
+    /** Every 200th failure is printed with its time and message, for the run's log. */
+    private static final AtomicLong SAMPLES = new AtomicLong();
+
     /** One session's ending. */
     private record Ending(long startNanos, long tookNanos, int kind) {
         static final int ANSWERED = 0;
@@ -134,6 +137,9 @@ public final class OpenLoop {
         // A CONNECTION_CLOSE during the handshake (the router refusing or shedding) ends the attempt at once.
         String m = String.valueOf(c.getMessage()) + " " + c.getCause();
         boolean refused = m.contains("CONNECTION_REFUSED") || m.contains("busy") || m.contains("closed") || m.contains("Closed");
+        if (SAMPLES.getAndIncrement() % 200 == 0) {
+            System.err.printf(Locale.ROOT, "failure after %.1f ms (%s): %s%n", took / 1e6, refused ? "refused" : "other", m);
+        }
         return new Ending(start, took, refused ? Ending.REFUSED : Ending.FAILED);
     }
 

@@ -1,7 +1,6 @@
 package dev.hyrouter.server.quic;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -14,12 +13,40 @@ import java.net.InetSocketAddress;
  * router refuses ({@link ConnectionHandler}), the refusal can then be answered statelessly with
  * {@link StatelessClose}, before any TLS work. Other packets pass untouched; nothing is
  * allocated (one scratch header per event loop).
+ *
+ * <p>Shedding at the door: while the socket's event loop has a standing queue
+ * ({@code limits.handshake_queue_target}, see {@link IntakeContext.LoopState#overloaded}), an
+ * Initial that opens a new connection is answered here with a stateless CONNECTION_CLOSE
+ * ("server busy") and dropped: the QUIC codec never sees it, so it costs no connection state, no
+ * TLS object and no handshake, a few microseconds instead of a connection's worth. An Initial
+ * opens a new connection when its destination connection ID is not one the router issued: the
+ * router's IDs (QuicCodecDispatcher's) are {@value #ROUTER_CID_LENGTH} bytes led by the index
+ * of one of its sockets; a client's own first ID rarely looks like that, and one that does only
+ * takes the ordinary path, where {@link ConnectionHandler} sheds it all the same. With the NIO
+ * fallback (no dispatcher) nothing is shed here.
  */
-@ChannelHandler.Sharable
 final class InitialPeek extends ChannelInboundHandlerAdapter {
-    static final InitialPeek INSTANCE = new InitialPeek();
     static final int QUIC_V1 = 0x0000_0001;
     static final int MAX_CID = 20;
+    /** The length of the connection IDs QuicCodecDispatcher issues (its default), the socket's index in the first two bytes. */
+    static final int ROUTER_CID_LENGTH = 20;
+    private static final byte[] REFUSED_BUSY = "server busy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InitialPeek.class);
+
+    private final IntakeContext context;
+    /** Sockets of the router (indexes a router-issued ID can carry); 0 = no early shedding (NIO fallback). */
+    private final int sockets;
+
+    /** Datagrams one read of the socket takes at most (Netty's messages per read × datagrams per recvmmsg). */
+    private final int fullRead;
+    /** Datagrams read since the last read completed. */
+    private int readCount;
+
+    InitialPeek(IntakeContext context, int sockets, int fullRead) {
+        this.context = context;
+        this.sockets = sockets;
+        this.fullRead = fullRead;
+    }
 
     private static final FastThreadLocal<Header> CURRENT = new FastThreadLocal<>() {
         @Override
@@ -36,10 +63,15 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readCount++;
         if (msg instanceof DatagramPacket p) {
             Header h = CURRENT.get();
             if (h.parse(p.content(), p.sender())) {
                 try {
+                    if (sockets > 0 && !h.routerIssued(sockets) && shed(ctx, h)) {
+                        p.release();
+                        return;
+                    }
                     ctx.fireChannelRead(msg);
                 } finally {
                     h.clear();
@@ -48,6 +80,40 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Answers a new connection's Initial with "server busy" when this loop sheds; returns whether it did. */
+    private boolean shed(ChannelHandlerContext ctx, Header h) {
+        dev.hyrouter.config.LimitsConfig limits = context.current().limits;
+        long target = limits.handshakeQueueTarget().toNanos();
+        if (target <= 0 || !context.loop().overloaded(System.nanoTime(), target)) {
+            return false;
+        }
+        context.stats.refused(SourceLimits.Refusal.HANDSHAKE_QUEUE);
+        context.stats.shedAtDoor.increment();
+        try {
+            ctx.write(new DatagramPacket(StatelessClose.encode(ctx.alloc(), h, ConnectionHandler.CONNECTION_REFUSED, REFUSED_BUSY), h.sender));
+            pendingFlush = true;
+        } catch (java.security.GeneralSecurityException e) {
+            LOG.warn("could not build a CONNECTION_CLOSE for a shed connection: {}; it is dropped instead", e.toString());
+        }
+        return true;
+    }
+
+    /** Whether refusals were written in this read batch (one instance per socket, so per loop). */
+    private boolean pendingFlush;
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (fullRead > 0) {
+            context.loop().socketRead(readCount >= fullRead, System.nanoTime());
+        }
+        readCount = 0;
+        if (pendingFlush) {
+            pendingFlush = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** A QUIC v1 Initial long header: version, connection IDs, sender. */
@@ -85,6 +151,11 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
             sender = from;
             valid = true;
             return true;
+        }
+
+        /** Whether the destination ID is one the router's dispatcher could have issued (length and socket index). */
+        boolean routerIssued(int sockets) {
+            return dcidLength == ROUTER_CID_LENGTH && (((dcid[0] & 0xFF) << 8) | (dcid[1] & 0xFF)) < sockets;
         }
 
         void clear() {

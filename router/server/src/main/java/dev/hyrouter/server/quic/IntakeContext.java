@@ -52,6 +52,9 @@ final class IntakeContext {
         private long intervalMin = Long.MAX_VALUE;
         private int samples;
         private boolean shedding;
+        private boolean slowHandshakes;
+        /** Since when every read of the loop's socket came back full ({@code 0}: the last one emptied it). */
+        private long backlogSince;
 
         /** A handshake admitted on this loop completed after {@code sojournNanos}. */
         void handshakeCompleted(long sojournNanos) {
@@ -62,7 +65,8 @@ final class IntakeContext {
         }
 
         /**
-         * Whether this loop has a standing queue, CoDel's way: the fastest handshake completed in
+         * Whether this loop has a standing queue: its socket has stayed full for longer than
+         * {@code target} ({@link #socketRead}), or, CoDel's way, the fastest handshake completed in
          * the last interval ({@code target} long) took longer than {@code target}. A rush's queue
          * sits mostly in the socket's receive buffer, where a client's next flight waits behind
          * everyone else's, so the handshake time of the luckiest client is the queue's delay. The
@@ -72,12 +76,28 @@ final class IntakeContext {
          */
         boolean overloaded(long now, long target) {
             if (now - intervalStart >= target) {
-                shedding = samples >= MIN_SAMPLES && intervalMin > target;
+                slowHandshakes = samples >= MIN_SAMPLES && intervalMin > target;
                 intervalStart = now;
                 intervalMin = Long.MAX_VALUE;
                 samples = 0;
             }
+            shedding = slowHandshakes || (backlogSince != 0 && now - backlogSince > target);
             return shedding;
+        }
+
+        /**
+         * The loop's socket read: {@code full} when it took as many datagrams as one read may
+         * take, so more were waiting. A socket that stays that full for longer than the target
+         * has a standing queue in the kernel: every datagram in it, a new client's Initial or an
+         * admitted client's next flight, waits that long. The first read that leaves the socket
+         * empty ends the streak.
+         */
+        void socketRead(boolean full, long now) {
+            if (!full) {
+                backlogSince = 0;
+            } else if (backlogSince == 0) {
+                backlogSince = now;
+            }
         }
 
         /** Whether the loop refused new connections for its queue at its last decision. */

@@ -29,6 +29,8 @@ public final class IntakeStats {
     final LongAdder handshakesResumed = new LongAdder();
     final LongAdder earlyConnects = new LongAdder();
     final LongAdder earlyConnectsAbandoned = new LongAdder();
+    /** New connections shed by InitialPeek before the QUIC codec saw their Initial (the cheap path). */
+    final LongAdder shedAtDoor = new LongAdder();
     /** Connections refused at admission, indexed by {@link SourceLimits.Refusal#ordinal()}. */
     private final LongAdder[] refusedByLimit = new LongAdder[SourceLimits.Refusal.values().length];
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
@@ -66,6 +68,11 @@ public final class IntakeStats {
     /** Disconnects the pipeline decided with {@code kind} (protocol Disconnects such as a timeout are counted on their own). */
     public long outcomes(OutcomeKind kind) {
         return outcomes[kind.ordinal()].sum();
+    }
+
+    /** New connections shed before the QUIC codec saw them (a subset of the handshake_queue_target refusals). */
+    public long shedAtDoor() {
+        return shedAtDoor.sum();
     }
 
     /** Connect packets received (decoded or not). */

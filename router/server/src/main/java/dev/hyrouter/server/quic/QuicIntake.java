@@ -124,7 +124,9 @@ public final class QuicIntake implements AutoCloseable {
                 QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
                     @Override
                     protected void initChannel(Channel channel, int localConnectionIdLength, QuicConnectionIdGenerator idGenerator) {
-                        channel.pipeline().addLast(InitialPeek.INSTANCE, codec.clone()
+                        // With GRO a read's datagram count says nothing of the queue: the socket-full signal is off.
+                        channel.pipeline().addLast(new InitialPeek(context, loops, q.udpGro() ? 0 : channel.config().getMaxMessagesPerRead()
+                                * (batchedReads ? q.datagramsPerRead() : 1)), codec.clone()
                                 .tokenHandler(context.retryHandler(retrySecret, loops))
                                 .localConnectionIdLength(localConnectionIdLength)
                                 .connectionIdAddressGenerator(idGenerator)
@@ -158,7 +160,7 @@ public final class QuicIntake implements AutoCloseable {
                         .handler(new ChannelInitializer<Channel>() {
                             @Override
                             protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast(InitialPeek.INSTANCE, codec.tokenHandler(context.retryHandler(retrySecret, loops)).build());
+                                ch.pipeline().addLast(new InitialPeek(context, 0, 0), codec.tokenHandler(context.retryHandler(retrySecret, loops)).build());
                             }
                         });
                 Channel ch = b.bind(bindTo).sync().channel();
@@ -170,6 +172,7 @@ public final class QuicIntake implements AutoCloseable {
             throw e;
         }
         QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, ssl);
+        StatelessClose.warmInBackground(20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
         if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {

@@ -54,4 +54,18 @@ class LoopStateTest {
         s.handshaking = 100;
         assertThat(s.overloaded(t + 202 * MS, TARGET)).isFalse();
     }
+
+    @Test
+    void aSocketThatStaysFullLongerThanTheTargetSheds() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.socketRead(true, t);
+        s.socketRead(true, t + 50 * MS);
+        assertThat(s.overloaded(t + 60 * MS, TARGET)).as("full, but not for long").isFalse();
+        s.socketRead(true, t + 150 * MS);
+        assertThat(s.overloaded(t + 150 * MS, TARGET)).as("full for 150 ms").isTrue();
+        // One read that empties the socket ends the standing queue.
+        s.socketRead(false, t + 160 * MS);
+        assertThat(s.overloaded(t + 170 * MS, TARGET)).isFalse();
+    }
 }
