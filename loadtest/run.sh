@@ -16,9 +16,10 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
-#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router,untuned] [--capacity N] [--quota-us U]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router,untuned[,before]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
-#                             # warmed 25 s, C measured (or fixed), then an open-loop client offers 0.5, 1.5, 2.5, 0.5 × C
+#                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
+#                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
 #   add --heap SIZE to start the router with -Xmx SIZE (e.g. 256m; default: the JVM's, a quarter of RAM)
@@ -113,8 +114,11 @@ wait_ready() { # PID LOG
 
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
+# The launcher's JIT priority (router/hyrouter: compiler threads at nice 19 when run as root); ROUTER_JIT=normal drops it.
+router_jit=()
+[ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
+  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -691,12 +695,20 @@ case "$kind" in
             cfg=$(router_config router)
             # The bundled config, access log off (warn), per-address limits off: one client address.
             start_router "$cfg" "$work/$v-$r.log" warn ;;
+          before)
+            # An earlier build as it shipped (BEFORE_JAR, its launcher's flags: no JIT priority), alternating with this one.
+            [ -n "${BEFORE_JAR:-}" ] || { echo "loadtest/run.sh overload: variant before needs BEFORE_JAR=path/to/hyrouter.jar" >&2; exit 2; }
+            cfg=$(router_config router)
+            saved_jar="$router_jar"; saved_jit=("${router_jit[@]+"${router_jit[@]}"}")
+            router_jar="$BEFORE_JAR"; router_jit=()
+            start_router "$cfg" "$work/$v-$r.log" warn
+            router_jar="$saved_jar"; router_jit=("${saved_jit[@]+"${saved_jit[@]}"}") ;;
           untuned)
             "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
               --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" \
               dev.hyrouter.loadtest.BareQuicServer --untuned "$port" > "$work/$v-$r.log" 2>&1 &
             started_pid=$!; pids+=("$started_pid"); wait_ready "$started_pid" "$work/$v-$r.log" ;;
-          *) echo "loadtest/run.sh overload: unknown variant $v (router, untuned)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, before, untuned)" >&2; exit 2 ;;
         esac
         pid=$started_pid
         # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
@@ -716,7 +728,7 @@ case "$kind" in
         t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
         thread_ns "$pid" > "$work/$v-$r.threads1"
         thread_delta "$work/$v-$r.threads0" "$work/$v-$r.threads1" | sort -t$'\t' -k2 -nr > "$out/$v-$r.threads.tsv"
-        [ "$v" = router ] && cp "$work/$v-$r.log" "$out/$v-$r.log"
+        [ "$v" != untuned ] && cp "$work/$v-$r.log" "$out/$v-$r.log"
         cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
         # The same absolute load for every server: C from the first run's measuring phase.
         if [ "$capacity" = 0 ]; then
@@ -742,7 +754,8 @@ case "$kind" in
       echo "Warmed $warm_s s on the whole core by a closed loop of 16 (the JIT done, as on a replica that has served a while), then the quota;"
       echo "C = $capacity sessions/s (the first run's closed loop of 16 over 10 s under the quota), the same for every server."
       echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
-      echo "router = the bundled config (access log off, per-address limits off, Retry never); untuned = BareQuicServer --untuned (Netty's defaults)."
+      echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
+      echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags; untuned = BareQuicServer --untuned (Netty's defaults)."
       echo
       echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms |"
       echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
