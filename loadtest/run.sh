@@ -16,7 +16,7 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
-#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router,untuned[,before]] [--capacity N] [--quota-us U]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,before]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
@@ -672,7 +672,7 @@ case "$kind" in
   overload)
     # Rush hour (issue 32): the server under test is held below the client's reach by a cgroup v1 CPU
     # quota, then an open-loop client offers more sessions per second than it can serve.
-    [ "$variants" = "off,stdout,file" ] && variants="router,untuned"
+    [ "$variants" = "off,stdout,file" ] && variants="router"
     [ "$duration" = 30 ] && duration=15
     warm_s=$(( warmup > 0 ? warmup : 20 ))
     cg_root=/sys/fs/cgroup/cpu
@@ -703,12 +703,7 @@ case "$kind" in
             router_jar="$BEFORE_JAR"; router_jit=()
             start_router "$cfg" "$work/$v-$r.log" warn
             router_jar="$saved_jar"; router_jit=("${saved_jit[@]+"${saved_jit[@]}"}") ;;
-          untuned)
-            "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
-              --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" \
-              dev.hyrouter.loadtest.BareQuicServer --untuned "$port" > "$work/$v-$r.log" 2>&1 &
-            started_pid=$!; pids+=("$started_pid"); wait_ready "$started_pid" "$work/$v-$r.log" ;;
-          *) echo "loadtest/run.sh overload: unknown variant $v (router, before, untuned)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, before)" >&2; exit 2 ;;
         esac
         pid=$started_pid
         # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
@@ -728,7 +723,7 @@ case "$kind" in
         t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
         thread_ns "$pid" > "$work/$v-$r.threads1"
         thread_delta "$work/$v-$r.threads0" "$work/$v-$r.threads1" | sort -t$'\t' -k2 -nr > "$out/$v-$r.threads.tsv"
-        [ "$v" != untuned ] && cp "$work/$v-$r.log" "$out/$v-$r.log"
+        cp "$work/$v-$r.log" "$out/$v-$r.log"
         cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
         # The same absolute load for every server: C from the first run's measuring phase.
         if [ "$capacity" = 0 ]; then
@@ -755,7 +750,7 @@ case "$kind" in
       echo "C = $capacity sessions/s (the first run's closed loop of 16 over 10 s under the quota), the same for every server."
       echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
       echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
-      echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags; untuned = BareQuicServer --untuned (Netty's defaults)."
+      echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
       echo
       echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms |"
       echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"

@@ -40,14 +40,7 @@ import java.util.concurrent.TimeUnit;
  * SO_REUSEPORT and the codec dispatcher. No routing, no plugins, no logs, no counters. Router ÷
  * bare is the load report's headline: what the router's own work costs.
  *
- * <p>{@code --untuned PORT} starts instead what a user would write without tuning anything,
- * after Netty's QUIC example: one NIO event loop, one socket with the kernel's default buffers,
- * Netty's builder defaults but for the example's stream limits, its own ECDSA P-256 certificate,
- * ALPN {@code hytale/2}, no Retry. That one is the reference for what the router's own choices
- * cost or save (overload, datagrams per session); the tuned one for what its own work costs.
- *
- * <pre>java -cp ... dev.hyrouter.loadtest.BareQuicServer [config.yaml]   # runs until killed
- * java -cp ... dev.hyrouter.loadtest.BareQuicServer --untuned 15520</pre>
+ * <pre>java -cp ... dev.hyrouter.loadtest.BareQuicServer [config.yaml]   # runs until killed</pre>
  */
 public final class BareQuicServer implements AutoCloseable {
     private final EventLoopGroup group;
@@ -115,35 +108,6 @@ public final class BareQuicServer implements AutoCloseable {
         return new BareQuicServer(group, channels, answer, bound);
     }
 
-    /** The untuned reference (see the class comment) on {@code 127.0.0.1:port}. */
-    public static BareQuicServer startUntuned(int port) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
-        ByteBuf answer = new ClientReferralEncoder(new EnvelopeSigner(0, null))
-                .encode(PooledByteBufAllocator.DEFAULT, "play.hyvane.com".getBytes(StandardCharsets.UTF_8), 5520, null);
-        dev.hyrouter.server.tls.SelfSignedCertificate cert = dev.hyrouter.server.tls.SelfSignedCertificate.generate("localhost",
-                java.time.Duration.ofDays(7));
-        io.netty.handler.codec.quic.QuicSslContext ssl = io.netty.handler.codec.quic.QuicSslContextBuilder
-                .forServer(cert.key(), null, cert.certificate()).applicationProtocols("hytale/2").build();
-        io.netty.channel.ChannelHandler codec = new QuicServerCodecBuilder().sslContext(ssl)
-                .maxIdleTimeout(5000, TimeUnit.MILLISECONDS)
-                .initialMaxData(10_000_000)
-                .initialMaxStreamDataBidirectionalLocal(1_000_000)
-                .initialMaxStreamDataBidirectionalRemote(1_000_000)
-                .initialMaxStreamsBidirectional(100)
-                .initialMaxStreamsUnidirectional(100)
-                .handler(new ChannelInboundHandlerAdapter())
-                .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
-                    @Override
-                    protected void initChannel(QuicStreamChannel ch) {
-                        ch.pipeline().addLast(new AnswerOnce(answer));
-                    }
-                })
-                .build();
-        Channel channel = new Bootstrap().group(group).channel(io.netty.channel.socket.nio.NioDatagramChannel.class).handler(codec)
-                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        return new BareQuicServer(group, List.of(channel), answer, (InetSocketAddress) channel.localAddress());
-    }
-
     public InetSocketAddress address() {
         return address;
     }
@@ -203,13 +167,6 @@ public final class BareQuicServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--untuned")) {
-            BareQuicServer server = startUntuned(Integer.parseInt(args[1]));
-            System.out.println("untuned bare QUIC reference listening on udp " + server.address() + " (Netty's defaults)");
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bare-shutdown"));
-            Thread.currentThread().join();
-            return;
-        }
         Path file = Path.of(args.length > 0 ? args[0] : "router/config/hyrouter.yaml");
         RouterConfig config = ConfigLoader.load(file);
         BareQuicServer server = start(config);
