@@ -15,7 +15,7 @@ package dev.hyrouter.config;
  *                                {@code 0} = {@value #DEFAULT_RETRY_THRESHOLD_PER_LOOP} per event loop (default)
  * @param maxHandshakesInProgress TLS handshakes under way at once, all sources (default 2,048), enforced per
  *                                event loop as its even share: a bound on the work and memory a rush can queue
- * @param handshakeQueueTarget    admission by queueing delay (default 250 ms): while the fastest of an event
+ * @param handshakeQueueTarget    admission by queueing delay (default 500 ms): while the fastest of an event
  *                                loop's recent handshakes took longer than this, the loop has a standing queue
  *                                and refuses new connections statelessly ("server busy") until it drains;
  *                                {@link java.time.Duration#ZERO} = off
@@ -23,7 +23,7 @@ package dev.hyrouter.config;
 public record LimitsConfig(int maxConnections, int maxConnectionsPerIp, int newConnectionsPerIp, int newConnectionsPerIpBurst,
         RetryMode retry, int retryThreshold, int maxHandshakesInProgress, java.time.Duration handshakeQueueTarget) {
     public static final int DEFAULT_MAX_HANDSHAKES_IN_PROGRESS = 2_048;
-    public static final java.time.Duration DEFAULT_HANDSHAKE_QUEUE_TARGET = java.time.Duration.ofMillis(250);
+    public static final java.time.Duration DEFAULT_HANDSHAKE_QUEUE_TARGET = java.time.Duration.ofMillis(500);
 
     /** The limits without the overload keys (their defaults). */
     public LimitsConfig(int maxConnections, int maxConnectionsPerIp, int newConnectionsPerIp, int newConnectionsPerIpBurst,

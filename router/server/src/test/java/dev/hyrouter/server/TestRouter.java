@@ -43,7 +43,7 @@ public final class TestRouter implements AutoCloseable {
             }
             return p;
         });
-        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false), factories, DiscoveryResolver.NONE);
+        RouterServer server = RouterServer.start(ConfigLoader.parse(withoutShedding(full), "test.yaml", false), factories, DiscoveryResolver.NONE);
         return new TestRouter(server, HytaleClient.create(2));
     }
 
@@ -71,8 +71,31 @@ public final class TestRouter implements AutoCloseable {
     /** Starts with the plugin runtimes found on the class path (real WASM or gRPC plugins). */
     public static TestRouter startWithRuntimes(String yaml) throws Exception {
         String full = "listen: \"127.0.0.1:0\"\n" + yaml;
-        RouterServer server = RouterServer.start(ConfigLoader.parse(full, "test.yaml", false));
+        RouterServer server = RouterServer.start(ConfigLoader.parse(withoutShedding(full), "test.yaml", false));
         return new TestRouter(server, HytaleClient.create(2));
+    }
+
+    /**
+     * Admission by queueing delay ({@code limits.handshake_queue_target}) off unless the test's
+     * config sets it: it sheds whenever the router falls behind, and on a busy test machine with
+     * a burst of sessions it does, by design, which would fail tests about other features at
+     * random. OverloadSheddingTest sets it and tests it.
+     */
+    static String withoutShedding(String yaml) {
+        if (yaml.contains("handshake_queue_target")) {
+            return yaml;
+        }
+        java.util.regex.Matcher flow = java.util.regex.Pattern.compile("(?m)^limits:\\s*\\{").matcher(yaml);
+        if (flow.find()) {
+            String rest = yaml.substring(flow.end());
+            return yaml.substring(0, flow.end()) + (rest.stripLeading().startsWith("}") ? "handshake_queue_target: 0s" : "handshake_queue_target: 0s, ")
+                    + rest;
+        }
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("(?m)^limits:\\s*$").matcher(yaml);
+        if (block.find()) {
+            return yaml.substring(0, block.end()) + "\n  handshake_queue_target: 0s" + yaml.substring(block.end());
+        }
+        return yaml + "\nlimits: {handshake_queue_target: 0s}\n";
     }
 
     /**
