@@ -98,7 +98,14 @@ class GracefulShutdownTest {
 
         HttpClient http = HttpClient.newHttpClient();
         URI readyz = URI.create("http://127.0.0.1:" + adminPort + "/readyz");
-        Await.until("the router is ready", Duration.ofSeconds(60), () -> status(http, readyz) == 200);
+        try {
+            Await.until("the router is ready", Duration.ofSeconds(60), () -> !router.isAlive() || status(http, readyz) == 200);
+        } finally {
+            // A router that never came up says why in its own output.
+            if (!router.isAlive()) {
+                throw new AssertionError("the router exited with " + router.exitValue() + ":\n" + Files.readString(dir.resolve("router.log")));
+            }
+        }
 
         try (HytaleClient client = HytaleClient.create(1)) {
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", quicPort);

@@ -28,6 +28,7 @@ public final class Main {
     public static void main(String[] args) {
         int code = run(Arrays.asList(args), System.out, System.err);
         if (code != RunCommand.KEEP_RUNNING) {
+            Logging.flush();
             System.exit(code);
         }
     }

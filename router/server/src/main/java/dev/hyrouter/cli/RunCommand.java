@@ -94,6 +94,7 @@ final class RunCommand {
         void begin(String signal) {
             if (!started.compareAndSet(false, true)) {
                 LOG.warn("{} again while draining: exiting now", signal);
+                Logging.flush();
                 Runtime.getRuntime().halt(1);
                 return;
             }
@@ -115,6 +116,7 @@ final class RunCommand {
                         admin.close();
                     }
                 }
+                Logging.flush();
                 System.exit(status);
             }, "hyrouter-drain");
             t.start();
@@ -125,6 +127,7 @@ final class RunCommand {
                 admin.close();
             }
             server.close();
+            Logging.flush();
         }
     }
 
