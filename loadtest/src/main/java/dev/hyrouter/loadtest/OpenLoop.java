@@ -134,9 +134,11 @@ public final class OpenLoop {
         if (c instanceof TimeoutException) {
             return new Ending(start, took, Ending.TIMED_OUT);
         }
-        // A CONNECTION_CLOSE during the handshake (the router refusing or shedding) ends the attempt at once.
+        // A CONNECTION_CLOSE during the handshake (the router refusing or shedding) ends the attempt
+        // when it arrives; a close seen only as the channel ending (another server's stack) still counts.
         String m = String.valueOf(c.getMessage()) + " " + c.getCause();
-        boolean refused = m.contains("CONNECTION_REFUSED") || m.contains("busy") || m.contains("closed") || m.contains("Closed");
+        boolean refused = c instanceof dev.hyrouter.client.ServerClosedException
+                || m.contains("CONNECTION_REFUSED") || m.contains("busy") || m.contains("closed") || m.contains("Closed");
         if (SAMPLES.getAndIncrement() % 200 == 0) {
             System.err.printf(Locale.ROOT, "failure after %.1f ms (%s): %s%n", took / 1e6, refused ? "refused" : "other", m);
         }

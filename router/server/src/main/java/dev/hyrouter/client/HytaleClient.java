@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicSessionReuse;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -162,6 +163,13 @@ public final class HytaleClient implements AutoCloseable {
                         if (evt instanceof SslEarlyDataReadyEvent && request.handshake() == ClientRequest.Handshake.EARLY_DATA) {
                             session.earlyData = true;
                             session.openStream((QuicChannel) ctx.channel());
+                        }
+                        // A CONNECTION_CLOSE before the handshake completed: the client knows now, not
+                        // at the end of its draining period (three probe timeouts in quiche).
+                        if (evt instanceof QuicConnectionCloseEvent close && session.handshake < 0
+                                && result.completeExceptionally(new ServerClosedException("QUIC handshake with " + request.target()
+                                        + " (sni " + request.sni() + ")", close.isApplicationClose(), close.error(), close.reason()))) {
+                            ctx.channel().close();
                         }
                         ctx.fireUserEventTriggered(evt);
                     }

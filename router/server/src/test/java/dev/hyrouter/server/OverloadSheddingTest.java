@@ -2,6 +2,7 @@ package dev.hyrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hyrouter.client.ServerClosedException;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
@@ -69,7 +70,10 @@ class OverloadSheddingTest {
                     referred++;
                 } catch (ExecutionException e) {
                     // The router's stateless CONNECTION_CLOSE: the client learns it is refused in one round trip.
-                    assertThat(e).hasMessageContaining("handshake");
+                    assertThat(e.getCause()).isInstanceOfSatisfying(ServerClosedException.class, closed -> {
+                        assertThat(closed.refused()).isTrue();
+                        assertThat(closed.reason()).isEqualTo("server busy");
+                    });
                     refused++;
                 }
             }
