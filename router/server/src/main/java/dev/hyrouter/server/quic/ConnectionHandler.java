@@ -93,7 +93,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Always runs when the connection goes, handshake or not: the one place to give back its slots.
         if (handshaking) {
             handshaking = false;
-            context.loop().handshaking--;
+            context.loop().handshakeEnded();
         }
         if (source != null) {
             context.loop().live--;
@@ -142,7 +142,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Overload, before anything that costs more than a few field reads: a loop with a standing
         // queue spends nothing on a client it cannot serve in time but a stateless refusal.
         long target = limits.handshakeQueueTarget().toNanos();
-        if (target > 0 && loop.overloaded(createdNanos, target)) {
+        if (target > 0 && !InitialPeek.admittedAtDoor() && !loop.admitNew(createdNanos, target)) {
             return SourceLimits.Refusal.HANDSHAKE_QUEUE;
         }
         int maxHandshakes = limits.maxHandshakesInProgress();
@@ -192,7 +192,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (handshaking) {
                 handshaking = false;
                 IntakeContext.LoopState loop = context.loop();
-                loop.handshaking--;
+                loop.handshakeEnded();
                 if (hs.isSuccess()) {
                     loop.handshakeCompleted(sojourn);
                 }

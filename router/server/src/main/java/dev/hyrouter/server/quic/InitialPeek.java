@@ -61,6 +61,12 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         return h.valid ? h : null;
     }
 
+    /** Whether the datagram being read is a new connection's Initial the door already admitted. */
+    static boolean admittedAtDoor() {
+        Header h = CURRENT.get();
+        return h.valid && h.admittedAtDoor;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readCount++;
@@ -86,7 +92,12 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     private boolean shed(ChannelHandlerContext ctx, Header h) {
         dev.hyrouter.config.LimitsConfig limits = context.current().limits;
         long target = limits.handshakeQueueTarget().toNanos();
-        if (target <= 0 || !context.loop().overloaded(System.nanoTime(), target)) {
+        if (target <= 0) {
+            return false;
+        }
+        if (context.loop().admitNew(System.nanoTime(), target)) {
+            // Decided here once: the connection handler the codec creates for it must not decide again.
+            h.admittedAtDoor = true;
             return false;
         }
         context.stats.refused(SourceLimits.Refusal.HANDSHAKE_QUEUE);
@@ -124,6 +135,8 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         final byte[] scid = new byte[MAX_CID];
         int scidLength;
         InetSocketAddress sender;
+        /** The door's admission decision was taken for this datagram (see {@link IntakeContext.LoopState#admitNew}). */
+        boolean admittedAtDoor;
 
         /** Fills this from {@code b} when it starts with a v1 Initial packet (RFC 9000, section 17.2.2). */
         boolean parse(ByteBuf b, InetSocketAddress from) {
@@ -160,6 +173,7 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
 
         void clear() {
             valid = false;
+            admittedAtDoor = false;
             sender = null;
         }
     }

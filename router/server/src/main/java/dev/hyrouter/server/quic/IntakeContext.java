@@ -104,6 +104,41 @@ final class IntakeContext {
         boolean shedding() {
             return shedding;
         }
+
+        /** Admissions a shedding loop has earned from handshakes that ended (capped: completions come in bursts). */
+        static final int MAX_CREDITS = 64;
+        private int credits;
+
+        /**
+         * Whether a new connection may start its handshake. A loop without a standing queue admits
+         * everyone. A shedding loop admits one new connection for each handshake that ended since
+         * it began shedding: the work in progress stays where it was when the queue passed the
+         * target, so the loop keeps serving at its capacity while the excess is refused. Refusing
+         * every newcomer instead idles the loop once its queue has drained and the interval has
+         * not yet ended, which costs goodput when the overload is modest.
+         */
+        boolean admitNew(long now, long target) {
+            boolean was = shedding;
+            if (!overloaded(now, target)) {
+                return true;
+            }
+            if (!was) {
+                credits = 0;
+            }
+            if (credits > 0) {
+                credits--;
+                return true;
+            }
+            return false;
+        }
+
+        /** A handshake admitted on this loop ended (completed, failed or abandoned): its slot is free. */
+        void handshakeEnded() {
+            handshaking--;
+            if (shedding && credits < MAX_CREDITS) {
+                credits++;
+            }
+        }
     }
 
     /** Every loop's state, for gauges read off the loops (plain fields: a gauge may read a value a moment old). */

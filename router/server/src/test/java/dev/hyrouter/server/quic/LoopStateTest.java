@@ -68,4 +68,48 @@ class LoopStateTest {
         s.socketRead(false, t + 160 * MS);
         assertThat(s.overloaded(t + 170 * MS, TARGET)).isFalse();
     }
+
+    @Test
+    void aSheddingLoopAdmitsOneNewcomerPerHandshakeThatEnded() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        assertThat(s.admitNew(t, TARGET)).as("no queue: everyone").isTrue();
+        s.handshaking = 10;
+        s.handshakeEnded();
+        s.socketRead(true, t);
+        s.socketRead(true, t + 150 * MS);
+        // Shedding begins: credits earned before do not count.
+        assertThat(s.admitNew(t + 150 * MS, TARGET)).isFalse();
+        assertThat(s.admitNew(t + 151 * MS, TARGET)).isFalse();
+        // Two handshakes end: two newcomers take their places, the third is refused.
+        s.handshakeEnded();
+        s.handshakeEnded();
+        assertThat(s.handshaking).isEqualTo(7);
+        assertThat(s.admitNew(t + 152 * MS, TARGET)).isTrue();
+        assertThat(s.admitNew(t + 152 * MS, TARGET)).isTrue();
+        assertThat(s.admitNew(t + 153 * MS, TARGET)).isFalse();
+        assertThat(s.shedding()).isTrue();
+    }
+
+    @Test
+    void creditsAreCappedSoABurstOfCompletionsCannotOpenTheDoor() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.socketRead(true, t);
+        s.socketRead(true, t + 150 * MS);
+        assertThat(s.admitNew(t + 150 * MS, TARGET)).isFalse();
+        s.handshaking = 1_000;
+        for (int i = 0; i < 1_000; i++) {
+            s.handshakeEnded();
+        }
+        int admitted = 0;
+        while (s.admitNew(t + 160 * MS, TARGET)) {
+            admitted++;
+        }
+        assertThat(admitted).isEqualTo(IntakeContext.LoopState.MAX_CREDITS);
+        // The queue gone, the door opens for everyone again.
+        s.socketRead(false, t + 170 * MS);
+        assertThat(s.admitNew(t + 171 * MS, TARGET)).isTrue();
+        assertThat(s.admitNew(t + 171 * MS, TARGET)).isTrue();
+    }
 }
