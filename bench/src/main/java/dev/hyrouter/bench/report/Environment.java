@@ -21,6 +21,7 @@ public final class Environment {
         e.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         e.put("git", git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--untracked-files=no").isEmpty() ? "" : " (dirty)"));
         e.put("cpu", cpuModel());
+        e.put("cpu_id", cpuId());
         e.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         e.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         e.put("command", command);
@@ -58,6 +59,34 @@ public final class Environment {
             // Not Linux: the architecture below must do.
         }
         return System.getProperty("os.arch");
+    }
+
+    /**
+     * The processor's family, model and stepping ({@code 23-49-0}): "AMD EPYC" names several
+     * generations, and the gate's ratios move by half between them (benchmark and calibration
+     * do not speed up alike), so a baseline holds only on the processor it was recorded on.
+     */
+    public static String cpuId() {
+        String family = "?";
+        String model = "?";
+        String stepping = "?";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                String value = line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("cpu family")) {
+                    family = value;
+                } else if (line.matches("model\\s*:.*")) {
+                    model = value;
+                } else if (line.startsWith("stepping")) {
+                    stepping = value;
+                } else if (line.isEmpty()) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch");
+        }
+        return family + "-" + model + "-" + stepping;
     }
 
     private static String git(String... args) {

@@ -43,6 +43,7 @@ public final class Report {
                 int at = rerun ? 3 : 2;
                 System.exit(gate(results, Path.of(args[at]), Path.of(args[at + 1]), args[at + 2]) ? 0 : 1);
             }
+            case "cpu-id" -> System.out.println(Environment.cpuId());
             case "baseline" -> {
                 need(args, 4);
                 List<List<JmhResult>> runs = readRuns(Path.of(args[1]));
@@ -69,6 +70,7 @@ public final class Report {
     private static void usage() {
         System.err.println("usage: Report summarize RESULTS.json OUT_DIR BASELINE.json TITLE COMMAND\n"
                 + "       Report gate RESULTS.json [RERUN.json] OUT_DIR BASELINE.json COMMAND\n"
+                + "       Report cpu-id   (the processor's family-model-stepping, as a baseline records it)\n"
                 + "       Report baseline RESULTS.json BASELINE.json COMMAND");
         System.exit(2);
     }
