@@ -16,7 +16,7 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
-#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,before]] [--capacity N] [--quota-us U]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,before][,untuned]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
@@ -129,6 +129,14 @@ start_bare() { # CONFIG LOG
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.BareQuicServer "$1" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
+}
+
+start_untuned() { # LOG
+  # Netty's example as a user copies it: no tuning, its own JVM defaults (no collector chosen).
+  "${server_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$port" > "$1" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$1"
 }
 
 stop() { # PID
@@ -703,7 +711,10 @@ case "$kind" in
             router_jar="$BEFORE_JAR"; router_jit=()
             start_router "$cfg" "$work/$v-$r.log" warn
             router_jar="$saved_jar"; router_jit=("${saved_jit[@]+"${saved_jit[@]}"}") ;;
-          *) echo "loadtest/run.sh overload: unknown variant $v (router, before)" >&2; exit 2 ;;
+          untuned)
+            # The untuned reference (UntunedQuicServer): Netty's QUIC example with its defaults.
+            start_untuned "$work/$v-$r.log" ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, before, untuned)" >&2; exit 2 ;;
         esac
         pid=$started_pid
         # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
@@ -751,6 +762,7 @@ case "$kind" in
       echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
       echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
       echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
+      echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer."
       echo
       echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms |"
       echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"

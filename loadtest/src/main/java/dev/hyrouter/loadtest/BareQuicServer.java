@@ -120,7 +120,7 @@ public final class BareQuicServer implements AutoCloseable {
     }
 
     /** Reads until one whole frame has arrived, answers with the fixed referral, finishes the stream. */
-    private static final class AnswerOnce extends ChannelInboundHandlerAdapter {
+    static final class AnswerOnce extends ChannelInboundHandlerAdapter {
         private final ByteBuf answer;
         private long need = -1;
         private long have;
