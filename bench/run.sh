@@ -106,9 +106,9 @@ case "$mode" in
     # benchmark, for the baseline's own commit as for HEAD). On another processor the gate builds
     # the baseline's commit and measures both builds here, alternating: an A/B of the same run.
     here="$("$java_bin" "${report[@]}" cpu-id)"
-    recorded="$(sed -n 's/.*"cpu_id": *"\([^"]*\)".*/\1/p' "$baseline")"
+    recorded="$(sed -n 's/.*"cpu_id" *: *"\([^"]*\)".*/\1/p' "$baseline")"
     if [ "$here" != "$recorded" ]; then
-      ref="$(sed -n 's/.*"git": *"\([0-9a-f]\{7,\}\).*/\1/p' "$baseline")"
+      ref="$(sed -n 's/.*"git" *: *"\([0-9a-f]\{7,\}\).*/\1/p' "$baseline")"
       echo "bench/run.sh: the baseline was recorded on processor ${recorded:-unknown}, this is $here:" \
         "building its commit $ref to measure both here, alternating" >&2
       ref_dir="$(mktemp -d /tmp/hyrouter-gate-ref.XXXXXX)"
