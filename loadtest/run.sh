@@ -16,7 +16,7 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
-#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,before][,untuned]] [--capacity N] [--quota-us U]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,before][,untuned]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
@@ -70,6 +70,11 @@ cp="$top/loadtest/target/classes:$(cat "$top/loadtest/target/classpath.txt")"
 sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 out="$top/perf-reports/loadtest/$(date -u +%Y-%m-%d)-$sha-$kind"
 [ "$kind" = smoke ] && out="$top/loadtest/target/smoke"
+# A second run of the same kind on the same commit and day gets its own folder: a committed or
+# not-yet-copied report is never overwritten.
+if [ "$kind" != smoke ] && [ -e "$out" ]; then
+  out="$out-$(date -u +%H%M%S)"
+fi
 rm -rf "$out"; mkdir -p "$out"
 work="$(mktemp -d)"
 pids=()
@@ -699,9 +704,11 @@ case "$kind" in
     for r in $(seq 1 "$rounds"); do
       for v in ${variants//,/ }; do
         case "$v" in
-          router)
-            cfg=$(router_config router)
+          router|router-*)
+            cfg=$(router_config "$v")
             # The bundled config, access log off (warn), per-address limits off: one client address.
+            # router-<duration> (router-250ms): the same with limits.handshake_queue_target set to it.
+            [ "$v" != router ] && sed -i "s/retry: never}/retry: never, handshake_queue_target: ${v#router-}}/" "$cfg"
             start_router "$cfg" "$work/$v-$r.log" warn ;;
           before)
             # An earlier build as it shipped (BEFORE_JAR, its launcher's flags: no JIT priority), alternating with this one.
@@ -714,7 +721,7 @@ case "$kind" in
           untuned)
             # The untuned reference (UntunedQuicServer): Netty's QUIC example with its defaults.
             start_untuned "$work/$v-$r.log" ;;
-          *) echo "loadtest/run.sh overload: unknown variant $v (router, before, untuned)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, router-<target>, before, untuned)" >&2; exit 2 ;;
         esac
         pid=$started_pid
         # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
