@@ -16,6 +16,7 @@
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
+#   loadtest/run.sh warmup    [--variants none,wat,c,grpc] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session
 #   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,before][,untuned]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
@@ -59,7 +60,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood|overload) ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood|overload|warmup) ;;
   *) sed -n '2,25p' "$0"; exit 2 ;;
 esac
 
@@ -233,6 +234,7 @@ environment() {
     case "$kind" in
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
       overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm and measure C, then open loop at fixed rates |" ;;
+      warmup) echo "| load | WarmupCurve (loadtest): the project's Netty QUIC client, a session every 20 ms from launch until answered, then a closed loop of 16, full handshakes, buckets of 1,000 sessions; server CPU from /proc/PID |" ;;
       *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;
     esac
   } > "$out/environment.md"
@@ -681,6 +683,45 @@ case "$kind" in
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.LoadReport runs "$out" "Plugins: $rate sessions/s for $duration s, $rounds round(s)" \
       "${jar_note}loadtest/run.sh plugins --rate $rate --duration $duration --rounds $rounds --warmup $warmup" "$out/environment.md" "${runs[@]}"
+    ;;
+  warmup)
+    # Warm-up as a curve (issue 27): each variant started fresh, its start-to-answer time, then its
+    # CPU per session and latency per bucket of 1,000 sessions from the first session on.
+    [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
+    buckets="${count:-30}"
+    sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
+    wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
+    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
+    grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+    if [[ ",$variants," == *",grpc,"* ]]; then
+      "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
+      pids+=($!)
+    fi
+    curve_file="$out/curve.jsonl"; : > "$curve_file"
+    for r in $(seq 1 "$rounds"); do
+      for v in ${variants//,/ }; do
+        case "$v" in
+          none) cfg=$(router_config none) ;;
+          wat) cfg=$(router_config wat "$wat") ;;
+          c) cfg=$(router_config c "$cw") ;;
+          grpc) cfg=$(router_config grpc "$grpc") ;;
+          *) echo "loadtest/run.sh warmup: unknown variant $v (none, wat, c, grpc)" >&2; exit 2 ;;
+        esac
+        t0=$(date +%s%N)
+        "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" -Dio.netty.leakDetection.level="$leak" \
+          --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
+        pid=$!; pids+=("$pid")
+        "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+          "127.0.0.1:$port" play.localhost "$pid" "$t0" "$buckets" 1000 16 > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
+        stop "$pid"
+        cp "$work/$v-$r.log" "$out/$v-$r.log"
+        while read -r line; do
+          printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve_file"
+        done < "$work/$v-$r.jsonl"
+      done
+    done
+    "$java_bin" -cp "$cp" dev.hyrouter.loadtest.WarmupReport "$curve_file" "$out" \
+      "${jar_note}loadtest/run.sh warmup --variants $variants --rounds $rounds --count $buckets" "$out/environment.md"
     ;;
   overload)
     # Rush hour (issue 32): the server under test is held below the client's reach by a cgroup v1 CPU

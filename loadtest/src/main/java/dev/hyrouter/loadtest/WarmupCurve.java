@@ -1,0 +1,173 @@
+package dev.hyrouter.loadtest;
+
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
+import dev.hyrouter.client.SessionResult;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Warm-up as a curve (issue 27): from a server's start, how long until it answers, then its CPU
+ * per session and answer latency per bucket of sessions, so the first thousand sessions of a new
+ * replica can be set beside the hundred-thousandth.
+ *
+ * <p>Given the server's pid and the moment it was started (epoch nanoseconds, taken just before
+ * the launch), it first tries a session every 20 ms until one is answered (start to answering),
+ * then runs a closed loop of {@code CONCURRENCY} sessions, full TLS handshakes, for
+ * {@code BUCKETS} buckets of {@code SIZE} sessions. Per bucket it prints one JSON line: sessions,
+ * failures, wall time, the answer latency p50/p99/max, and the server's CPU time in that bucket
+ * from {@code /proc/PID/task/&#42;/schedstat} (nanoseconds on a CPU, per thread) split into the JIT
+ * compiler threads, the QUIC event loops, the GC and VM thread, and the rest; the total from
+ * {@code /proc/PID/stat}, which keeps the time of threads that have ended.
+ *
+ * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY}
+ */
+public final class WarmupCurve {
+    private WarmupCurve() {
+    }
+
+    /** USER_HZ: 100 on Linux x86-64 (what {@code getconf CLK_TCK} prints). */
+    private static final long CLOCK_TICKS = Long.getLong("hyrouter.clockTicks", 100);
+
+    /** CPU nanoseconds of a process's threads, by kind. */
+    record Cpu(long jit, long loops, long gc, long other, long process) {
+        /** The whole process (utime + stime, threads that ended included), in nanoseconds; 10 ms resolution. */
+        long total() {
+            return process;
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(jit - o.jit, loops - o.loops, gc - o.gc, other - o.other, process - o.process);
+        }
+
+        static Cpu of(long pid) throws IOException {
+            long jit = 0;
+            long loops = 0;
+            long gc = 0;
+            long other = 0;
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks) {
+                    String comm;
+                    long ns;
+                    try {
+                        comm = Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).trim();
+                        String stat = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII).trim();
+                        ns = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+                    } catch (IOException | RuntimeException gone) {
+                        continue; // a thread that ended between the listing and the read
+                    }
+                    if (comm.contains("Compiler")) {
+                        jit += ns;
+                    } else if (comm.startsWith("hyrouter-quic") || comm.contains("EventLoop") || comm.startsWith("multiThreadIo")
+                            || comm.startsWith("epoll")) {
+                        loops += ns;
+                    } else if (comm.startsWith("GC ") || comm.contains("G1 ") || comm.startsWith("VM Thread")) {
+                        gc += ns;
+                    } else {
+                        other += ns;
+                    }
+                }
+            }
+            // Threads that have ended are gone from the listing (the JIT starts and stops compiler
+            // threads as it needs them): the total comes from the process, which keeps their time.
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return new Cpu(jit, loops, gc, other, ticks * (1_000_000_000L / CLOCK_TICKS));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] hp = args[0].split(":");
+        InetSocketAddress target = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        String sni = args[1];
+        long pid = Long.parseLong(args[2]);
+        long startedEpochNanos = Long.parseLong(args[3]);
+        int buckets = Integer.parseInt(args[4]);
+        int size = Integer.parseInt(args[5]);
+        int concurrency = Integer.parseInt(args[6]);
+        try (HytaleClient client = HytaleClient.create(1)) {
+            ClientRequest probe = ClientRequest.to(target, sni).withTimeout(Duration.ofMillis(500));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long answeringAt = -1;
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (client.run(probe).get(1, TimeUnit.SECONDS).answer().isReferral()) {
+                        answeringAt = epochNanos();
+                        break;
+                    }
+                } catch (Exception notYet) {
+                    // Not bound, or not answering yet.
+                }
+                Thread.sleep(20);
+            }
+            if (answeringAt < 0) {
+                System.err.println("WarmupCurve: the server did not answer within 60 s");
+                System.exit(1);
+            }
+            System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f}%n", (answeringAt - startedEpochNanos) / 1e6);
+            ClientRequest request = ClientRequest.to(target, sni).withTimeout(Duration.ofSeconds(10));
+            long sessionsBefore = 1;
+            for (int b = 0; b < buckets; b++) {
+                Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(20), 3);
+                AtomicInteger failed = new AtomicInteger();
+                AtomicInteger issued = new AtomicInteger();
+                CountDownLatch done = new CountDownLatch(size);
+                Cpu before = Cpu.of(pid);
+                long t0 = System.nanoTime();
+                for (int w = 0; w < Math.min(concurrency, size); w++) {
+                    next(client, request, size, issued, done, latency, failed);
+                }
+                done.await();
+                long wall = System.nanoTime() - t0;
+                Cpu used = Cpu.of(pid).minus(before);
+                System.out.printf(Locale.ROOT, "{\"kind\":\"bucket\",\"bucket\":%d,\"sessions_before\":%d,\"sessions\":%d,\"failed\":%d,"
+                                + "\"wall_ms\":%.1f,\"per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
+                                + "\"cpu_us_per_session\":%.1f,\"jit_us_per_session\":%.1f,\"loops_us_per_session\":%.1f,"
+                                + "\"gc_us_per_session\":%.1f,\"other_us_per_session\":%.1f}%n",
+                        b, sessionsBefore, size, failed.get(), wall / 1e6, size / (wall / 1e9),
+                        latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
+                        used.total() / 1e3 / size, used.jit() / 1e3 / size, used.loops() / 1e3 / size, used.gc() / 1e3 / size,
+                        used.other() / 1e3 / size);
+                System.out.flush();
+                sessionsBefore += size;
+            }
+        }
+    }
+
+    private static void next(HytaleClient client, ClientRequest request, int size, AtomicInteger issued, CountDownLatch done,
+                             Histogram latency, AtomicInteger failed) {
+        if (issued.incrementAndGet() > size) {
+            return;
+        }
+        long s0 = System.nanoTime();
+        CompletableFuture<SessionResult> f = client.run(request);
+        f.whenComplete((r, e) -> {
+            if (e == null && r.answer().isReferral()) {
+                synchronized (latency) {
+                    latency.recordValue(Math.min(System.nanoTime() - s0, latency.getHighestTrackableValue()));
+                }
+            } else {
+                failed.incrementAndGet();
+            }
+            done.countDown();
+            next(client, request, size, issued, done, latency, failed);
+        });
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

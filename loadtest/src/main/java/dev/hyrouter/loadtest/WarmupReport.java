@@ -1,0 +1,147 @@
+package dev.hyrouter.loadtest;
+
+import java.awt.BasicStroke;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The warm-up report (issue 27) from {@link WarmupCurve}'s lines: per variant, the start to the
+ * first answer, and per bucket of sessions the median over rounds of CPU per session (and its
+ * ratio to the warm figure, the median of the last five buckets), the answer p99 and where the CPU
+ * went (JIT compiler threads, event loops, GC). A chart of CPU per session by bucket.
+ *
+ * <p>Usage: {@code WarmupReport CURVE.jsonl OUT_DIR COMMAND ENVIRONMENT.md}
+ */
+public final class WarmupReport {
+    private static final Pattern FIELD = Pattern.compile("\"([a-z_0-9]+)\":\"?([^,\"}]*)");
+    /** The buckets a table shows: the first ones in full, then a few further along. */
+    private static final int[] SHOWN = {0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 25, 29, 39, 49};
+
+    private WarmupReport() {
+    }
+
+    static Map<String, String> fields(String line) {
+        Map<String, String> m = new LinkedHashMap<>();
+        Matcher x = FIELD.matcher(line);
+        while (x.find()) {
+            m.put(x.group(1), x.group(2));
+        }
+        return m;
+    }
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path curve = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        String command = args[2];
+        Path environment = Path.of(args[3]);
+        // variant -> bucket -> field -> values over rounds
+        Map<String, TreeMap<Integer, Map<String, List<Double>>>> buckets = new LinkedHashMap<>();
+        Map<String, List<Double>> start = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(curve, StandardCharsets.UTF_8)) {
+            Map<String, String> f = fields(line);
+            String variant = f.get("variant");
+            if ("start".equals(f.get("kind"))) {
+                start.computeIfAbsent(variant, k -> new ArrayList<>()).add(Double.parseDouble(f.get("start_to_answer_ms")));
+            } else if ("bucket".equals(f.get("kind"))) {
+                Map<String, List<Double>> b = buckets.computeIfAbsent(variant, k -> new TreeMap<>())
+                        .computeIfAbsent(Integer.parseInt(f.get("bucket")), k -> new LinkedHashMap<>());
+                for (String key : List.of("cpu_us_per_session", "jit_us_per_session", "loops_us_per_session", "gc_us_per_session",
+                        "p99_ms", "per_s", "failed", "wall_ms")) {
+                    b.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(f.get(key)));
+                }
+            }
+        }
+        StringBuilder md = new StringBuilder("# Warm-up curve: CPU per session from the first session on\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        if (Files.exists(environment)) {
+            md.append(Files.readString(environment)).append('\n');
+        }
+        md.append("Each variant is started fresh for each round; the client tries a session every 20 ms from the launch ")
+                .append("until one is answered, then runs a closed loop of 16 (full TLS handshakes) in buckets of 1,000 sessions. ")
+                .append("Figures are medians over the rounds. Warm = the median of the last five buckets.\n\n");
+        md.append("| variant | start to first answer, ms | CPU µs/session, first 2,000 | warm | first 2,000 ÷ warm | p99 ms, first 2,000 | warm p99 ms |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        XYSeriesCollection series = new XYSeriesCollection();
+        StringBuilder detail = new StringBuilder();
+        for (var e : buckets.entrySet()) {
+            String v = e.getKey();
+            TreeMap<Integer, Map<String, List<Double>>> b = e.getValue();
+            double warm = warm(b, "cpu_us_per_session");
+            double warmP99 = warm(b, "p99_ms");
+            double first = (med(b, 0, "cpu_us_per_session") + med(b, 1, "cpu_us_per_session")) / 2;
+            double firstP99 = Math.max(med(b, 0, "p99_ms"), med(b, 1, "p99_ms"));
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | **%.2f×** | %.1f | %.1f |%n", v, median(start.getOrDefault(v, List.of())),
+                    first, warm, first / warm, firstP99, warmP99));
+            XYSeries s = new XYSeries(v);
+            detail.append("\n### ").append(v).append("\n\n| sessions before | CPU µs/session | ÷ warm | of which JIT | event loops | GC + VM | p99 ms | sessions/s |\n")
+                    .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (var x : b.entrySet()) {
+                s.add(x.getKey() * 1000 + 1000, med(b, x.getKey(), "cpu_us_per_session"));
+            }
+            for (int i : SHOWN) {
+                if (!b.containsKey(i)) {
+                    continue;
+                }
+                double cpu = med(b, i, "cpu_us_per_session");
+                detail.append(String.format(Locale.ROOT, "| %,d | %.0f | %.2f | %.0f | %.0f | %.0f | %.1f | %.0f |%n", i * 1000, cpu, cpu / warm,
+                        med(b, i, "jit_us_per_session"), med(b, i, "loops_us_per_session"), med(b, i, "gc_us_per_session"),
+                        med(b, i, "p99_ms"), med(b, i, "per_s")));
+            }
+            series.addSeries(s);
+        }
+        md.append("\n![CPU per session by sessions served](chart.png)\n");
+        md.append("\n## Per variant (JIT, loops, GC + VM: the threads' own CPU; the total is the process's)\n").append(detail);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
+        JFreeChart chart = ChartFactory.createXYLineChart("Server CPU per session from start", "sessions served since start",
+                "CPU µs per session (bucket of 1,000)", series, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        for (int i = 0; i < series.getSeriesCount(); i++) {
+            plot.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
+        }
+        ChartUtils.saveChartAsPNG(out.resolve("chart.png").toFile(), chart, 900, 500);
+        System.out.println(md);
+    }
+
+    private static double med(TreeMap<Integer, Map<String, List<Double>>> b, int bucket, String key) {
+        Map<String, List<Double>> m = b.get(bucket);
+        return m == null ? Double.NaN : median(m.getOrDefault(key, List.of()));
+    }
+
+    private static double warm(TreeMap<Integer, Map<String, List<Double>>> b, String key) {
+        List<Double> last = new ArrayList<>();
+        int n = 0;
+        for (int bucket : b.descendingKeySet()) {
+            if (n++ == 5) {
+                break;
+            }
+            last.add(med(b, bucket, key));
+        }
+        return median(last);
+    }
+}
