@@ -700,19 +700,27 @@ case "$kind" in
     curve_file="$out/curve.jsonl"; : > "$curve_file"
     for r in $(seq 1 "$rounds"); do
       for v in ${variants//,/ }; do
-        case "$v" in
-          none) cfg=$(router_config none) ;;
-          wat) cfg=$(router_config wat "$wat") ;;
-          c) cfg=$(router_config c "$cw") ;;
-          grpc) cfg=$(router_config grpc "$grpc") ;;
-          *) echo "loadtest/run.sh warmup: unknown variant $v (none, wat, c, grpc)" >&2; exit 2 ;;
+        # KIND[+warm[N]]: the plugin kind, and with +warm the router's own warm-up before ready
+        # (warmup.sessions N, default 15,000); the curve then starts when /readyz says ready.
+        kind_="${v%%+*}"
+        case "$kind_" in
+          none) cfg=$(router_config "$v") ;;
+          wat) cfg=$(router_config "$v" "$wat") ;;
+          c) cfg=$(router_config "$v" "$cw") ;;
+          grpc) cfg=$(router_config "$v" "$grpc") ;;
+          *) echo "loadtest/run.sh warmup: unknown variant $v (none, wat, c, grpc, each optionally +warm or +warmN)" >&2; exit 2 ;;
         esac
+        printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
+        if [[ "$v" == *+warm* ]]; then
+          n="${v##*+warm}"
+          printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
+        fi
         t0=$(date +%s%N)
         "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" -Dio.netty.leakDetection.level="$leak" \
           --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
         pid=$!; pids+=("$pid")
         "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
-          "127.0.0.1:$port" play.localhost "$pid" "$t0" "$buckets" 1000 16 > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
+          "127.0.0.1:$port" play.localhost "$pid" "$t0" "$buckets" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
         stop "$pid"
         cp "$work/$v-$r.log" "$out/$v-$r.log"
         while read -r line; do

@@ -31,7 +31,8 @@ import org.HdrHistogram.Histogram;
  * compiler threads, the QUIC event loops, the GC and VM thread, and the rest; the total from
  * {@code /proc/PID/stat}, which keeps the time of threads that have ended.
  *
- * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY}
+ * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY [READYZ_URL]};
+ * with a {@code /readyz} URL the buckets start once it answers 200 (after the router's warm-up).
  */
 public final class WarmupCurve {
     private WarmupCurve() {
@@ -116,7 +117,30 @@ public final class WarmupCurve {
                 System.err.println("WarmupCurve: the server did not answer within 60 s");
                 System.exit(1);
             }
-            System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f}%n", (answeringAt - startedEpochNanos) / 1e6);
+            // With the admin listener's /readyz given, the curve starts when the router says it is
+            // ready (after a warm-up, if it runs one), as a load balancer would send players then.
+            long readyAt = answeringAt;
+            if (args.length > 7) {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.net.http.HttpRequest readyz = java.net.http.HttpRequest.newBuilder(java.net.URI.create(args[7])).build();
+                while (true) {
+                    try {
+                        if (http.send(readyz, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            readyAt = epochNanos();
+                            break;
+                        }
+                    } catch (IOException notYet) {
+                        // The admin listener is not up yet.
+                    }
+                    if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(120)) {
+                        System.err.println("WarmupCurve: the server was not ready within 3 minutes");
+                        System.exit(1);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f}%n",
+                    (answeringAt - startedEpochNanos) / 1e6, (readyAt - startedEpochNanos) / 1e6);
             ClientRequest request = ClientRequest.to(target, sni).withTimeout(Duration.ofSeconds(10));
             long sessionsBefore = 1;
             for (int b = 0; b < buckets; b++) {

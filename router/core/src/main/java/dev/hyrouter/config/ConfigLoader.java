@@ -113,7 +113,7 @@ public final class ConfigLoader {
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
         RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
         List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
-        OperationsConfig operations = readOperations(m.mapping("admin"), m.mapping("shutdown"), ctx);
+        OperationsConfig operations = readOperations(m.mapping("admin"), m.mapping("shutdown"), m.mapping("warmup"), ctx);
         LimitsConfig limits = readLimits(m.mapping("limits"), quic.addressValidation(), m.get("quic"));
         m.finish();
 
@@ -370,7 +370,7 @@ public final class ConfigLoader {
         return new LimitsConfig(max, perIp, rate, burst, retry, threshold, handshakes, queueTarget);
     }
 
-    private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ParseContext ctx)
+    private static OperationsConfig readOperations(ConfigMapping admin, ConfigMapping shutdown, ConfigMapping warmup, ParseContext ctx)
             throws ConfigException {
         String adminListen = "";
         AdminToken token = AdminToken.NONE;
@@ -397,7 +397,14 @@ public final class ConfigLoader {
             drain = duration(shutdown, "drain_timeout", OperationsConfig.DEFAULT_DRAIN_TIMEOUT, false);
             shutdown.finish();
         }
-        return new OperationsConfig(adminListen, drain, token);
+        int warmupSessions = 0;
+        java.time.Duration warmupMaxTime = OperationsConfig.DEFAULT_WARMUP_MAX_TIME;
+        if (warmup != null) {
+            warmupSessions = (int) warmup.integer("sessions", 0, 1_000_000, 0);
+            warmupMaxTime = duration(warmup, "max_time", OperationsConfig.DEFAULT_WARMUP_MAX_TIME, true);
+            warmup.finish();
+        }
+        return new OperationsConfig(adminListen, drain, token, warmupSessions, warmupMaxTime);
     }
 
     /** {@code admin.token_file}: one line, the token; never quoted in a message. */

@@ -64,6 +64,21 @@ final class RunCommand {
                 return 1;
             }
         }
+        int warmup = config.operations().warmupSessions();
+        if (warmup > 0) {
+            try {
+                RouterServer.WarmupResult w = server.warmUp(warmup, config.operations().warmupMaxTime());
+                LOG.info("warm-up: {} session(s) against the router's own listener in {} ms{} (warmup.sessions); ready", w.sessions(),
+                        w.millis(), w.failed() == 0 ? "" : ", " + w.failed() + " failed");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                server.close();
+                return 1;
+            } catch (RuntimeException | java.io.IOException e) {
+                // The warm-up is an optimisation: a router that cannot run it still serves, cold.
+                LOG.warn("warm-up failed ({}); serving without it", describe(e));
+            }
+        }
         LOG.info("hyrouter running with {} ({} route(s), default pool {}, {} plugin(s))", file, config.routing().routes().size(),
                 config.routing().defaultPool() == null ? "none" : "set", config.plugins().size());
         Shutdown shutdown = new Shutdown(server, admin, config.operations().drainTimeout());

@@ -1,5 +1,7 @@
 package dev.hyrouter.server;
 
+import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.config.ConfigException;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.ConfigWarning;
@@ -15,7 +17,10 @@ import dev.hyrouter.server.quic.Generation;
 import dev.hyrouter.server.quic.IntakeStats;
 import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
+import dev.hyrouter.server.tls.AlpnProtocols;
 import io.netty.channel.EventLoopGroup;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -365,6 +372,76 @@ public final class RouterServer implements AutoCloseable {
         return drained;
     }
 
+    /** Set while {@link #warmUp} runs: the sessions done and to do, for {@code /readyz}. */
+    private volatile String warming;
+
+    /** What a warm-up did. */
+    public record WarmupResult(int sessions, int failed, long millis) {
+    }
+
+    /**
+     * Runs {@code sessions} sessions against this router's own listener over loopback, 16 at a
+     * time, each a full TLS handshake and one Connect, so the JIT compiles the serving path
+     * (QUIC, TLS glue, Connect decoding, the answer) before players arrive; not ready meanwhile.
+     * The sessions carry a random server name the intake answers without a decision (see
+     * {@link QuicIntake#beginWarmup}): plugins, discovery and backends never see them. Ends after
+     * {@code maxTime} however many ran. Never on an event loop.
+     */
+    public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException, java.net.UnknownHostException {
+        if (sessions <= 0) {
+            return new WarmupResult(0, 0, 0);
+        }
+        long t0 = System.nanoTime();
+        long deadline = t0 + maxTime.toNanos();
+        InetSocketAddress bound = address();
+        InetAddress host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
+                ? (bound.getAddress() instanceof Inet6Address ? InetAddress.getByAddress(IPV6_LOOPBACK)
+                        : InetAddress.getLoopbackAddress())
+                : bound.getAddress();
+        String name = intake.beginWarmup();
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(WARMUP_CONCURRENCY);
+        try (HytaleClient client = HytaleClient.create(1)) {
+            ClientRequest request = ClientRequest.to(new InetSocketAddress(host, bound.getPort()), name)
+                    .withAlpn(AlpnProtocols.expand(core.config().tls().alpn()))
+                    .withTimeout(Duration.ofSeconds(5));
+            warming = "warming up: 0 of " + sessions + " sessions";
+            for (int i = 0; i < WARMUP_CONCURRENCY; i++) {
+                warmupWorker(client, request, sessions, deadline, started, done, failed, finished);
+            }
+            // The workers end themselves at the count or the deadline; this bounds a hang.
+            finished.await(maxTime.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } finally {
+            intake.endWarmup();
+            warming = null;
+        }
+        return new WarmupResult(done.get(), failed.get(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static final int WARMUP_CONCURRENCY = 16;
+    private static final byte[] IPV6_LOOPBACK = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+    private void warmupWorker(HytaleClient client, ClientRequest request, int sessions, long deadline,
+            AtomicInteger started, AtomicInteger done,
+            AtomicInteger failed, CountDownLatch finished) {
+        if (started.incrementAndGet() > sessions || System.nanoTime() - deadline > 0 || closed || intake.draining()) {
+            finished.countDown();
+            return;
+        }
+        client.run(request).whenComplete((r, e) -> {
+            int n = done.incrementAndGet();
+            if (e != null || !r.answer().isReferral()) {
+                failed.incrementAndGet();
+            }
+            if (n % 1000 == 0) {
+                warming = "warming up: " + n + " of " + sessions + " sessions";
+            }
+            warmupWorker(client, request, sessions, deadline, started, done, failed, finished);
+        });
+    }
+
     /** Listening, not draining, and every discovery provider has synced. */
     public boolean ready() {
         return notReadyReason().isEmpty();
@@ -377,6 +454,10 @@ public final class RouterServer implements AutoCloseable {
         }
         if (intake.draining()) {
             return "draining for shutdown";
+        }
+        String w = warming;
+        if (w != null) {
+            return w;
         }
         Discovery d = discovery;
         if (d != null && !d.synced()) {

@@ -95,8 +95,13 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return true;
         }
         connectSeen = true;
-        context.stats.connectsReceived.increment();
         cancelDeadline();
+        String warmup = context.warmupSni;
+        if (warmup != null && warmup.equals(connection.sni()) && connection.fromLoopback() && connection.established()) {
+            warmupAnswer(payload);
+            return false;
+        }
+        context.stats.connectsReceived.increment();
         if (!connection.claimDecision()) {
             // One handshake buys one decision (routing, plugin calls, an allocation): a client needs
             // no more, and a second stream must not multiply the router's work.
@@ -159,6 +164,25 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             view.reset();
         }
     }
+
+    /**
+     * The router's own warm-up session: the Connect decoded and a referral encoded and sent as for
+     * a player (the code the JIT should compile), but no decision, so no plugin, discovery
+     * provider or backend sees an invented connection, and nothing in the outcome log or the
+     * answer counters.
+     */
+    private void warmupAnswer(ByteBuf payload) {
+        ConnectView view = context.view();
+        try {
+            view.wrap(payload);
+        } finally {
+            view.reset();
+        }
+        context.stats.warmupSessions.increment();
+        write(gen.encoder().encode(ctx.alloc(), WARMUP_HOST, 5520, null));
+    }
+
+    private static final byte[] WARMUP_HOST = "warmup.invalid".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
     public void referral(Backend backend, byte[] content, int routeIndex) {

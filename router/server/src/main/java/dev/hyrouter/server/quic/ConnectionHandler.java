@@ -247,6 +247,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return sni;
     }
 
+    /** Whether the client is on this host (the router's own warm-up client is). */
+    boolean fromLoopback() {
+        return channel.remoteSocketAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
+    }
+
     /** Client certificate fingerprint, {@code ""} without one; computed once. */
     String fingerprint() {
         if (fingerprint == null) {

@@ -25,6 +25,12 @@ final class IntakeContext {
     volatile int loops = 1;
     /** Set once at the start of a graceful shutdown: new connections are closed, those in flight finish. */
     volatile boolean draining;
+    /**
+     * While the router warms up ({@link QuicIntake#beginWarmup}), the server name its own warm-up
+     * client sends: a random name under {@code .invalid}, answered without a decision; {@code null}
+     * otherwise, so no client can reach that path after the warm-up.
+     */
+    volatile String warmupSni;
     private volatile Generation current;
 
     private final FastThreadLocal<ConnectView> views = new FastThreadLocal<>() {

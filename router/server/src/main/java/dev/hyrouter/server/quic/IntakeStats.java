@@ -13,6 +13,8 @@ public final class IntakeStats {
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
     final LongAdder referrals = new LongAdder();
+    /** Sessions of the router's own warm-up client: answered, never decided, logged or counted as answers. */
+    final LongAdder warmupSessions = new LongAdder();
     final LongAdder disconnects = new LongAdder();
     final LongAdder undecodableConnects = new LongAdder();
     final LongAdder connectTimeouts = new LongAdder();
@@ -164,6 +166,10 @@ public final class IntakeStats {
 
     public long referrals() {
         return referrals.sum();
+    }
+
+    public long warmupSessions() {
+        return warmupSessions.sum();
     }
 
     public long disconnects() {

@@ -341,6 +341,23 @@ public final class QuicIntake implements AutoCloseable {
         return context.draining;
     }
 
+    /**
+     * Opens the warm-up path: sessions from this host with the returned server name are answered
+     * with a fixed referral and no decision. The name is random (64 bits) and lives only until
+     * {@link #endWarmup}.
+     */
+    public String beginWarmup() {
+        byte[] r = new byte[8];
+        new java.security.SecureRandom().nextBytes(r);
+        String name = "warmup-" + java.util.HexFormat.of().formatHex(r) + ".hyrouter.invalid";
+        context.warmupSni = name;
+        return name;
+    }
+
+    public void endWarmup() {
+        context.warmupSni = null;
+    }
+
     public int socketCount() {
         return channels.size();
     }

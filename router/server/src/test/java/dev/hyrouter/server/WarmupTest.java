@@ -1,0 +1,65 @@
+package dev.hyrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyrouter.plugin.ConnectResponse;
+import dev.hyrouter.plugin.Plugin;
+import dev.hyrouter.testing.TestPlugin;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code warmup.sessions} over real QUIC: the router's own client runs sessions against its
+ * listener before ready; they are answered, and no plugin, decision or answer counter sees
+ * them. Afterwards the same path is closed: players are decided as before.
+ */
+class WarmupTest {
+    private static final String CONFIG = """
+            limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
+            routing:
+              default: {strategy: round_robin, backends: [{host: backend.internal, port: 5520}]}
+            plugins:
+              - name: counting
+                type: wasm
+                wasm: {path: counting.wasm}
+            """;
+
+    @Test
+    void warmUpSessionsAreAnsweredWithoutADecisionAndThePathClosesAfterwards() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Plugin plugin = TestPlugin.answering("counting", r -> {
+            calls.incrementAndGet();
+            return ConnectResponse.EMPTY;
+        });
+        try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", plugin))) {
+            RouterServer.WarmupResult w = r.server.warmUp(300, Duration.ofMinutes(2));
+            assertThat(w.sessions()).isEqualTo(300);
+            assertThat(w.failed()).isZero();
+            assertThat(r.server.stats().warmupSessions()).isEqualTo(300);
+            assertThat(calls).as("no plugin saw an invented connection").hasValue(0);
+            assertThat(r.server.stats().referrals()).as("warm-up sessions are not answers to players").isZero();
+            assertThat(r.server.stats().connectsReceived()).isZero();
+            assertThat(r.server.notReadyReason()).isEmpty();
+
+            // A player after the warm-up is decided as always.
+            assertThat(r.run("play.example.com").answer().host()).isEqualTo("backend.internal");
+            assertThat(calls).hasValue(1);
+            // A client that names a warm-up-like server now is just another client.
+            assertThat(r.run("warmup-0000000000000000.hyrouter.invalid").answer().host()).isEqualTo("backend.internal");
+            assertThat(r.server.stats().warmupSessions()).isEqualTo(300);
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
+    void aWarmUpEndsAtItsTimeLimit() throws Exception {
+        try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", TestPlugin.answering("counting", q -> ConnectResponse.EMPTY)))) {
+            RouterServer.WarmupResult w = r.server.warmUp(1_000_000, Duration.ofMillis(300));
+            assertThat(w.sessions()).isLessThan(1_000_000);
+            assertThat(r.server.notReadyReason()).isEmpty();
+            r.assertNothingLeaks();
+        }
+    }
+}
