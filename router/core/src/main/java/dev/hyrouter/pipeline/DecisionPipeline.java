@@ -84,13 +84,38 @@ public final class DecisionPipeline {
         runPlugins(event(request), r, sink, sni);
     }
 
+    /**
+     * Decides a warm-up session of the router's own (before ready) as a player's, except that
+     * nothing leaves the process: a pool that allocates a backend per connection is not asked
+     * (the session is answered {@code no_backends}), and only the plugins that take part in the
+     * warm-up run, through {@code warmChain} ({@link PluginChain#forWarmup}).
+     */
+    public void decideWarmup(DecisionRequest request, OutcomeSink sink, PluginChain warmChain) {
+        RoutingResult r = scratch.get();
+        routing.decide(request, r);
+        String sni = request.sni();
+        if (r.pending()) {
+            sink.disconnect(OutcomeKind.NO_BACKENDS, "warm-up: no allocation", r.routeIndex());
+            return;
+        }
+        if (warmChain.isEmpty()) {
+            finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
+            return;
+        }
+        runPlugins(warmChain, event(request), r, sink, sni);
+    }
+
     /** Runs the plugin chain over a routing result; the sink is called when it completes. */
     private void runPlugins(ConnectEvent event, RoutingResult r, OutcomeSink sink, String sni) {
+        runPlugins(plugins, event, r, sink, sni);
+    }
+
+    private void runPlugins(PluginChain chain, ConnectEvent event, RoutingResult r, OutcomeSink sink, String sni) {
         RoutingErrorKind error = r.error();
         String errorMessage = r.errorMessage();
         int routeIndex = r.routeIndex();
         boolean ok = r.ok();
-        plugins.run(event, ok ? r.strategy().configName() : "", ok ? r.candidates() : null, ok ? r.selectedIndex() : -1,
+        chain.run(event, ok ? r.strategy().configName() : "", ok ? r.candidates() : null, ok ? r.selectedIndex() : -1,
                         r.backend())
                 .whenComplete((result, failure) -> {
                     if (failure != null) {

@@ -16,6 +16,28 @@ public interface Plugin extends AutoCloseable {
 
     CompletionStage<ConnectResponse> onConnect(ConnectRequest request);
 
+    /**
+     * Whether this plugin takes part in the router's warm-up before ready ({@code warmup.sessions}):
+     * only a plugin that runs inside the process and can answer invented connections on state of
+     * its own, which players' calls never see. A plugin in another process never does: it must
+     * not receive connections that no player made.
+     */
+    default boolean warmsUp() {
+        return false;
+    }
+
+    /**
+     * The call for a warm-up session (only when {@link #warmsUp}): the same code path as
+     * {@link #onConnect}, on state kept apart from the players' (a WASM plugin's own instances).
+     */
+    default CompletionStage<ConnectResponse> onWarmupConnect(ConnectRequest request) {
+        throw new UnsupportedOperationException("plugin " + name() + " takes no part in the warm-up");
+    }
+
+    /** The warm-up has ended: free what {@link #onWarmupConnect} made (called once no warm-up call is running). */
+    default void endWarmup() {
+    }
+
     /** Reports the runtime's own figures (called at scrape time, off the event loops). */
     default void reportMetrics(PluginMetrics out) {
     }

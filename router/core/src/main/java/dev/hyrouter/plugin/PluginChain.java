@@ -118,6 +118,49 @@ public final class PluginChain implements AutoCloseable {
     }
 
     /**
+     * The chain for the router's warm-up sessions: the plugins that take part ({@link Plugin#warmsUp}),
+     * in order, each called through {@link Plugin#onWarmupConnect}, counted on counters of their
+     * own that no metric reports.
+     */
+    public PluginChain forWarmup() {
+        List<Entry> warm = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.plugin.warmsUp()) {
+                warm.add(new Entry(new WarmupCall(e.plugin), java.time.Duration.ofNanos(e.timeoutNanos), null,
+                        e.failClosed ? PluginConfig.FailureMode.CLOSED : PluginConfig.FailureMode.OPEN));
+            }
+        }
+        return warm.isEmpty() ? empty() : new PluginChain(warm, timer);
+    }
+
+    /** On the chain {@link #forWarmup} made: tells each of its plugins that the warm-up has ended. */
+    public void endWarmup() {
+        for (Entry e : entries) {
+            if (e.plugin instanceof WarmupCall w) {
+                w.target().endWarmup();
+            }
+        }
+    }
+
+    /** A plugin seen through its warm-up call. */
+    private record WarmupCall(Plugin target) implements Plugin {
+        @Override
+        public String name() {
+            return target.name();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
+            return target.onWarmupConnect(request);
+        }
+
+        @Override
+        public void close() {
+            // The target belongs to the players' chain, which closes it.
+        }
+    }
+
+    /**
      * Runs every plugin.
      *
      * @param backend the routing choice, or {@code null} when routing chose none

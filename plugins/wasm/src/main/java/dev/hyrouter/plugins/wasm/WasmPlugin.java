@@ -178,7 +178,10 @@ public final class WasmPlugin implements Plugin {
     }
 
     private CompletionStage<ConnectResponse> callInline(ConnectRequest request) {
-        Inline in = inline.get();
+        return callOn(inline.get(), request);
+    }
+
+    private CompletionStage<ConnectResponse> callOn(Inline in, ConnectRequest request) {
         long start = System.nanoTime();
         in.slot.begin();
         ConnectResponse response = null;
@@ -196,6 +199,50 @@ public final class WasmPlugin implements Plugin {
         }
         return failure == null ? CompletableFuture.completedFuture(response) : CompletableFuture.failedFuture(failure);
     }
+
+    /** Instances for the warm-up's calls, one per calling thread, apart from the players'; dropped at its end. */
+    private final List<Inline> warmInlines = new CopyOnWriteArrayList<>();
+    private final FastThreadLocal<Inline> warmInline = new FastThreadLocal<>() {
+        @Override
+        protected Inline initialValue() {
+            // Counted on stats of their own: the warm-up's instances are not the plugin's.
+            Inline in = new Inline(new WasmInstanceRunner(name, loaded, settings, new WasmStats()), WasmWatchdog.register(timeoutNanos, stats));
+            warmInlines.add(in);
+            return in;
+        }
+    };
+
+    /** In the process, and its warm-up calls run on instances of their own: a plugin's memory never holds an invented connection. */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    /**
+     * The same call as an inline player's (JSON, the compiled module, the deadline), on this
+     * thread's warm-up instance, in either mode: compiling the runner and the module's code is
+     * the point, and a worker's code is the same code.
+     */
+    @Override
+    public CompletionStage<ConnectResponse> onWarmupConnect(ConnectRequest request) {
+        if (closed || warmEnded) {
+            return CompletableFuture.failedFuture(new WasmPluginException("plugin " + name + " is closed to warm-up calls"));
+        }
+        return callOn(warmInline.get(), request);
+    }
+
+    @Override
+    public void endWarmup() {
+        warmEnded = true;
+        for (Inline in : warmInlines) {
+            WasmWatchdog.unregister(in.slot);
+            in.runner.close();
+        }
+        warmInlines.clear();
+    }
+
+    /** The warm-up is over: its instances are closed, and a late warm-up call is refused rather than given a new one. */
+    private volatile boolean warmEnded;
 
     public WasmStats stats() {
         return stats;

@@ -211,6 +211,30 @@ class WasmPluginTest {
     }
 
     @Test
+    void warmUpCallsRunOnInstancesOfTheirOwnAndEndWithTheWarmUp() throws Exception {
+        WasmPlugin p = WasmPlugin.load(Modules.config("leak", Modules.settings("leak").withPoolSize(1).withMaxMemoryBytes(1L << 20).withMaxCallsPerInstance(0)));
+        try {
+            assertThat(p.warmsUp()).isTrue();
+            for (int i = 0; i < 40; i++) {
+                assertThat(p.onWarmupConnect(request("warm")).toCompletableFuture().get()).isEqualTo(ConnectResponse.EMPTY);
+            }
+            // The warm-up's instance grew and was recycled on its own: the players' instance and counters saw nothing.
+            assertThat(p.stats().recycledForMemory()).isZero();
+            assertThat(p.stats().instancesCreated()).isEqualTo(1);
+            for (int i = 0; i < 14; i++) {
+                assertThat(call(p, "alex")).isEqualTo(ConnectResponse.EMPTY);
+            }
+            assertThat(p.stats().recycledForMemory()).as("the players' instance starts from its own first page").isZero();
+
+            p.endWarmup();
+            assertThat(p.onWarmupConnect(request("late")).toCompletableFuture()).isCompletedExceptionally();
+            assertThat(call(p, "alex")).isEqualTo(ConnectResponse.EMPTY);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
     void aFullQueueShedsInsteadOfQueueingWithoutBound() throws Exception {
         WasmPlugin p = WasmPlugin.load(Modules.config("loop", Modules.settings("loop").withPoolSize(1).withMaxCallsPerInstance(0).withQueueSize(2)
                 .withWorker(true)));

@@ -98,7 +98,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         cancelDeadline();
         String warmup = context.warmupSni;
         if (warmup != null && warmup.equals(connection.sni()) && connection.fromLoopback() && connection.established()) {
-            warmupAnswer(payload);
+            decideWarmup(payload);
             return false;
         }
         context.stats.connectsReceived.increment();
@@ -166,23 +166,28 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * The router's own warm-up session: the Connect decoded and a referral encoded and sent as for
-     * a player (the code the JIT should compile), but no decision, so no plugin, discovery
-     * provider or backend sees an invented connection, and nothing in the outcome log or the
-     * answer counters.
+     * The router's own warm-up session: decided as a player's (the Connect decoded, routing, the
+     * plugins that take part in the warm-up, the answer encoded and sent), the code the JIT should
+     * compile, but nothing leaves the process (see {@code DecisionPipeline.decideWarmup}) and
+     * nothing reaches the outcome log or the answer counters.
      */
-    private void warmupAnswer(ByteBuf payload) {
+    private void decideWarmup(ByteBuf payload) {
+        warmup = true;
+        context.stats.warmupSessions.increment();
+        dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
         ConnectView view = context.view();
+        boolean decoded = view.wrap(payload);
+        DecisionRequest request = context.request().set(connection.sni(),
+                gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
-            view.wrap(payload);
+            gen.pipeline.decideWarmup(request, this, chain == null ? dev.hyrouter.plugin.PluginChain.empty() : chain);
         } finally {
             view.reset();
         }
-        context.stats.warmupSessions.increment();
-        write(gen.encoder().encode(ctx.alloc(), WARMUP_HOST, 5520, null));
     }
 
-    private static final byte[] WARMUP_HOST = "warmup.invalid".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** A warm-up session's answer: written like any other, neither logged nor counted. */
+    private boolean warmup;
 
     @Override
     public void referral(Backend backend, byte[] content, int routeIndex) {
@@ -194,6 +199,10 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return;
         }
         ByteBuf frame = gen.encoder().encode(ctx.alloc(), backend.hostUtf8(), backend.port(), content);
+        if (warmup) {
+            write(frame);
+            return;
+        }
         context.stats.referrals.increment();
         gen.referral(routeIndex);
         OutcomeLog.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
@@ -207,6 +216,10 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (answered || !ctx.channel().isActive()) {
+            return;
+        }
+        if (warmup) {
+            write(DisconnectEncoder.encode(ctx.alloc(), reason));
             return;
         }
         OutcomeLog.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);

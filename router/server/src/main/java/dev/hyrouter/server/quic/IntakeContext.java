@@ -31,6 +31,8 @@ final class IntakeContext {
      * otherwise, so no client can reach that path after the warm-up.
      */
     volatile String warmupSni;
+    /** The plugins that take part in the warm-up, while it runs ({@code PluginChain.forWarmup}). */
+    volatile dev.hyrouter.plugin.PluginChain warmupChain;
     private volatile Generation current;
 
     private final FastThreadLocal<ConnectView> views = new FastThreadLocal<>() {

@@ -350,12 +350,19 @@ public final class QuicIntake implements AutoCloseable {
         byte[] r = new byte[8];
         new java.security.SecureRandom().nextBytes(r);
         String name = "warmup-" + java.util.HexFormat.of().formatHex(r) + ".hyrouter.invalid";
+        context.warmupChain = context.current().pipeline.plugins().forWarmup();
         context.warmupSni = name;
         return name;
     }
 
+    /** Closes the warm-up path; call once its sessions have ended (their plugin calls with them). */
     public void endWarmup() {
         context.warmupSni = null;
+        dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
+        context.warmupChain = null;
+        if (chain != null) {
+            chain.endWarmup();
+        }
     }
 
     public int socketCount() {
