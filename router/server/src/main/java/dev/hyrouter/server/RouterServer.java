@@ -382,9 +382,10 @@ public final class RouterServer implements AutoCloseable {
     /**
      * Runs {@code sessions} sessions against this router's own listener over loopback, 16 at a
      * time, each a full TLS handshake and one Connect, so the JIT compiles the serving path
-     * (QUIC, TLS glue, Connect decoding, the answer) before players arrive; not ready meanwhile.
-     * The sessions carry a random server name the intake answers without a decision (see
-     * {@link QuicIntake#beginWarmup}): plugins, discovery and backends never see them. Ends after
+     * (QUIC, TLS glue, Connect decoding, routing, in-process plugins, the answer) before players
+     * arrive; not ready meanwhile. The sessions carry a random server name the intake decides
+     * with nothing leaving the process (see {@link QuicIntake#beginWarmup}): no allocation, no
+     * out-of-process plugin, no log line or answer counter. Ends after
      * {@code maxTime} however many ran. Never on an event loop.
      */
     public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException, java.net.UnknownHostException {

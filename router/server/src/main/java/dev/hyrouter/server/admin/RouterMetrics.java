@@ -108,8 +108,8 @@ public final class RouterMetrics {
         GaugeWithCallback.builder().name("hyrouter_handshakes_in_progress")
                 .help("TLS handshakes admitted and not yet completed (limits.max_handshakes_in_progress bounds them)")
                 .callback(cb -> cb.call(router.intake().handshakesInProgress())).register(r);
-        counter(r, "hyrouter_warmup_sessions", "Sessions of the router's own warm-up client before ready (warmup.sessions): answered without a"
-                + " decision, not in hyrouter_answers_total", s, IntakeStats::warmupSessions);
+        counter(r, "hyrouter_warmup_sessions", "Sessions of the router's own warm-up client before ready (warmup.sessions): decided with nothing"
+                + " leaving the process, not in hyrouter_answers_total", s, IntakeStats::warmupSessions);
         counter(r, "hyrouter_shed_before_codec", "New connections shed for the queue before the QUIC codec saw their Initial (no connection state,"
                 + " no TLS object); the rest of hyrouter_refused_total{limit=\"handshake_queue_target\"} were refused after", s, IntakeStats::shedAtDoor);
         GaugeWithCallback.builder().name("hyrouter_loops_shedding")

@@ -27,7 +27,7 @@ final class IntakeContext {
     volatile boolean draining;
     /**
      * While the router warms up ({@link QuicIntake#beginWarmup}), the server name its own warm-up
-     * client sends: a random name under {@code .invalid}, answered without a decision; {@code null}
+     * client sends: a random name under {@code .invalid}, decided with nothing leaving the process; {@code null}
      * otherwise, so no client can reach that path after the warm-up.
      */
     volatile String warmupSni;

@@ -342,8 +342,9 @@ public final class QuicIntake implements AutoCloseable {
     }
 
     /**
-     * Opens the warm-up path: sessions from this host with the returned server name are answered
-     * with a fixed referral and no decision. The name is random (64 bits) and lives only until
+     * Opens the warm-up path: sessions from this host with the returned server name are decided
+     * by {@code DecisionPipeline.decideWarmup} (no allocation, only in-process plugins, on their
+     * warm-up state) and neither logged nor counted. The name is random (64 bits) and lives only until
      * {@link #endWarmup}.
      */
     public String beginWarmup() {
