@@ -177,7 +177,10 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
-        DecisionRequest request = context.request().set(connection.sni(),
+        String[] names = context.warmupNames;
+        String sni = names == null || names.length == 0 ? connection.sni()
+                : names[java.util.concurrent.ThreadLocalRandom.current().nextInt(names.length)];
+        DecisionRequest request = context.request().set(sni,
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
             gen.pipeline.decideWarmup(request, this, chain == null ? dev.hyrouter.plugin.PluginChain.empty() : chain);

@@ -31,6 +31,12 @@ final class IntakeContext {
      * otherwise, so no client can reach that path after the warm-up.
      */
     volatile String warmupSni;
+    /**
+     * The server names warm-up sessions are decided under: one per configured hostname pattern
+     * ({@code *} read as {@code warmup}) and the warm-up's own name (the default pool), so every
+     * route's branch is compiled, not only the default pool's.
+     */
+    volatile String[] warmupNames;
     /** The plugins that take part in the warm-up, while it runs ({@code PluginChain.forWarmup}). */
     volatile dev.hyrouter.plugin.PluginChain warmupChain;
     private volatile Generation current;

@@ -352,6 +352,14 @@ public final class QuicIntake implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(r);
         String name = "warmup-" + java.util.HexFormat.of().formatHex(r) + ".hyrouter.invalid";
         context.warmupChain = context.current().pipeline.plugins().forWarmup();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (dev.hyrouter.config.RouteConfig route : context.current().core.config().routing().routes()) {
+            for (String pattern : route.hostnames()) {
+                names.add(pattern.replace("*", "warmup"));
+            }
+        }
+        names.add(name);
+        context.warmupNames = names.toArray(new String[0]);
         context.warmupSni = name;
         return name;
     }
@@ -359,6 +367,7 @@ public final class QuicIntake implements AutoCloseable {
     /** Closes the warm-up path; call once its sessions have ended (their plugin calls with them). */
     public void endWarmup() {
         context.warmupSni = null;
+        context.warmupNames = null;
         dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
         context.warmupChain = null;
         if (chain != null) {
