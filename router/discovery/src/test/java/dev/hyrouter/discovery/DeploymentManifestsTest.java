@@ -176,7 +176,21 @@ class DeploymentManifestsTest {
             assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("hyrouter-config"));
             assertThat(container.getArgs()).containsSequence("-config", "/etc/hyrouter/hyrouter.yaml");
             assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
-            assertThat(container.getReadinessProbe().getExec().getCommand()).contains("probe");
+            // The kubelet asks the admin listener: ready after discovery's sync and the warm-up, alive while up.
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+            String adminPort = container.getReadinessProbe().getHttpGet().getPort().getStrVal();
+            assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo(adminPort);
+            io.fabric8.kubernetes.api.model.ContainerPort admin = container.getPorts().stream()
+                    .filter(cp -> adminPort.equals(cp.getName())).findFirst().orElseThrow();
+            assertThat(admin.getProtocol()).isEqualTo("TCP");
+            assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .containsEntry("prometheus.io/scrape", "true")
+                    .containsEntry("prometheus.io/port", String.valueOf(admin.getContainerPort()));
+            // The config the pods read listens where the probes and Prometheus ask, and warms up before ready.
+            RouterConfig config = config(name);
+            assertThat(config.operations().adminListen()).endsWith(":" + admin.getContainerPort());
+            assertThat(config.operations().warmupSessions()).isPositive();
         }
     }
 

@@ -74,7 +74,7 @@ final class RunCommand {
                 Thread.currentThread().interrupt();
                 server.close();
                 return 1;
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException e) {
                 // The warm-up is an optimisation: a router that cannot run it still serves, cold.
                 LOG.warn("warm-up failed ({}); serving without it", describe(e));
             }
