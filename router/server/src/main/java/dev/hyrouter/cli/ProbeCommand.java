@@ -165,11 +165,34 @@ final class ProbeCommand {
         return e.toString();
     }
 
+    private static final int MAX_FAILURE_KINDS = 16;
+    /** The reason the router's CONNECTION_CLOSE carries when a per-address limit refused the client. */
+    private static final String PER_ADDRESS_REASON = "too many connections from your address";
+
+    /** Why a session failed, as the probe reports it: the router's refusal with its reason, or what the client saw. */
+    static String failureKind(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof dev.hyrouter.client.ServerClosedException closed) {
+            String reason = closed.reason().replaceAll("\\p{Cntrl}", "?");
+            reason = reason.length() > 80 ? reason.substring(0, 80) + "…" : reason;
+            return (closed.refused() ? "refused: " : "closed by the server: ") + reason;
+        }
+        if (c instanceof java.util.concurrent.TimeoutException) {
+            return "timed out";
+        }
+        String m = String.valueOf(c.getMessage());
+        if (m.contains("handshake")) {
+            return "handshake failed";
+        }
+        return "stream error";
+    }
+
     private static int load(HytaleClient client, ClientRequest request, int count, int concurrency, HmacSecret secret, PrintStream out) {
         Histogram latency = new Histogram(60_000_000_000L, 3);
         LongAdder referrals = new LongAdder();
         LongAdder disconnects = new LongAdder();
         LongAdder failures = new LongAdder();
+        java.util.concurrent.ConcurrentHashMap<String, LongAdder> failureKinds = new java.util.concurrent.ConcurrentHashMap<>();
         LongAdder badEnvelopes = new LongAdder();
         LongAdder resumed = new LongAdder();
         LongAdder early = new LongAdder();
@@ -179,6 +202,12 @@ final class ProbeCommand {
         ClosedLoop.run(count, concurrency, () -> client.run(request), (SessionResult r, Throwable e, long nanos) -> {
             if (e != null) {
                 failures.increment();
+                String kind = failureKind(e);
+                // Bounded: a router's reasons are few, but the text comes from the other side.
+                if (failureKinds.size() >= MAX_FAILURE_KINDS && !failureKinds.containsKey(kind)) {
+                    kind = "other";
+                }
+                failureKinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
             } else {
                 (r.answer().isReferral() ? referrals : disconnects).increment();
                 if (r.resumed()) {
@@ -215,6 +244,15 @@ final class ProbeCommand {
                 .field("early_data", early.sum());
         if (verifier != null) {
             j.field("envelopes_invalid", badEnvelopes.sum()); // unsigned, malformed or signed with another key
+        }
+        if (failures.sum() > 0) {
+            Json kinds = new Json();
+            new java.util.TreeMap<>(failureKinds).forEach((k, v) -> kinds.field(k, v.sum()));
+            j.raw("failures", kinds.toString());
+            if (failureKinds.containsKey("refused: " + PER_ADDRESS_REASON)) {
+                j.field("hint", "the router's per-address limits (limits.new_connections_per_ip, limits.max_connections_per_ip) refused "
+                        + "sessions from this one address; for a load test from one machine set them to 0 in the router's config");
+            }
         }
         j.field("elapsed_s", seconds).field("sessions_per_s", ok / seconds);
         // Per session, seen from this client: "sent" is what the router received, and the reverse.

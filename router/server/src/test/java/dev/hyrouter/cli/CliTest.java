@@ -121,6 +121,19 @@ class CliTest {
     }
 
     @Test
+    void probeSaysWhySessionsFailed() throws Exception {
+        // One new connection per second from an address, a burst of 2: a load from one machine is refused.
+        String yaml = "listen: \"127.0.0.1:0\"\nlimits: {new_connections_per_ip: 1, new_connections_per_ip_burst: 2}\n"
+                + "routing:\n  default: {strategy: round_robin, backends: [{host: play.hyvane.com, port: 5520}]}\n";
+        try (RouterServer server = RouterServer.start(ConfigLoader.parse(yaml, "p.yaml", false))) {
+            String target = "127.0.0.1:" + server.address().getPort();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "20", "--concurrency", "4")).isEqualTo(1);
+            assertThat(out()).contains("\"failures\":{\"refused: too many connections from your address\":")
+                    .contains("\"hint\":\"the router's per-address limits");
+        }
+    }
+
+    @Test
     void probeReportsAnUnreachableRouterAsAnError() {
         assertThat(run("probe", "--target", "127.0.0.1:9", "--sni", "play.example.com", "--timeout", "1s")).isEqualTo(1);
         assertThat(out()).contains("\"outcome\":\"error\"");
