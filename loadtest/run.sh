@@ -107,6 +107,12 @@ router_config() { # NAME [PLUGINS_YAML]
   echo "$f"
 }
 
+# The example plugins, as every kind that compares them configures them (plugins, warmup, soak);
+# grpc needs the SDK's example server on 127.0.0.1:17777.
+wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
+cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
+grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+
 wait_ready() { # PID LOG
   for _ in $(seq 1 100); do
     if "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe --target "127.0.0.1:$port" --sni play.localhost --timeout 2s >/dev/null 2>&1; then
@@ -546,7 +552,6 @@ case "$kind" in
     # 10 s over /metrics and /proc; at the end, after close_after_answer and a full GC: what is left open.
     count="${count:-100000}"
     secret="soak-$(date +%s)-secret"
-    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
     cfg=$(router_config soak "$cw")
     printf '\nreferral: {key_id: 1, hmac_secret: "%s"}\n' "$secret" >> "$cfg"; with_admin "$cfg"
     threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
@@ -664,9 +669,6 @@ case "$kind" in
     ;;
   plugins)
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
-    wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
-    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
-    grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
     "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
     pids+=($!)
     runs=()
@@ -690,9 +692,6 @@ case "$kind" in
     [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
     buckets="${count:-30}"
     sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
-    wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
-    cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
-    grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
     if [[ ",$variants," == *",grpc,"* ]]; then
       "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
       pids+=($!)

@@ -47,11 +47,7 @@ public final class WarmupReport {
     }
 
     static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        return LoadReport.median(v.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     public static void main(String[] args) throws IOException {

@@ -69,19 +69,7 @@ public final class DecisionPipeline {
      * once, now or later.
      */
     public void decide(DecisionRequest request, OutcomeSink sink) {
-        RoutingResult r = scratch.get();
-        routing.decide(request, r);
-        String sni = request.sni();
-        if (r.pending()) {
-            decideAfterAllocation(request, r, sink);
-            return;
-        }
-        if (plugins.isEmpty()) {
-            // The language is read only if a disconnect needs it: a referral creates no String.
-            finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
-            return;
-        }
-        runPlugins(event(request), r, sink, sni);
+        decide(request, sink, plugins, false);
     }
 
     /**
@@ -91,25 +79,30 @@ public final class DecisionPipeline {
      * warm-up run, through {@code warmChain} ({@link PluginChain#forWarmup}).
      */
     public void decideWarmup(DecisionRequest request, OutcomeSink sink, PluginChain warmChain) {
+        decide(request, sink, warmChain, true);
+    }
+
+    private void decide(DecisionRequest request, OutcomeSink sink, PluginChain chain, boolean warmup) {
         RoutingResult r = scratch.get();
         routing.decide(request, r);
         String sni = request.sni();
         if (r.pending()) {
-            sink.disconnect(OutcomeKind.NO_BACKENDS, "warm-up: no allocation", r.routeIndex());
+            if (warmup) {
+                sink.disconnect(OutcomeKind.NO_BACKENDS, "warm-up: no allocation", r.routeIndex());
+                return;
+            }
+            decideAfterAllocation(request, r, sink);
             return;
         }
-        if (warmChain.isEmpty()) {
+        if (chain.isEmpty()) {
+            // The language is read only if a disconnect needs it: a referral creates no String.
             finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), request, null, sni);
             return;
         }
-        runPlugins(warmChain, event(request), r, sink, sni);
+        runPlugins(chain, event(request), r, sink, sni);
     }
 
-    /** Runs the plugin chain over a routing result; the sink is called when it completes. */
-    private void runPlugins(ConnectEvent event, RoutingResult r, OutcomeSink sink, String sni) {
-        runPlugins(plugins, event, r, sink, sni);
-    }
-
+    /** Runs a plugin chain over a routing result; the sink is called when it completes. */
     private void runPlugins(PluginChain chain, ConnectEvent event, RoutingResult r, OutcomeSink sink, String sni) {
         RoutingErrorKind error = r.error();
         String errorMessage = r.errorMessage();
@@ -156,7 +149,7 @@ public final class DecisionPipeline {
                 finish(sink, r.backend(), null, r.error(), r.errorMessage(), r.routeIndex(), null, language, sni);
                 return;
             }
-            runPlugins(event, r, sink, sni);
+            runPlugins(plugins, event, r, sink, sni);
         });
     }
 

@@ -126,7 +126,7 @@ public final class PluginChain implements AutoCloseable {
         List<Entry> warm = new ArrayList<>();
         for (Entry e : entries) {
             if (e.plugin.warmsUp()) {
-                warm.add(new Entry(new WarmupCall(e.plugin), java.time.Duration.ofNanos(e.timeoutNanos), null,
+                warm.add(new Entry(new WarmupCall(e.plugin), Duration.ofNanos(e.timeoutNanos), null,
                         e.failClosed ? PluginConfig.FailureMode.CLOSED : PluginConfig.FailureMode.OPEN));
             }
         }
@@ -150,7 +150,7 @@ public final class PluginChain implements AutoCloseable {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
+        public CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
             return target.onWarmupConnect(request);
         }
 

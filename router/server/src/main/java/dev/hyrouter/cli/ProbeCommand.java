@@ -13,6 +13,7 @@ import dev.hyrouter.envelope.EnvelopeException;
 import dev.hyrouter.envelope.EnvelopeVerifier;
 import dev.hyrouter.envelope.HmacSecret;
 import dev.hyrouter.envelope.ReferralEnvelope;
+import dev.hyrouter.util.LogText;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -173,9 +174,8 @@ final class ProbeCommand {
     static String failureKind(Throwable e) {
         Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         if (c instanceof dev.hyrouter.client.ServerClosedException closed) {
-            String reason = closed.reason().replaceAll("\\p{Cntrl}", "?");
-            reason = reason.length() > 80 ? reason.substring(0, 80) + "…" : reason;
-            return (closed.refused() ? "refused: " : "closed by the server: ") + reason;
+            // The reason is the server's text: bounded, and nothing in it can drive a terminal.
+            return (closed.refused() ? "refused: " : "closed by the server: ") + LogText.controls(closed.reason(), 80);
         }
         if (c instanceof java.util.concurrent.TimeoutException) {
             return "timed out";

@@ -1,5 +1,6 @@
 package dev.hyrouter.client;
 
+import dev.hyrouter.util.LogText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -14,11 +15,16 @@ public final class ServerClosedException extends IOException {
     private final String reason;
 
     ServerClosedException(String attempt, boolean applicationClose, long error, byte[] reason) {
-        super(attempt + " was closed by the server: " + describe(applicationClose, error) + " \""
-                + (reason == null ? "" : new String(reason, StandardCharsets.UTF_8)) + "\"");
+        this(attempt, applicationClose, error, reason == null ? "" : new String(reason, StandardCharsets.UTF_8));
+    }
+
+    private ServerClosedException(String attempt, boolean applicationClose, long error, String reason) {
+        // The message is logged by whoever catches it: the server's text is escaped and bounded there.
+        super(attempt + " was closed by the server: " + describe(applicationClose, error) + " "
+                + LogText.value(reason, LogText.CLIENT_CAP));
         this.applicationClose = applicationClose;
         this.error = error;
-        this.reason = reason == null ? "" : new String(reason, StandardCharsets.UTF_8);
+        this.reason = reason;
     }
 
     private static String describe(boolean applicationClose, long error) {

@@ -46,9 +46,16 @@ class WarmupTest {
             // A player after the warm-up is decided as always.
             assertThat(r.run("play.example.com").answer().host()).isEqualTo("backend.internal");
             assertThat(calls).hasValue(1);
-            // A client that names a warm-up-like server now is just another client.
-            assertThat(r.run("warmup-0000000000000000.hyrouter.invalid").answer().host()).isEqualTo("backend.internal");
-            assertThat(r.server.stats().warmupSessions()).isEqualTo(300);
+            // The warm-up's own name opens the path only while a warm-up runs: the same name
+            // afterwards is just another client, decided (and counted) as a player.
+            String name = r.server.intake().beginWarmup();
+            assertThat(r.run(name).answer().host()).isEqualTo("backend.internal");
+            assertThat(calls).as("during a warm-up its name skips the players' plugins").hasValue(1);
+            assertThat(r.server.stats().warmupSessions()).isEqualTo(301);
+            r.server.intake().endWarmup();
+            assertThat(r.run(name).answer().host()).isEqualTo("backend.internal");
+            assertThat(calls).as("after it, the same name is decided as a player's").hasValue(2);
+            assertThat(r.server.stats().warmupSessions()).isEqualTo(301);
             r.assertNothingLeaks();
         }
     }

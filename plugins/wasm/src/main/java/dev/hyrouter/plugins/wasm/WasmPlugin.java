@@ -52,14 +52,16 @@ public final class WasmPlugin implements Plugin {
     private final FastThreadLocal<Inline> inline;
     private volatile boolean closed;
 
-    /** One calling thread's instance and watchdog slot. */
+    /** One calling thread's instance and watchdog slot, and the counters its calls go to. */
     private static final class Inline {
         final WasmInstanceRunner runner;
         final WasmWatchdog.Slot slot;
+        final WasmStats stats;
 
-        Inline(WasmInstanceRunner runner, WasmWatchdog.Slot slot) {
+        Inline(WasmInstanceRunner runner, WasmWatchdog.Slot slot, WasmStats stats) {
             this.runner = runner;
             this.slot = slot;
+            this.stats = stats;
         }
     }
 
@@ -85,7 +87,7 @@ public final class WasmPlugin implements Plugin {
                 if (r == null) { // more calling threads than instances made at start: this one pays its instance on first call
                     r = new WasmInstanceRunner(name, loaded, settings, stats);
                 }
-                Inline in = new Inline(r, WasmWatchdog.register(timeoutNanos, stats));
+                Inline in = new Inline(r, WasmWatchdog.register(timeoutNanos, stats), stats);
                 inlines.add(in);
                 return in;
             }
@@ -193,7 +195,7 @@ public final class WasmPlugin implements Plugin {
         }
         if (in.slot.end()) {
             long held = System.nanoTime() - start;
-            stats.recordOvershoot(held - timeoutNanos);
+            in.stats.recordOvershoot(held - timeoutNanos);
             return CompletableFuture.failedFuture(new PluginTimeoutException("wasm plugin " + name + " ran past its "
                     + timeoutNanos / 1_000_000 + " ms deadline and was interrupted (held its event loop " + held / 1_000 + " us)"));
         }
@@ -205,8 +207,10 @@ public final class WasmPlugin implements Plugin {
     private final FastThreadLocal<Inline> warmInline = new FastThreadLocal<>() {
         @Override
         protected Inline initialValue() {
-            // Counted on stats of their own: the warm-up's instances are not the plugin's.
-            Inline in = new Inline(new WasmInstanceRunner(name, loaded, settings, new WasmStats()), WasmWatchdog.register(timeoutNanos, stats));
+            // Counted on stats of their own (instances, recycling, interrupts): the warm-up's calls are not the plugin's.
+            WasmStats warmStats = new WasmStats();
+            Inline in = new Inline(new WasmInstanceRunner(name, loaded, settings, warmStats), WasmWatchdog.register(timeoutNanos, warmStats),
+                    warmStats);
             warmInlines.add(in);
             return in;
         }

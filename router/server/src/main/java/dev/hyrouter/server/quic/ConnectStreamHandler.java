@@ -96,9 +96,9 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         }
         connectSeen = true;
         cancelDeadline();
-        String warmup = context.warmupSni;
-        if (warmup != null && warmup.equals(connection.sni()) && connection.fromLoopback() && connection.established()) {
-            decideWarmup(payload);
+        IntakeContext.Warmup w = context.warmup;
+        if (w != null && w.sni().equals(connection.sni()) && connection.fromLoopback() && connection.established()) {
+            decideWarmup(w, payload);
             return false;
         }
         context.stats.connectsReceived.increment();
@@ -171,19 +171,16 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
      * compile, but nothing leaves the process (see {@code DecisionPipeline.decideWarmup}) and
      * nothing reaches the outcome log or the answer counters.
      */
-    private void decideWarmup(ByteBuf payload) {
+    private void decideWarmup(IntakeContext.Warmup w, ByteBuf payload) {
         warmup = true;
         context.stats.warmupSessions.increment();
-        dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
-        String[] names = context.warmupNames;
-        String sni = names == null || names.length == 0 ? connection.sni()
-                : names[java.util.concurrent.ThreadLocalRandom.current().nextInt(names.length)];
+        String sni = w.names()[java.util.concurrent.ThreadLocalRandom.current().nextInt(w.names().length)];
         DecisionRequest request = context.request().set(sni,
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
-            gen.pipeline.decideWarmup(request, this, chain == null ? dev.hyrouter.plugin.PluginChain.empty() : chain);
+            gen.pipeline.decideWarmup(request, this, w.chain());
         } finally {
             view.reset();
         }

@@ -26,19 +26,19 @@ final class IntakeContext {
     /** Set once at the start of a graceful shutdown: new connections are closed, those in flight finish. */
     volatile boolean draining;
     /**
-     * While the router warms up ({@link QuicIntake#beginWarmup}), the server name its own warm-up
-     * client sends: a random name under {@code .invalid}, decided with nothing leaving the process; {@code null}
-     * otherwise, so no client can reach that path after the warm-up.
+     * The warm-up in progress ({@link QuicIntake#beginWarmup}), or {@code null}, so that no client
+     * can reach that path outside it. One immutable value: a connection sees all of it or none.
+     *
+     * @param sni   the server name the router's own warm-up client sends: random, under {@code .invalid}
+     * @param names the names its sessions are decided under: one per configured hostname pattern
+     *              ({@code *} read as {@code warmup}) and {@code sni} (the default pool), so every
+     *              route's branch is compiled, not only the default pool's
+     * @param chain the plugins that take part ({@code PluginChain.forWarmup})
      */
-    volatile String warmupSni;
-    /**
-     * The server names warm-up sessions are decided under: one per configured hostname pattern
-     * ({@code *} read as {@code warmup}) and the warm-up's own name (the default pool), so every
-     * route's branch is compiled, not only the default pool's.
-     */
-    volatile String[] warmupNames;
-    /** The plugins that take part in the warm-up, while it runs ({@code PluginChain.forWarmup}). */
-    volatile dev.hyrouter.plugin.PluginChain warmupChain;
+    record Warmup(String sni, String[] names, dev.hyrouter.plugin.PluginChain chain) {
+    }
+
+    volatile Warmup warmup;
     private volatile Generation current;
 
     private final FastThreadLocal<ConnectView> views = new FastThreadLocal<>() {

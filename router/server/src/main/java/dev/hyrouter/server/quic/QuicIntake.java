@@ -351,27 +351,24 @@ public final class QuicIntake implements AutoCloseable {
         byte[] r = new byte[8];
         new java.security.SecureRandom().nextBytes(r);
         String name = "warmup-" + java.util.HexFormat.of().formatHex(r) + ".hyrouter.invalid";
-        context.warmupChain = context.current().pipeline.plugins().forWarmup();
+        Generation gen = context.current();
         java.util.List<String> names = new java.util.ArrayList<>();
-        for (dev.hyrouter.config.RouteConfig route : context.current().core.config().routing().routes()) {
+        for (dev.hyrouter.config.RouteConfig route : gen.core.config().routing().routes()) {
             for (String pattern : route.hostnames()) {
                 names.add(pattern.replace("*", "warmup"));
             }
         }
         names.add(name);
-        context.warmupNames = names.toArray(new String[0]);
-        context.warmupSni = name;
+        context.warmup = new IntakeContext.Warmup(name, names.toArray(new String[0]), gen.pipeline.plugins().forWarmup());
         return name;
     }
 
     /** Closes the warm-up path; call once its sessions have ended (their plugin calls with them). */
     public void endWarmup() {
-        context.warmupSni = null;
-        context.warmupNames = null;
-        dev.hyrouter.plugin.PluginChain chain = context.warmupChain;
-        context.warmupChain = null;
-        if (chain != null) {
-            chain.endWarmup();
+        IntakeContext.Warmup w = context.warmup;
+        context.warmup = null;
+        if (w != null) {
+            w.chain().endWarmup();
         }
     }
 
