@@ -14,6 +14,7 @@
 #                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
 #                              [--variants full,resume,0rtt]   # full TLS handshakes (every other variant) vs a client resuming, and 0-RTT
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
+#                              [--variants log,full,nocert,untuned,untuned-certreq,bare]   # issue 30: the router as bundled vs the untuned reference
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh warmup    [--variants none,wat,c,grpc] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session
@@ -143,10 +144,10 @@ start_bare() { # CONFIG LOG
   wait_ready "$started_pid" "$2"
 }
 
-start_untuned() { # LOG
+start_untuned() { # LOG [--request-client-certificate]
   # Netty's example as a user copies it: no tuning, its own JVM defaults (no collector chosen).
   "${server_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$port" > "$1" 2>&1 &
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$port" ${2:-} > "$1" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$1"
 }
@@ -440,6 +441,13 @@ case "$kind" in
           # the same TLS context and answer), full handshakes; it has no /metrics, so only CPU and
           # datagram columns apply.
           bare) plugin=""; handshake=full; server=bare ;;
+          # The untuned reference (UntunedQuicServer: Netty's example and defaults, one NIO loop, its own
+          # JVM defaults), and the same asking for a client certificate as the protocol requires.
+          untuned) plugin=""; handshake=full; server=untuned ;;
+          untuned-certreq) plugin=""; handshake=full; server=untuned; untuned_args=--request-client-certificate ;;
+          # The router as bundled: outcome lines on (info), and without the client-certificate request.
+          log) plugin=""; router_level=info ;;
+          nocert) plugin=""; tls_keys="tls: {client_certificates: \"off\"}" ;;
           resume) plugin=""; handshake=resume ;;
           0rtt) plugin=""; handshake=0rtt; quic_keys="  early_data: true\n" ;;
           parallel) plugin=""; router_gc=-XX:+UseParallelGC ;;
@@ -455,16 +463,19 @@ case "$kind" in
                 *) echo "loadtest/run.sh: unknown data-plane part $part in $variant (base, mmsgN, gsoN, gro)" >&2; exit 2 ;;
               esac
             done ;;
-          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop, loop-alone; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt, bare)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop, loop-alone; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt, bare, untuned, untuned-certreq, log, nocert)" >&2; exit 2 ;;
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
         [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
-        quic_keys=""
+        [ -n "${tls_keys:-}" ] && printf '\n%s\n' "$tls_keys" >> "$cfg"
+        quic_keys=""; tls_keys=""
         if [ "${server:-router}" = bare ]; then
           start_bare "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; no_admin=1 # its metric columns read 0
+        elif [ "$server" = untuned ]; then
+          start_untuned "$work/sat-$variant-$r.log" "${untuned_args:-}"; pid=$started_pid; no_admin=1; untuned_args=""
         else
           with_admin "$cfg"
-          start_router "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; router_gc=""
+          start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}"; pid=$started_pid; router_gc=""; router_level=""
           if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
             for task in /proc/"$pid"/task/*; do
               case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
@@ -528,7 +539,10 @@ case "$kind" in
       echo "tickets and resumes) and 0rtt (resumes, sends its Connect as 0-RTT early data, router \`quic.early_data: true\`); \"sessions resumed\""
       echo "is the share the client saw resume (its ticket cache holds one ticket per server name, and a ticket is used once)."
       echo "bare = the reference server (BareQuicServer: Netty's defaults, the same TLS context and answer; no /metrics, so its latency,"
-      echo "allocation and handshake columns are empty)."
+      echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"
+      echo "loop, its own JVM defaults: what a user writes untuned); untuned-certreq = the same asking for a client certificate, as the"
+      echo "protocol requires of a Hytale server. log = the router with its outcome lines on (info, as bundled); nocert = the router"
+      echo "with \\`tls.client_certificates: off\\`. Every other router variant runs at warn."
       echo
       echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
       echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -539,7 +553,7 @@ case "$kind" in
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare)/)
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare|untuned|log|nocert)/)
             printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g | %.0f %% |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
               plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }

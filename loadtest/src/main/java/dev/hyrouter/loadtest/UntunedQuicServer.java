@@ -17,6 +17,8 @@ import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +35,12 @@ import java.util.concurrent.TimeUnit;
  * one like the router's own default, so both sides pay the same for the TLS signature: the
  * certificate is a deployment's choice, not a server's tuning.
  *
- * <pre>java -cp ... dev.hyrouter.loadtest.UntunedQuicServer PORT   # runs until killed</pre>
+ * <p>With {@code --request-client-certificate} it also asks each client for a certificate, as
+ * the protocol requires of a Hytale server (and the router does): optional, with a trust manager
+ * that names no authority, so the request stays a few bytes. That is the one message in which
+ * the router's handshake differs from the untuned one, and it costs a Netty client a datagram.
+ *
+ * <pre>java -cp ... dev.hyrouter.loadtest.UntunedQuicServer PORT [--request-client-certificate]   # runs until killed</pre>
  */
 public final class UntunedQuicServer implements AutoCloseable {
     private final EventLoopGroup group;
@@ -47,9 +54,18 @@ public final class UntunedQuicServer implements AutoCloseable {
     }
 
     public static UntunedQuicServer start(InetSocketAddress listen) throws InterruptedException {
+        return start(listen, false);
+    }
+
+    public static UntunedQuicServer start(InetSocketAddress listen, boolean requestClientCertificate) throws InterruptedException {
         SelfSignedCertificate self = SelfSignedCertificate.generate("untuned.local", Duration.ofDays(7));
-        QuicSslContext ssl = QuicSslContextBuilder.forServer(self.key(), null, self.certificate())
-                .applicationProtocols("hytale/2", "hytale/1").build();
+        QuicSslContextBuilder tls = QuicSslContextBuilder.forServer(self.key(), null, self.certificate())
+                .applicationProtocols("hytale/2", "hytale/1");
+        if (requestClientCertificate) {
+            // Netty's default trust store would name every CA it knows in the request: 15 KB more per handshake.
+            tls.clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        QuicSslContext ssl = tls.build();
         ByteBuf answer = new ClientReferralEncoder(new EnvelopeSigner(0, null))
                 .encode(PooledByteBufAllocator.DEFAULT, "play.hyvane.com".getBytes(StandardCharsets.UTF_8), 5520, null);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -91,7 +107,8 @@ public final class UntunedQuicServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 5520;
-        UntunedQuicServer server = start(new InetSocketAddress("127.0.0.1", port));
+        boolean request = java.util.Arrays.asList(args).contains("--request-client-certificate");
+        UntunedQuicServer server = start(new InetSocketAddress("127.0.0.1", port), request);
         System.out.println("untuned QUIC reference listening on udp " + server.address());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "untuned-shutdown"));
         Thread.currentThread().join();

@@ -205,6 +205,15 @@ public final class ConfigLoader {
         ConfigNode alpnNode = t.get("alpn");
         List<String> alpn = alpnNode == null ? List.of("hytale/*") : alpnNode.stringList();
         List<String> ticketKeys = readTicketKeys(t.get("session_ticket_keys"), ctx);
+        boolean request = true;
+        ConfigNode clientCerts = t.get("client_certificates");
+        if (clientCerts != null) {
+            switch (clientCerts.string().trim().toLowerCase(Locale.ROOT)) {
+                case "request" -> request = true;
+                case "off" -> request = false;
+                default -> throw clientCerts.error("must be request or off, found \"" + clientCerts.string() + "\"");
+            }
+        }
         t.finish();
         if (cert.isEmpty() != key.isEmpty()) {
             throw ctx.error(node.line(), "tls", "tls.cert_file and tls.key_file must be set together");
@@ -217,7 +226,7 @@ public final class ConfigLoader {
                 throw ctx.error(alpnNode.line(), "tls.alpn[" + i + "]", "must not be empty");
             }
         }
-        return new TlsConfig(cert, key, List.copyOf(alpn), ticketKeys);
+        return new TlsConfig(cert, key, List.copyOf(alpn), ticketKeys, request);
     }
 
     /** {@code tls.session_ticket_keys}: every file must hold one key, and no two keys may share a name. */

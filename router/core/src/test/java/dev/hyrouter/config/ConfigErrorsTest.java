@@ -86,6 +86,8 @@ class ConfigErrorsTest {
                 Arguments.of("listen: \":5520\"\nlisten: \":5521\"\n", "bad.yaml:2: listen: key is defined twice in the same mapping (first at line 1)"),
                 Arguments.of("routing: [\n", "bad.yaml:2: invalid YAML"),
                 Arguments.of("limits:\n  retry: sometimes\n", "bad.yaml:2: limits.retry: must be never, always or auto, found \"sometimes\""),
+                Arguments.of("tls:\n  client_certificates: require\n",
+                        "bad.yaml:2: tls.client_certificates: must be request or off, found \"require\""),
                 Arguments.of("limits:\n  max_connections_per_ip: -1\n", "bad.yaml:2: limits.max_connections_per_ip: "),
                 Arguments.of("limits:\n  new_connections_per_ip_burst: 0\n", "bad.yaml:2: limits.new_connections_per_ip_burst: "),
                 Arguments.of("quic:\n  address_validation: true\nlimits:\n  retry: auto\n",

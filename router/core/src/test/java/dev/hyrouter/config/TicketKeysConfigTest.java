@@ -10,7 +10,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tls.session_ticket_keys} (ours) and {@code quic.early_data}: files beside the config, each one key. */
+/** {@code tls.session_ticket_keys} (ours), {@code tls.client_certificates} and {@code quic.early_data}. */
 class TicketKeysConfigTest {
     @TempDir
     Path dir;
@@ -38,6 +38,15 @@ class TicketKeysConfigTest {
         RouterConfig c = ConfigLoader.parse("listen: \":5520\"\n", "t.yaml", false);
         assertThat(c.tls().sessionTicketKeys()).isEmpty();
         assertThat(c.quic().earlyData()).isFalse();
+        assertThat(c.tls().requestClientCertificate()).isTrue();
+    }
+
+    @Test
+    void theClientCertificateRequestCanBeTurnedOffUnquoted() throws Exception {
+        // YAML 1.1 reads a bare off as false; the key takes the scalar's text, so both spellings work.
+        assertThat(ConfigLoader.parse("tls:\n  client_certificates: off\n", "t.yaml", false).tls().requestClientCertificate()).isFalse();
+        assertThat(ConfigLoader.parse("tls:\n  client_certificates: \"off\"\n", "t.yaml", false).tls().requestClientCertificate()).isFalse();
+        assertThat(ConfigLoader.parse("tls:\n  client_certificates: request\n", "t.yaml", false).tls().requestClientCertificate()).isTrue();
     }
 
     @Test

@@ -20,7 +20,8 @@ public final class Main {
             "  --username U --uuid ID --language L --layout v1|v2 --alpn A[,B] --hmac-secret S --timeout 5s",
             "  --count N --concurrency C     run N sessions, C at a time, and report sessions/s and latency percentiles",
             "  --handshake full|resume|0rtt  full TLS handshakes (default), resume with the router's tickets,",
-            "                                or resume and send the Connect as 0-RTT early data");
+            "                                or resume and send the Connect as 0-RTT early data",
+            "  --qlog DIR                    write each session's qlog (every packet and frame, the client's view) into DIR");
 
     private Main() {
     }

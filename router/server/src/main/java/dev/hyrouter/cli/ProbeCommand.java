@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  */
 final class ProbeCommand {
     private static final Set<String> FLAGS = Set.of("target", "sni", "username", "uuid", "language", "layout", "alpn",
-            "hmac-secret", "count", "concurrency", "timeout", "log-level", "handshake");
+            "hmac-secret", "count", "concurrency", "timeout", "log-level", "handshake", "qlog");
 
     private ProbeCommand() {
     }
@@ -96,6 +96,15 @@ final class ProbeCommand {
             throw new Args.UsageException("--count must be at least 1");
         }
         try (HytaleClient client = HytaleClient.create(Math.min(concurrency, Math.max(1, Runtime.getRuntime().availableProcessors())))) {
+            if (a.has("qlog")) {
+                java.nio.file.Path dir = java.nio.file.Path.of(a.get("qlog", ""));
+                try {
+                    java.nio.file.Files.createDirectories(dir);
+                } catch (java.io.IOException e) {
+                    throw new Args.UsageException("--qlog: cannot create directory " + dir + ": " + e.getMessage());
+                }
+                client.qlogTo(dir);
+            }
             if (!a.has("count")) {
                 return single(client, request, secret, out);
             }

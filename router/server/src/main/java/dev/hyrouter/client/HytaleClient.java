@@ -54,6 +54,9 @@ public final class HytaleClient implements AutoCloseable {
     private final List<DatagramCounter> counters;
     private final Map<TlsKey, QuicSslContext> contexts = new ConcurrentHashMap<>();
     private int next;
+    /** Where each session's qlog goes (the client's view of every packet), or null: see {@link #qlogTo}. */
+    private volatile java.nio.file.Path qlogDir;
+    private final java.util.concurrent.atomic.AtomicInteger qlogged = new java.util.concurrent.atomic.AtomicInteger();
 
     private record TlsKey(List<String> alpn, Object certificate, ClientRequest.Handshake handshake) {
     }
@@ -134,6 +137,16 @@ public final class HytaleClient implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Writes a qlog per session from now on into {@code dir} (session-1.qlog, session-2.qlog, ...):
+     * every packet the client sent and received with its frames, which is how a datagram more or
+     * less per session is found. Costs the client time; for diagnosis, not load.
+     */
+    public HytaleClient qlogTo(java.nio.file.Path dir) {
+        this.qlogDir = dir;
+        return this;
+    }
+
     /** Runs one session; the future fails on handshake failure, stream error or timeout. */
     public CompletableFuture<SessionResult> run(ClientRequest request) {
         Objects.requireNonNull(request.target(), "target");
@@ -148,7 +161,14 @@ public final class HytaleClient implements AutoCloseable {
                 session.channel.close();
             }
         }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        QuicChannel.newBootstrap(socket)
+        io.netty.handler.codec.quic.QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket);
+        java.nio.file.Path qlog = qlogDir;
+        if (qlog != null) {
+            String file = qlog.resolve("session-" + qlogged.incrementAndGet() + ".qlog").toString();
+            bootstrap.option(io.netty.handler.codec.quic.QuicChannelOption.QLOG,
+                    new io.netty.handler.codec.quic.QLogConfiguration(file, "hyrouter probe", request.sni()));
+        }
+        bootstrap
                 .attr(REQUEST, request)
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override

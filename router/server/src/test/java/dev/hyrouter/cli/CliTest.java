@@ -134,6 +134,23 @@ class CliTest {
     }
 
     @Test
+    void probeWritesAQlogPerSession(@TempDir Path dir) throws Exception {
+        String yaml = "listen: \"127.0.0.1:0\"\nrouting:\n  default: {strategy: round_robin, backends: [{host: play.hyvane.com, port: 5520}]}\n";
+        try (RouterServer server = RouterServer.start(ConfigLoader.parse(yaml, "p.yaml", false))) {
+            String target = "127.0.0.1:" + server.address().getPort();
+            assertThat(run("probe", "--target", target, "--sni", "play.example.com", "--count", "3", "--qlog", dir.resolve("q").toString()))
+                    .isEqualTo(0);
+            try (var files = Files.list(dir.resolve("q"))) {
+                List<Path> qlogs = files.sorted().toList();
+                assertThat(qlogs).extracting(p -> p.getFileName().toString())
+                        .containsExactly("session-1.qlog", "session-2.qlog", "session-3.qlog");
+                // The client's view of its packets, the Connect's stream among them.
+                assertThat(Files.readString(qlogs.get(0))).contains("\"quic:packet_sent\"").contains("\"frame_type\":\"stream\"");
+            }
+        }
+    }
+
+    @Test
     void probeReportsAnUnreachableRouterAsAnError() {
         assertThat(run("probe", "--target", "127.0.0.1:9", "--sni", "play.example.com", "--timeout", "1s")).isEqualTo(1);
         assertThat(out()).contains("\"outcome\":\"error\"");

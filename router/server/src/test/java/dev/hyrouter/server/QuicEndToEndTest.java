@@ -198,6 +198,18 @@ class QuicEndToEndTest {
     }
 
     @Test
+    void withoutTheCertificateRequestNoClientSendsOne() throws Exception {
+        String yaml = "tls: {client_certificates: \"off\"}\n" + ROUTES + "plugins:\n  - {name: seen, type: wasm, wasm: {path: unused.wasm}}\n";
+        TestPlugin seen = TestPlugin.answering("seen", q -> ConnectResponse.EMPTY);
+        try (TestRouter r = TestRouter.start(yaml, Map.of("seen", seen))) {
+            // TLS 1.3 forbids a client certificate the server did not ask for: the client keeps it.
+            assertThat(r.run(r.request("play.example.com").withClientCertificate(Pem.ecPrivateKey("/tls/client.key"),
+                    Pem.certificate("/tls/client.crt"))).answer().host()).isEqualTo("a.internal");
+            assertThat(seen.requests().get(0).event().clientCertFingerprint()).isEmpty();
+        }
+    }
+
+    @Test
     void undecodableConnectIsAnsweredByRoutingOnSni() throws Exception {
         byte[] frame = ByteBufUtil.getBytes(Unpooled.buffer().writeIntLE(4).writeIntLE(0).writeBytes(new byte[] {1, 2, 3, 4}));
         try (TestRouter r = TestRouter.start(ROUTES)) {

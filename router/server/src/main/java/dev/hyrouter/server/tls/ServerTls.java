@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the server's QUIC TLS context: PEM certificate and key from config, or a generated
  * self-signed ECDSA P-256 certificate; the expanded ALPN list; a client certificate requested
- * but not required (it is not verified: plugins get its fingerprint and decide). The context
+ * but not required (it is not verified: plugins get its fingerprint and decide), unless
+ * {@code tls.client_certificates: off}. The context
  * maps every SNI to itself so that the codec reports the server name to the connection.
  */
 public final class ServerTls {
@@ -56,9 +57,11 @@ public final class ServerTls {
         // the server name (an SniCompletionEvent). Mapping to another context would lose the
         // client-certificate request, which belongs to the context the handshake started with.
         AtomicReference<QuicSslContext> self = new AtomicReference<>();
-        QuicSslContext context = b.applicationProtocols(alpn.toArray(new String[0]))
-                .clientAuth(ClientAuth.OPTIONAL)
-                .trustManager(ClientCertificates.FACTORY)
+        b.applicationProtocols(alpn.toArray(new String[0]));
+        if (tls.requestClientCertificate()) {
+            b.clientAuth(ClientAuth.OPTIONAL).trustManager(ClientCertificates.FACTORY);
+        }
+        QuicSslContext context = b
                 .earlyData(earlyData)
                 .sni(hostname -> self.get())
                 .build();
