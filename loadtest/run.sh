@@ -131,7 +131,7 @@ router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 router_jit=()
 [ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
+  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -447,7 +447,9 @@ case "$kind" in
           untuned-certreq) plugin=""; handshake=full; server=untuned; untuned_args=--request-client-certificate ;;
           # The router as bundled: outcome lines on (info), and without the client-certificate request.
           log) plugin=""; router_level=info ;;
-          nocert) plugin=""; tls_keys="tls: {client_certificates: \"off\"}" ;;
+          nocert) plugin=""; tls_keys='  client_certificates: "off"' ;;
+          # The router on JDK 25 (JDK25_HOME, default Temurin's Debian path); every other variant runs on java_bin.
+          jdk25) plugin=""; router_java="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" ;;
           resume) plugin=""; handshake=resume ;;
           0rtt) plugin=""; handshake=0rtt; quic_keys="  early_data: true\n" ;;
           parallel) plugin=""; router_gc=-XX:+UseParallelGC ;;
@@ -467,7 +469,7 @@ case "$kind" in
         esac
         cfg=$(router_config "sat-$variant" "$plugin")
         [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
-        [ -n "${tls_keys:-}" ] && printf '\n%s\n' "$tls_keys" >> "$cfg"
+        [ -n "${tls_keys:-}" ] && sed -i "s/^tls:\$/tls:\n$tls_keys/" "$cfg"
         quic_keys=""; tls_keys=""
         if [ "${server:-router}" = bare ]; then
           start_bare "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; no_admin=1 # its metric columns read 0
@@ -475,7 +477,7 @@ case "$kind" in
           start_untuned "$work/sat-$variant-$r.log" "${untuned_args:-}"; pid=$started_pid; no_admin=1; untuned_args=""
         else
           with_admin "$cfg"
-          start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}"; pid=$started_pid; router_gc=""; router_level=""
+          start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}"; pid=$started_pid; router_gc=""; router_level=""; router_java=""
           if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
             for task in /proc/"$pid"/task/*; do
               case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
@@ -542,7 +544,7 @@ case "$kind" in
       echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"
       echo "loop, its own JVM defaults: what a user writes untuned); untuned-certreq = the same asking for a client certificate, as the"
       echo "protocol requires of a Hytale server. log = the router with its outcome lines on (info, as bundled); nocert = the router"
-      echo "with \\`tls.client_certificates: off\\`. Every other router variant runs at warn."
+      echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25. Every other router variant runs at warn."
       echo
       echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
       echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -553,7 +555,7 @@ case "$kind" in
           for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
           return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
         END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare|untuned|log|nocert)/)
+          for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare|untuned|log|nocert|jdk25)/)
             printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g | %.0f %% |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
               (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
               plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }
