@@ -36,13 +36,14 @@ baseline="$top/perf-reports/counts-baseline.json"
 # Tolerances (a rise beyond both the share and the absolute slack fails). Datagrams and bytes are
 # the protocol's: a fraction of a datagram more per session is a real change. Allocation varies a
 # few percent with what the JIT inlined. System calls depend on how many datagrams one read
-# returns, which follows the load's timing: the loosest.
+# returns and how often a loop sleeps, which follow the load's timing: two runs of the same build
+# differed by 24 %, so only a rise past 30 % (a system call per datagram, a log write per session) fails.
 tolerance() { # COUNT -> "SHARE ABSOLUTE"
   case "$1" in
     datagrams_*) echo "0.03 0.05" ;;
     bytes_*) echo "0.03 20" ;;
     alloc_*) echo "0.08 200" ;;
-    syscalls) echo "0.15 0.5" ;;
+    syscalls) echo "0.30 1" ;;
     threads) echo "0 2" ;;
     fds) echo "0 4" ;;
   esac
