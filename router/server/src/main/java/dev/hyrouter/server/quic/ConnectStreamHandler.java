@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -239,10 +240,13 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         answered = true;
         cancelDeadline();
         connection.answered();
-        ctx.writeAndFlush(frame).addListener(this);
+        // Data and FIN in one stream write: when the answer comes from another thread (a gRPC
+        // plugin's reply), a FIN written after the flush left in a packet of its own, one datagram
+        // more per session (perf-reports/counts/2026-12-05-gate-proof.md).
+        ctx.writeAndFlush(new DefaultQuicStreamFrame(frame, true)).addListener(this);
     }
 
-    /** The answer was handed to QUIC: record the latency, then finish the stream (FIN after the data). */
+    /** The answer and its FIN were handed to QUIC: record the latency, then let the stream go. */
     @Override
     public void operationComplete(ChannelFuture future) {
         if (!future.isSuccess()) {
@@ -253,7 +257,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (measured) {
             context.latency.record(System.nanoTime() - connectNanos);
         }
-        ((QuicStreamChannel) ctx.channel()).shutdownOutput().addListener(ChannelFutureListener.CLOSE);
+        ctx.close();
     }
 
     @Override
