@@ -10,8 +10,8 @@ import java.util.List;
  * @param sessionTicketKeys files of {@link TicketKeyFile}s: the first seals new tickets, all of
  *                          them open tickets; the same list on every replica lets a client resume
  *                          on any of them. A reload reads them again (rotation).
- * @param requestClientCertificate ask every client for a certificate (the protocol's rule, and
- *                          the original's); without the request no client sends one, so plugins and
+ * @param requestClientCertificate ask every client for a certificate (the protocol's rule);
+ *                          without the request no client sends one, so plugins and
  *                          the access log see an empty fingerprint. The request costs a Netty-based
  *                          client one more datagram per session (perf-reports/dataplane).
  */
@@ -19,10 +19,6 @@ public record TlsConfig(String certFile, String keyFile, List<String> alpn, List
         boolean requestClientCertificate) {
     public TlsConfig(String certFile, String keyFile, List<String> alpn) {
         this(certFile, keyFile, alpn, List.of(), true);
-    }
-
-    public TlsConfig(String certFile, String keyFile, List<String> alpn, List<String> sessionTicketKeys) {
-        this(certFile, keyFile, alpn, sessionTicketKeys, true);
     }
 
     public boolean hasCertificate() {

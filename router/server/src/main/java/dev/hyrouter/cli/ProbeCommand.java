@@ -14,8 +14,11 @@ import dev.hyrouter.envelope.EnvelopeVerifier;
 import dev.hyrouter.envelope.HmacSecret;
 import dev.hyrouter.envelope.ReferralEnvelope;
 import dev.hyrouter.util.LogText;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -97,10 +100,10 @@ final class ProbeCommand {
         }
         try (HytaleClient client = HytaleClient.create(Math.min(concurrency, Math.max(1, Runtime.getRuntime().availableProcessors())))) {
             if (a.has("qlog")) {
-                java.nio.file.Path dir = java.nio.file.Path.of(a.get("qlog", ""));
+                Path dir = Path.of(a.get("qlog", ""));
                 try {
-                    java.nio.file.Files.createDirectories(dir);
-                } catch (java.io.IOException e) {
+                    Files.createDirectories(dir);
+                } catch (IOException e) {
                     throw new Args.UsageException("--qlog: cannot create directory " + dir + ": " + e.getMessage());
                 }
                 client.qlogTo(dir);

@@ -14,7 +14,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelBootstrap;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicSessionReuse;
@@ -28,6 +31,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Hytale client as far as a router sees one: opens a QUIC connection with a given SNI and
@@ -55,8 +60,8 @@ public final class HytaleClient implements AutoCloseable {
     private final Map<TlsKey, QuicSslContext> contexts = new ConcurrentHashMap<>();
     private int next;
     /** Where each session's qlog goes (the client's view of every packet), or null: see {@link #qlogTo}. */
-    private volatile java.nio.file.Path qlogDir;
-    private final java.util.concurrent.atomic.AtomicInteger qlogged = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Path qlogDir;
+    private final AtomicInteger qlogged = new AtomicInteger();
 
     private record TlsKey(List<String> alpn, Object certificate, ClientRequest.Handshake handshake) {
     }
@@ -142,7 +147,7 @@ public final class HytaleClient implements AutoCloseable {
      * every packet the client sent and received with its frames, which is how a datagram more or
      * less per session is found. Costs the client time; for diagnosis, not load.
      */
-    public HytaleClient qlogTo(java.nio.file.Path dir) {
+    public HytaleClient qlogTo(Path dir) {
         this.qlogDir = dir;
         return this;
     }
@@ -161,12 +166,12 @@ public final class HytaleClient implements AutoCloseable {
                 session.channel.close();
             }
         }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        io.netty.handler.codec.quic.QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket);
-        java.nio.file.Path qlog = qlogDir;
+        QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(socket);
+        Path qlog = qlogDir;
         if (qlog != null) {
             String file = qlog.resolve("session-" + qlogged.incrementAndGet() + ".qlog").toString();
-            bootstrap.option(io.netty.handler.codec.quic.QuicChannelOption.QLOG,
-                    new io.netty.handler.codec.quic.QLogConfiguration(file, "hyrouter probe", request.sni()));
+            bootstrap.option(QuicChannelOption.QLOG,
+                    new QLogConfiguration(file, "hyrouter probe", request.sni()));
         }
         bootstrap
                 .attr(REQUEST, request)
