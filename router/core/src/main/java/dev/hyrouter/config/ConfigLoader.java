@@ -111,14 +111,15 @@ public final class ConfigLoader {
         ReferralConfig referral = readReferral(m.mapping("referral"), ctx);
         MessagesConfig messages = readMessages(m.mapping("messages"));
         DiscoveryConfig discovery = m.has("discovery") ? DiscoverySection.read(m.mapping("discovery")) : null;
-        RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, ctx);
+        HealthCheckConfig healthChecks = readHealthChecks(m.mapping("health_checks"), HealthCheckConfig.DEFAULTS, true);
+        RoutingConfig routing = RoutingSection.read(m.mapping("routing"), discovery, healthChecks, ctx);
         List<PluginConfig> plugins = PluginSection.read(m.get("plugins"), ctx);
         OperationsConfig operations = readOperations(m.mapping("admin"), m.mapping("shutdown"), m.mapping("warmup"), ctx);
         LimitsConfig limits = readLimits(m.mapping("limits"), quic.addressValidation(), m.get("quic"));
         m.finish();
 
         return new RouterConfig(fileName, listen, tls, quic, routing, referral, plugins, discovery, messages, logging, operations, limits,
-                List.copyOf(ctx.warnings));
+                healthChecks, List.copyOf(ctx.warnings));
     }
 
     /**
@@ -290,6 +291,60 @@ public final class ConfigLoader {
         }
         q.finish();
         return new QuicConfig(idle, frame, connect, loops, linger, buffers, validation, perRead, gro, gso, early);
+    }
+
+    /**
+     * {@code health_checks}, at the top level ({@code defaults} = the built-in ones) or in a pool
+     * ({@code defaults} = the top level's): every key that is set overrides, the others inherit.
+     */
+    static HealthCheckConfig readHealthChecks(ConfigMapping h, HealthCheckConfig defaults, boolean topLevel) throws ConfigException {
+        if (h == null) {
+            return defaults;
+        }
+        boolean enabled = h.bool("enabled", defaults.enabled());
+        HealthCheckConfig.Probe probe = defaults.probe();
+        ConfigNode probeNode = h.get("probe");
+        if (probeNode != null) {
+            switch (probeNode.string().trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "handshake" -> probe = HealthCheckConfig.Probe.HANDSHAKE;
+                case "version" -> probe = HealthCheckConfig.Probe.VERSION;
+                default -> throw probeNode.error("must be one of: handshake (a QUIC handshake, closed at once), version "
+                        + "(a Version Negotiation exchange, no handshake); found \"" + probeNode.string() + "\"");
+            }
+        }
+        Duration interval = duration(h, "interval", defaults.interval(), true);
+        Duration timeout = duration(h, "timeout", defaults.timeout(), true);
+        int healthy = (int) h.integer("healthy_threshold", 1, 1000, defaults.healthyThreshold());
+        int unhealthy = (int) h.integer("unhealthy_threshold", 1, 1000, defaults.unhealthyThreshold());
+        Duration jitter = duration(h, "jitter", defaults.jitter(), false);
+        List<String> alpn = h.has("alpn") ? h.stringList("alpn") : defaults.alpn();
+        for (String a : alpn) {
+            if (a.isBlank() || a.length() > 255) {
+                throw h.get("alpn").error("each protocol must be 1 to 255 characters, found \"" + a + "\"");
+            }
+        }
+        HealthCheckConfig.AllUnhealthy all = defaults.whenAllUnhealthy();
+        ConfigNode allNode = h.get("when_all_unhealthy");
+        if (allNode != null) {
+            switch (allNode.string().trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "panic" -> all = HealthCheckConfig.AllUnhealthy.PANIC;
+                case "no_backends" -> all = HealthCheckConfig.AllUnhealthy.NO_BACKENDS;
+                default -> throw allNode.error("must be one of: panic (refer among the unhealthy backends anyway), no_backends "
+                        + "(answer no_backends); found \"" + allNode.string() + "\"");
+            }
+        }
+        int inFlight = defaults.maxInFlight();
+        if (topLevel) {
+            inFlight = (int) h.integer("max_in_flight", 1, 100_000, defaults.maxInFlight());
+        } else if (h.has("max_in_flight")) {
+            throw h.get("max_in_flight").error("is a router-wide bound: set it in the top-level health_checks, not in a pool");
+        }
+        h.finish();
+        if (timeout.compareTo(interval) > 0) {
+            throw (h.has("timeout") ? h.get("timeout") : h.node()).error("timeout must not be longer than interval (" + interval.toMillis()
+                    + "ms): a backend is checked once at a time");
+        }
+        return new HealthCheckConfig(enabled, probe, interval, timeout, healthy, unhealthy, jitter, List.copyOf(alpn), all, inFlight);
     }
 
     /** Reads a Go duration; an empty string keeps the default, as in the original. */

@@ -11,6 +11,7 @@ import java.util.List;
  * @param sample    p2c sample size (0 = 2)
  * @param limit     0 = no limit
  * @param discovery {@code null} when the pool uses static backends only
+ * @param healthChecks the pool's {@code health_checks} over the top-level ones
  */
 public record PoolConfig(
         Strategy strategy,
@@ -21,7 +22,8 @@ public record PoolConfig(
         List<FilterConfig> filters,
         List<FallbackConfig> fallback,
         List<Backend> backends,
-        DiscoveryRef discovery) {
+        DiscoveryRef discovery,
+        HealthCheckConfig healthChecks) {
 
     /** {@code pool.discovery}: a provider name and how its backends combine with static ones. */
     public record DiscoveryRef(String provider, dev.hyrouter.routing.DiscoveryMode mode) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param discovery {@code null} when the file has no {@code discovery} section
  * @param plugins   in config order (see {@code PluginOrder} for the run order)
  * @param limits    {@code limits} and the Retry policy (defaults when absent)
+ * @param healthChecks the top-level {@code health_checks} (each pool holds its resolved copy)
  * @param warnings  what the loader accepted but an operator should read
  */
 public record RouterConfig(
@@ -26,5 +27,6 @@ public record RouterConfig(
         LoggingConfig logging,
         OperationsConfig operations,
         LimitsConfig limits,
+        HealthCheckConfig healthChecks,
         List<ConfigWarning> warnings) {
 }

@@ -1,5 +1,6 @@
 package dev.hyrouter.config;
 
+import dev.hyrouter.routing.BackendHealth;
 import dev.hyrouter.routing.BackendKey;
 import dev.hyrouter.routing.CandidateFilter;
 import dev.hyrouter.routing.CompareFilter;
@@ -22,22 +23,32 @@ public final class RoutingCompiler {
     }
 
     public static RoutingEngine compile(RoutingConfig config, DiscoveryResolver discovery, RandomSource rng, LongSupplier clockMillis) {
+        return compile(config, discovery, rng, clockMillis, new BackendHealth());
+    }
+
+    public static RoutingEngine compile(RoutingConfig config, DiscoveryResolver discovery, RandomSource rng, LongSupplier clockMillis,
+            BackendHealth health) {
         List<List<String>> patterns = new ArrayList<>();
         List<PoolRouter> pools = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
             patterns.add(r.hostnames());
-            pools.add(pool(r.pool()));
+            pools.add(pool(r.pool(), health));
         }
-        PoolRouter def = config.defaultPool() == null ? null : pool(config.defaultPool());
+        PoolRouter def = config.defaultPool() == null ? null : pool(config.defaultPool(), health);
         return new RoutingEngine(patterns, pools, def, discovery, rng, clockMillis);
     }
 
     /** The production engine: per-thread randomness and the wall clock. */
     public static RoutingEngine compile(RoutingConfig config, DiscoveryResolver discovery) {
-        return compile(config, discovery, RandomSource.THREAD_LOCAL, System::currentTimeMillis);
+        return compile(config, discovery, new BackendHealth());
     }
 
-    static PoolRouter pool(PoolConfig p) {
+    /** The production engine reading {@code health} (shared by every engine a reload builds). */
+    public static RoutingEngine compile(RoutingConfig config, DiscoveryResolver discovery, BackendHealth health) {
+        return compile(config, discovery, RandomSource.THREAD_LOCAL, System::currentTimeMillis, health);
+    }
+
+    static PoolRouter pool(PoolConfig p, BackendHealth health) {
         Selection base = new Selection(p.strategy(), key(p.key()), p.sample(), sort(p.sort()), p.limit(), filters(p.filters()));
         List<Selection> fallbacks = new ArrayList<>();
         for (FallbackConfig fb : p.fallback()) {
@@ -50,7 +61,9 @@ public final class RoutingCompiler {
             fallbacks.add(new Selection(strategy, key(key), sample, sort(sortKeys), limit, filters(filterConfigs)));
         }
         String provider = p.discovery() == null ? null : p.discovery().provider();
-        return new PoolRouter(p.backends(), provider, p.discovery() == null ? null : p.discovery().mode(), base, fallbacks);
+        HealthCheckConfig hc = p.healthChecks();
+        PoolRouter.HealthPolicy policy = new PoolRouter.HealthPolicy(hc.enabled(), hc.whenAllUnhealthy() == HealthCheckConfig.AllUnhealthy.PANIC);
+        return new PoolRouter(p.backends(), provider, p.discovery() == null ? null : p.discovery().mode(), base, fallbacks, policy, health);
     }
 
     private static BackendKey key(String key) {

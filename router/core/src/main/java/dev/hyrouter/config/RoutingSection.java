@@ -18,7 +18,8 @@ final class RoutingSection {
     private RoutingSection() {
     }
 
-    static RoutingConfig read(ConfigMapping r, DiscoveryConfig discovery, ParseContext ctx) throws ConfigException {
+    static RoutingConfig read(ConfigMapping r, DiscoveryConfig discovery, HealthCheckConfig healthChecks, ParseContext ctx)
+            throws ConfigException {
         if (r == null) {
             return new RoutingConfig(null, List.of());
         }
@@ -29,13 +30,13 @@ final class RoutingSection {
         PoolConfig def = null;
         ConfigNode defNode = r.get("default");
         if (defNode != null && !defNode.isNull()) {
-            def = pool(defNode, discovery != null, providers);
+            def = pool(defNode, discovery != null, providers, healthChecks);
         }
         List<RouteConfig> routes = new ArrayList<>();
         for (ConfigNode routeNode : r.sequence("routes")) {
             ConfigMapping rm = routeNode.mapping();
             ConfigNode poolNode = rm.get("pool");
-            PoolConfig pool = pool(poolNode == null ? routeNode : poolNode, discovery != null, providers, poolNode == null);
+            PoolConfig pool = pool(poolNode == null ? routeNode : poolNode, discovery != null, providers, healthChecks, poolNode == null);
             ConfigMapping match = rm.mapping("match");
             List<String> hostnames = List.of();
             if (match != null) {
@@ -63,12 +64,13 @@ final class RoutingSection {
         return new RoutingConfig(def, List.copyOf(routes));
     }
 
-    private static PoolConfig pool(ConfigNode node, boolean discoverySection, Set<String> providers) throws ConfigException {
-        return pool(node, discoverySection, providers, false);
+    private static PoolConfig pool(ConfigNode node, boolean discoverySection, Set<String> providers, HealthCheckConfig healthChecks)
+            throws ConfigException {
+        return pool(node, discoverySection, providers, healthChecks, false);
     }
 
-    private static PoolConfig pool(ConfigNode node, boolean discoverySection, Set<String> providers, boolean missing)
-            throws ConfigException {
+    private static PoolConfig pool(ConfigNode node, boolean discoverySection, Set<String> providers, HealthCheckConfig healthDefaults,
+            boolean missing) throws ConfigException {
         String path = missing ? node.path() + ".pool" : node.path();
         ConfigMapping p = missing ? new ConfigMapping(node, List.of()) : node.mapping();
         String strategyText = p.string("strategy");
@@ -106,6 +108,7 @@ final class RoutingSection {
             }
             discovery = new PoolConfig.DiscoveryRef(provider, mode);
         }
+        HealthCheckConfig healthChecks = ConfigLoader.readHealthChecks(p.mapping("health_checks"), healthDefaults, false);
         p.finish();
 
         if (backendNodes.isEmpty() && discovery == null) {
@@ -133,7 +136,7 @@ final class RoutingSection {
             backends.add(backend(bn, strategy));
         }
         return new PoolConfig(strategy, key, sample, sort == null ? List.of() : sort, limit,
-                filters == null ? List.of() : filters, List.copyOf(fallbacks), List.copyOf(backends), discovery);
+                filters == null ? List.of() : filters, List.copyOf(fallbacks), List.copyOf(backends), discovery, healthChecks);
     }
 
     private static ConfigException errorAt(ConfigNode preferred, ConfigNode fallback, String fallbackPath, String rule) {

@@ -52,6 +52,11 @@ public final class DecisionPipeline {
     /**
      * @param maxReferralContent the largest content the referral envelope can carry
      */
+    /** The routing engine this pipeline decides with. */
+    public RoutingEngine routing() {
+        return routing;
+    }
+
     public DecisionPipeline(RoutingEngine routing, PluginChain plugins, DisconnectMessages messages, int maxReferralContent) {
         this.routing = routing;
         this.plugins = plugins == null ? PluginChain.empty() : plugins;

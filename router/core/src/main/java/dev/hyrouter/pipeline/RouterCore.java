@@ -11,6 +11,7 @@ import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugin.PluginChain;
 import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.DiscoveryResolver;
+import dev.hyrouter.routing.BackendHealth;
 import dev.hyrouter.routing.RoutingEngine;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -66,7 +67,13 @@ public final class RouterCore implements AutoCloseable {
      */
     public static RouterCore build(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
             ScheduledExecutorService timer, DiscoveryResolver discovery, RouterCore previous) {
-        RoutingEngine engine = RoutingCompiler.compile(config.routing(), discovery);
+        return build(config, factories, timer, discovery, previous, new BackendHealth());
+    }
+
+    /** As {@link #build(RouterConfig, Map, ScheduledExecutorService, DiscoveryResolver, RouterCore)}, routing by {@code health}. */
+    public static RouterCore build(RouterConfig config, Map<PluginConfig.PluginType, PluginFactory> factories,
+            ScheduledExecutorService timer, DiscoveryResolver discovery, RouterCore previous, BackendHealth health) {
+        RoutingEngine engine = RoutingCompiler.compile(config.routing(), discovery, health);
         EnvelopeSigner signer = config.referral() == null
                 ? new EnvelopeSigner(0, null)
                 : new EnvelopeSigner(config.referral().keyId(), config.referral().hmacSecret());
@@ -115,6 +122,11 @@ public final class RouterCore implements AutoCloseable {
         DecisionPipeline pipeline = new DecisionPipeline(engine, chain, new DisconnectMessages(config.messages()),
                 signer.maxContentLength());
         return new RouterCore(config, pipeline, new ClientReferralEncoder(signer), chain, Map.copyOf(byIdentity), created);
+    }
+
+    /** The routing engine new connections are decided with. */
+    public RoutingEngine routing() {
+        return pipeline.routing();
     }
 
     /** Plugin instances created since the process started; a reload that keeps a plugin does not add to it. */

@@ -293,4 +293,76 @@ class RoutingEngineTest {
         e.completeAllocation(RoutingRequest.ofSni("x"), pending, List.of(), null, empty);
         assertThat(empty.backend().host()).isEqualTo("static");
     }
+
+    static RoutingEngine engine(String yaml, BackendHealth health) throws Exception {
+        return RoutingCompiler.compile(ConfigLoader.parse(yaml, "t.yaml", false).routing(), null, RandomSource.seeded(7), () -> NOW, health);
+    }
+
+    private static final String CHECKED = "    health_checks: {enabled: true}\n";
+
+    @Test
+    void unhealthyBackendsLeaveTheCandidatesAndTheRestCarryAHealthKey() throws Exception {
+        BackendHealth health = new BackendHealth();
+        RoutingEngine e = engine(pool("round_robin", CHECKED, "{host: a, port: 1}", "{host: b, port: 1, meta: {zone: x}}",
+                "{host: c, port: 1}"), health);
+        health.set("a:1", BackendHealth.State.UNHEALTHY);
+        health.set("b:1", BackendHealth.State.HEALTHY);
+        RoutingResult r = decide(e, "any");
+        assertThat(r.candidates()).extracting(Backend::host).containsExactly("b", "c");
+        assertThat(r.candidates().get(0).meta()).containsEntry("health", "healthy").containsEntry("zone", "x");
+        assertThat(r.candidates().get(1).meta()).containsEntry("health", "unknown");
+        for (int i = 0; i < 6; i++) {
+            assertThat(decide(e, "any").backend().host()).isNotEqualTo("a");
+        }
+        health.set("a:1", BackendHealth.State.HEALTHY);
+        assertThat(decide(e, "any").candidates()).extracting(Backend::host).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aPoolWithNoHealthyBackendPanicsOrAnswersNoBackends() throws Exception {
+        BackendHealth health = new BackendHealth();
+        RoutingEngine panic = engine(pool("random", CHECKED, "{host: a, port: 1}", "{host: b, port: 1}"), health);
+        RoutingEngine refuse = engine(pool("random", "    health_checks: {enabled: true, when_all_unhealthy: no_backends}\n",
+                "{host: a, port: 1}", "{host: b, port: 1}"), health);
+        health.set("a:1", BackendHealth.State.UNHEALTHY);
+        health.set("b:1", BackendHealth.State.UNHEALTHY);
+        RoutingResult p = decide(panic, "any");
+        assertThat(p.ok()).isTrue();
+        assertThat(p.candidates()).extracting(b -> b.meta().get("health")).containsOnly("unhealthy");
+        RoutingResult n = decide(refuse, "any");
+        assertThat(n.error()).isEqualTo(RoutingErrorKind.NO_BACKENDS);
+        assertThat(n.errorMessage()).isEqualTo("no healthy backends");
+    }
+
+    @Test
+    void aDrainAppliesToEveryPoolEvenWithoutChecksAndPanicNeverUsesIt() throws Exception {
+        BackendHealth health = new BackendHealth();
+        RoutingEngine unchecked = engine(pool("round_robin", "", "{host: a, port: 1}", "{host: b, port: 1}"), health);
+        RoutingEngine checked = engine(pool("round_robin", CHECKED, "{host: a, port: 1}", "{host: b, port: 1}"), health);
+        health.drain("a:1", true);
+        assertThat(decide(unchecked, "any").candidates()).extracting(Backend::host).containsExactly("b");
+        assertThat(decide(unchecked, "any").candidates().get(0).meta()).as("no health key where nothing is checked").isNull();
+        health.set("b:1", BackendHealth.State.UNHEALTHY);
+        RoutingResult r = decide(checked, "any");
+        assertThat(r.candidates()).extracting(Backend::host).as("panic among the not drained").containsExactly("b");
+        health.drain("b:1", true);
+        assertThat(decide(checked, "any").errorMessage()).isEqualTo("no backends (every one is drained)");
+        health.drain("a:1", false);
+        health.drain("b:1", false);
+        assertThat(decide(unchecked, "any").candidates()).hasSize(2);
+    }
+
+    @Test
+    void healthIsIgnoredWherePoolsDoNotCheck() throws Exception {
+        BackendHealth health = new BackendHealth();
+        RoutingEngine e = engine(pool("round_robin", "", "{host: a, port: 1}", "{host: b, port: 1}"), health);
+        health.set("a:1", BackendHealth.State.UNHEALTHY);
+        assertThat(decide(e, "any").candidates()).extracting(Backend::host).containsExactly("a", "b");
+    }
+
+    @Test
+    void targetsBracketIpv6Literals() {
+        assertThat(BackendHealth.target("::1", 5520)).isEqualTo("[::1]:5520");
+        assertThat(BackendHealth.target("10.0.0.1", 5520)).isEqualTo("10.0.0.1:5520");
+    }
 }

@@ -12,7 +12,9 @@ import dev.hyrouter.discovery.Discovery;
 import dev.hyrouter.discovery.DiscoveryProviderFactory;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.plugin.PluginFactory;
+import dev.hyrouter.routing.BackendHealth;
 import dev.hyrouter.routing.DiscoveryResolver;
+import dev.hyrouter.server.health.HealthChecker;
 import dev.hyrouter.server.quic.Generation;
 import dev.hyrouter.server.quic.IntakeStats;
 import dev.hyrouter.util.LatencyRecorder;
@@ -71,8 +73,9 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private RouterServer(EventLoopGroup group, RouterCore core, QuicIntake intake, Map<PluginConfig.PluginType, PluginFactory> pluginFactories,
-            Map<String, DiscoveryProviderFactory> discoveryFactories, DiscoveryResolver resolver) {
+            Map<String, DiscoveryProviderFactory> discoveryFactories, DiscoveryResolver resolver, BackendHealth health) {
         this.group = group;
+        this.health = health;
         this.core = core;
         this.intake = intake;
         this.pluginFactories = pluginFactories;
@@ -85,6 +88,48 @@ public final class RouterServer implements AutoCloseable {
             housekeeping.scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
         }
         housekeeping.scheduleWithFixedDelay(this::watchLimits, LIMITS_EVERY_SECONDS, LIMITS_EVERY_SECONDS, TimeUnit.SECONDS);
+        ensureHealthChecker();
+    }
+
+    private final BackendHealth health;
+    private final HealthChecker.Metrics healthMetrics = new HealthChecker.Metrics();
+
+    /** The health checker's counters (registered once; a checker started by a reload counts into them). */
+    public HealthChecker.Metrics healthMetrics() {
+        return healthMetrics;
+    }
+    /** Started when a config first enables health checks in some pool; then kept (it forgets what no pool checks). */
+    private volatile HealthChecker healthChecker;
+
+    private synchronized HealthChecker ensureHealthChecker() {
+        if (healthChecker == null && checksSomething(core.config()) && !closed) {
+            healthChecker = HealthChecker.start(health, () -> new HealthChecker.Inputs(core.config(), resolver()), healthMetrics);
+            LOG.info("backend health checks on (GET /-/backends on the admin listener lists every backend and its health)");
+        }
+        return healthChecker;
+    }
+
+    private static boolean checksSomething(RouterConfig c) {
+        if (c.routing().defaultPool() != null && c.routing().defaultPool().healthChecks().enabled()) {
+            return true;
+        }
+        return c.routing().routes().stream().anyMatch(r -> r.pool().healthChecks().enabled());
+    }
+
+    /** The discovery routing reads: the providers this server started, or the caller's resolver. */
+    private DiscoveryResolver resolver() {
+        Discovery d = discovery;
+        return d != null ? d : fixedResolver;
+    }
+
+    /** Backend health as routing reads it (drains are set here). */
+    public BackendHealth health() {
+        return health;
+    }
+
+    /** The health checker, {@code null} while no pool of the running config checks its backends. */
+    public HealthChecker healthChecker() {
+        return healthChecker;
     }
 
     private static final long LIMITS_EVERY_SECONDS = 5;
@@ -198,10 +243,11 @@ public final class RouterServer implements AutoCloseable {
         EventLoopGroup group = QuicIntake.newGroup(config);
         RouterCore core = null;
         try {
-            core = RouterCore.build(config, factories, group, resolver);
+            BackendHealth health = new BackendHealth();
+            core = RouterCore.build(config, factories, group, resolver, null, health);
             QuicIntake.useAccessLog(accessLog);
             QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable());
-            return new RouterServer(group, core, intake, factories, discoveryFactories, resolver);
+            return new RouterServer(group, core, intake, factories, discoveryFactories, resolver, health);
         } catch (RuntimeException | InterruptedException e) {
             accessLog.discard();
             if (core != null) {
@@ -283,7 +329,7 @@ public final class RouterServer implements AutoCloseable {
         RouterCore previous = core;
         RouterCore nextCore;
         try {
-            nextCore = RouterCore.build(next, pluginFactories, group, resolver, previous);
+            nextCore = RouterCore.build(next, pluginFactories, group, resolver, previous, health);
         } catch (RuntimeException e) {
             if (nextDiscovery != oldDiscovery) {
                 nextDiscovery.close();
@@ -294,6 +340,10 @@ public final class RouterServer implements AutoCloseable {
         Generation installed = intake.install(nextCore);
         core = nextCore;
         discovery = nextDiscovery;
+        HealthChecker checker = ensureHealthChecker();
+        if (checker != null) {
+            checker.sync();
+        }
         List<String> retired = previous.retire(nextCore, housekeeping);
         if (nextDiscovery != oldDiscovery && oldDiscovery != null) {
             // Allocations already started finish on the old providers; then they go.
@@ -528,6 +578,9 @@ public final class RouterServer implements AutoCloseable {
         }
         closed = true;
         housekeeping.shutdownNow();
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
         intake.close();
         core.close();
         if (discoveryFactories != null && discovery != null) {

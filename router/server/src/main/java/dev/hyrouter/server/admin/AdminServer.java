@@ -75,11 +75,117 @@ public final class AdminServer implements AutoCloseable {
             RouterServer.ReloadResult r = router.reload();
             respond(ex, r.ok() ? 200 : 409, (r.ok() ? "" : "reload refused, the running config keeps serving: ") + r.message() + "\n");
         }));
-        http.createContext("/", ex -> respond(ex, 404, "not found; endpoints: /metrics /healthz /readyz POST /-/reload\n"));
+        http.createContext("/-/backends", ex -> backends(ex, router, loopback, refused));
+        http.createContext("/", ex -> respond(ex, 404, "not found; endpoints: /metrics /healthz /readyz /-/backends POST /-/reload"
+                + " POST /-/backends/<host:port>/drain|undrain\n"));
         http.start();
-        LOG.info("admin listener on http://{}:{} (/metrics /healthz /readyz POST /-/reload)", address.getHostString(),
+        LOG.info("admin listener on http://{}:{} (/metrics /healthz /readyz /-/backends POST /-/reload)", address.getHostString(),
                 http.getAddress().getPort());
         return new AdminServer(http, threads);
+    }
+
+    /**
+     * {@code GET /-/backends}: every backend of the running config with its pools, health, last check
+     * and why (JSON). {@code POST /-/backends/<host:port>/drain} takes one out of rotation (token
+     * protected like reload), {@code .../undrain} puts it back; a drain outlives reloads.
+     */
+    private static void backends(HttpExchange ex, RouterServer router, boolean loopback, Counter refused) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (path.equals("/-/backends") || path.equals("/-/backends/")) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                respond(ex, 405, "use GET\n");
+                return;
+            }
+            respondJson(ex, 200, backendsJson(router));
+            return;
+        }
+        String rest = path.substring("/-/backends/".length());
+        int slash = rest.lastIndexOf('/');
+        String action = slash < 0 ? "" : rest.substring(slash + 1);
+        if (slash <= 0 || !(action.equals("drain") || action.equals("undrain"))) {
+            respond(ex, 404, "not found; use GET /-/backends, POST /-/backends/<host:port>/drain or POST /-/backends/<host:port>/undrain\n");
+            return;
+        }
+        if (!"POST".equals(ex.getRequestMethod())) {
+            respond(ex, 405, "use POST\n");
+            return;
+        }
+        if (!authorized(ex, router, loopback, refused)) {
+            return;
+        }
+        String target = rest.substring(0, slash);
+        boolean drain = action.equals("drain");
+        if (drain && !knownBackend(router, target)) {
+            respond(ex, 404, "no pool of the running config has backend " + dev.hyrouter.util.LogText.controls(target, 256)
+                    + " (write it as host:port, as GET /-/backends lists it)\n");
+            return;
+        }
+        boolean changed = router.health().drain(target, drain);
+        if (changed) {
+            LOG.warn("admin: backend {} {}", dev.hyrouter.util.LogText.controls(target, 256), drain
+                    ? "drained by hand: it gets no new player until POST /-/backends/" + target + "/undrain"
+                    : "undrained by hand: it receives players again");
+        }
+        respond(ex, 200, target + (drain ? (changed ? " drained\n" : " was already drained\n") : (changed ? " undrained\n"
+                : " was not drained\n")));
+    }
+
+    private static boolean knownBackend(RouterServer router, String target) {
+        dev.hyrouter.server.health.HealthChecker checker = router.healthChecker();
+        if (checker != null) {
+            return checker.knows(target);
+        }
+        return dev.hyrouter.server.health.HealthChecker.backendsOf(router.core().config(), router.core().routing().discovery())
+                .containsKey(target);
+    }
+
+    private static String backendsJson(RouterServer router) {
+        dev.hyrouter.server.health.HealthChecker checker = router.healthChecker();
+        StringBuilder b = new StringBuilder("{\"health_checks\":").append(checker != null).append(",\"backends\":[");
+        java.util.List<dev.hyrouter.server.health.HealthChecker.Status> statuses = checker != null ? checker.statuses()
+                : dev.hyrouter.server.health.HealthChecker.uncheckedStatuses(router.core().config(), router.core().routing().discovery(),
+                        router.health().snapshot());
+        {
+            boolean first = true;
+            for (dev.hyrouter.server.health.HealthChecker.Status st : statuses) {
+                b.append(first ? "" : ",").append("\n{\"backend\":");
+                first = false;
+                dev.hyrouter.util.LogText.json(b, st.target(), 512);
+                b.append(",\"pools\":[");
+                for (int i = 0; i < st.pools().size(); i++) {
+                    dev.hyrouter.util.LogText.json(b.append(i == 0 ? "" : ","), st.pools().get(i), 128);
+                }
+                b.append("],\"checked\":").append(st.checked()).append(",\"health\":");
+                dev.hyrouter.util.LogText.json(b, st.state(), 32);
+                b.append(",\"drained\":").append(st.drained());
+                if (st.checked()) {
+                    b.append(",\"probe\":");
+                    dev.hyrouter.util.LogText.json(b, st.probe(), 32);
+                    b.append(",\"checks\":").append(st.checks()).append(",\"failed_checks\":").append(st.failures());
+                    b.append(",\"last_check\":");
+                    if (st.lastCheckEpochMillis() == 0) {
+                        b.append("null");
+                    } else {
+                        dev.hyrouter.util.LogText.json(b, java.time.Instant.ofEpochMilli(st.lastCheckEpochMillis()).toString(), 64);
+                    }
+                    b.append(",\"last_result\":");
+                    dev.hyrouter.util.LogText.json(b, st.lastResult(), 1024);
+                }
+                b.append('}');
+            }
+        }
+        return b.append("\n]}\n").toString();
+    }
+
+    private static void respondJson(HttpExchange ex, int status, String body) throws IOException {
+        try (ex) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
     }
 
     public InetSocketAddress address() {

@@ -58,6 +58,7 @@ public final class RouterMetrics {
     }
 
     static void register(PrometheusRegistry r, RouterServer router) {
+        health(r, router);
         IntakeStats s = router.stats();
         counter(r, "hyrouter_connections_accepted", "QUIC connections accepted", s, IntakeStats::connectionsOpened);
         gauge(r, "hyrouter_connections_open", "QUIC connections open now", () -> s.connectionsOpen());
@@ -159,6 +160,24 @@ public final class RouterMetrics {
      * read at scrape time, so allocation per session is a counter delta over sessions. A thread
      * that ends takes its bytes with it (the router's threads live as long as the process).
      */
+    /** Backend health: one series per checked backend (gone when it leaves), drains, and the checker's counters. */
+    private static void health(PrometheusRegistry r, RouterServer router) {
+        router.healthMetrics().collectors().forEach(r::register);
+        GaugeWithCallback.builder().name("hyrouter_backend_up")
+                .help("1 when a checked backend passed its health checks, 0 when it is ejected (health_checks); a backend not"
+                        + " checked yet, or in a pool without checks, has no series")
+                .labelNames("backend")
+                .callback(cb -> router.health().snapshot().states().forEach((target, state) -> {
+                    if (state != dev.hyrouter.routing.BackendHealth.State.UNKNOWN) {
+                        cb.call(state == dev.hyrouter.routing.BackendHealth.State.HEALTHY ? 1 : 0, target);
+                    }
+                })).register(r);
+        GaugeWithCallback.builder().name("hyrouter_backend_drained")
+                .help("1 for each backend an operator drained (POST /-/backends/<host:port>/drain): it gets no player until undrained")
+                .labelNames("backend")
+                .callback(cb -> router.health().snapshot().drainedTargets().forEach(target -> cb.call(1, target))).register(r);
+    }
+
     private static void threadAllocation(PrometheusRegistry r) {
         if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
             return;
