@@ -263,6 +263,23 @@ class BackendHealthTest {
         assertThat(status(r, a.target()).probe()).isEqualTo("version");
     }
 
+    @Test
+    void checksInFlightNeverExceedTheirBound() throws Exception {
+        List<QuicBackend> hung = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            QuicBackend h = QuicBackend.blackHole();
+            closing.add(h);
+            hung.add(h);
+        }
+        TestRouter r = router("health_checks: {max_in_flight: 1}\n" + defaultPool("", hung.toArray(new QuicBackend[0])));
+        // Each check of a hung backend holds its slot for the whole timeout: with one slot they queue.
+        for (QuicBackend h : hung) {
+            Await.until("a check of " + h.target(), () -> checks(r, h.target()) >= 1);
+        }
+        assertThat(r.server.healthChecker().peakInFlight()).isEqualTo(1);
+        assertThat(answers(r, 3)).as("all unhealthy: panic routing").hasSize(3).allMatch(a -> !a.startsWith("disconnect"));
+    }
+
     private static long checks(TestRouter r, String target) {
         return r.server.healthChecker().statuses().stream().filter(s -> s.target().equals(target)).mapToLong(HealthChecker.Status::checks)
                 .findFirst().orElse(0);

@@ -94,6 +94,7 @@ public final class HealthChecker implements AutoCloseable {
     private final ArrayDeque<Target> waiting = new ArrayDeque<>();
     private final Map<Long, Check> versionChecks = new HashMap<>();
     private int inFlight;
+    private int peakInFlight;
     private int maxInFlight = HealthCheckConfig.DEFAULTS.maxInFlight();
     private final Map<String, Long> lastLogged = new HashMap<>();
     private final Map<String, Integer> notLogged = new HashMap<>();
@@ -176,6 +177,18 @@ public final class HealthChecker implements AutoCloseable {
     public List<Status> statuses() {
         try {
             return loop.submit(this::statusesNow).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the health checker did not answer: " + e, e);
+        }
+    }
+
+    /** The most checks that ran at once since the start (never above {@code max_in_flight}). */
+    public int peakInFlight() {
+        try {
+            return loop.submit(() -> peakInFlight).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -362,6 +375,7 @@ public final class HealthChecker implements AutoCloseable {
 
     private void start(Target t) {
         inFlight++;
+        peakInFlight = Math.max(peakInFlight, inFlight);
         t.running = true;
         Check c = new Check(t);
         InetSocketAddress address;
