@@ -195,6 +195,46 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theMonitoringComponentScrapesTheAdminPortAndCarriesTheAlertsFile() throws Exception {
+        Path dir = DEPLOY.resolve("components").resolve("monitoring");
+        Map<String, Object> k = kustomization(dir);
+        assertThat(k).containsEntry("kind", "Component");
+        List<HasMetadata> all = new ArrayList<>();
+        for (Object r : (List<Object>) k.get("resources")) {
+            all.addAll(resources(dir.resolve(r.toString())));
+        }
+        Service metrics = only(all, Service.class);
+        io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor monitor = only(all,
+                io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class);
+        io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule rule = only(all,
+                io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
+        // The metrics Service reaches the router's pods on their admin port, and the ServiceMonitor finds the Service.
+        Deployment d = only(overlay("kubernetes"), Deployment.class);
+        var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(metrics.getSpec().getSelector());
+        assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getProtocol()).isEqualTo("TCP");
+            assertThat(container.getPorts()).anySatisfy(cp -> {
+                assertThat(cp.getName()).isEqualTo(p.getTargetPort().getStrVal());
+                assertThat(cp.getContainerPort()).isEqualTo(p.getPort());
+            });
+            assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies(e -> {
+                assertThat(e.getPort()).isEqualTo(p.getName());
+                assertThat(e.getPath()).isEqualTo("/metrics");
+            });
+        });
+        assertThat(metrics.getMetadata().getLabels()).containsAllEntriesOf(monitor.getSpec().getSelector().getMatchLabels());
+        // The PrometheusRule's groups are router/deploy/monitoring/alerts.yaml's, which the real-Prometheus check runs.
+        Load yaml = new Load(LoadSettings.builder().build());
+        Map<String, Object> file = (Map<String, Object>) yaml.loadFromString(Files.readString(DEPLOY.resolve("../monitoring/alerts.yaml")));
+        Map<String, Object> crd = (Map<String, Object>) yaml.loadFromString(Files.readString(dir.resolve("prometheusrule.yaml")));
+        assertThat(((Map<String, Object>) crd.get("spec")).get("groups")).as("prometheusrule.yaml's groups equal alerts.yaml's")
+                .isEqualTo(file.get("groups"));
+        assertThat(rule.getSpec().getGroups()).singleElement().satisfies(g -> assertThat(g.getRules()).hasSizeGreaterThanOrEqualTo(10));
+    }
+
+    @Test
     void eachOverlayGrantsExactlyWhatItsProviderDoes() throws Exception {
         List<PolicyRule> k8s = only(overlay("kubernetes"), Role.class).getRules();
         assertThat(k8s).extracting(r -> r.getResources().get(0) + ":" + String.join(",", r.getVerbs()))

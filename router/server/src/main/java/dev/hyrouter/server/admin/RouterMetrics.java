@@ -162,6 +162,9 @@ public final class RouterMetrics {
      */
     /** Backend health: one series per checked backend (gone when it leaves), drains, and the checker's counters. */
     private static void health(PrometheusRegistry r, RouterServer router) {
+        GaugeWithCallback.builder().name("hyrouter_ready")
+                .help("1 when GET /readyz answers ready (listening, warmed up, discovery synced, not draining), else 0")
+                .callback(cb -> cb.call(router.notReadyReason().isEmpty() ? 1 : 0)).register(r);
         router.healthMetrics().collectors().forEach(r::register);
         GaugeWithCallback.builder().name("hyrouter_backend_up")
                 .help("1 when a checked backend passed its health checks, 0 when it is ejected (health_checks); a backend not"
