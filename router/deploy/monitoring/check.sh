@@ -177,7 +177,9 @@ if missing:
     problems.append("series named by the rules or the dashboard that the router does not export: " + ", ".join(missing))
 
 must_fire = {"HyrouterDenialsHigh", "HyrouterPluginFailing", "HyrouterPluginCircuitOpen", "HyrouterBackendDown",
-             "HyrouterLimitRefusals", "HyrouterReloadFailed"}
+             "HyrouterLimitRefusals", "HyrouterReloadFailed",
+             # The generated development certificate lives 7 days.
+             "HyrouterCertificateExpiring"}
 must_not = {"HyrouterDown", "HyrouterNotReady", "HyrouterNoReferrals", "HyrouterDiscoveryNotSynced", "HyrouterDiscoveryErrors",
             "HyrouterShedding"}
 firing = set()

@@ -29,4 +29,13 @@ public record TlsConfig(String certFile, String keyFile, List<String> alpn, List
     public TlsConfig withoutTicketKeys() {
         return new TlsConfig(certFile, keyFile, alpn, List.of(), requestClientCertificate);
     }
+
+    /**
+     * The settings a reload cannot change: all but the ticket keys and which certificate files are
+     * read (a reload reads them again, and may name others; from a generated certificate to files,
+     * or back, still needs a restart).
+     */
+    public TlsConfig restartOnly() {
+        return new TlsConfig(hasCertificate() ? "files" : "", hasCertificate() ? "files" : "", alpn, List.of(), requestClientCertificate);
+    }
 }

@@ -232,6 +232,7 @@ public final class HytaleClient implements AutoCloseable {
         long handshake = -1;
         String alpn;
         boolean resumed;
+        javax.net.ssl.SSLSession tls;
         boolean earlyData;
         boolean streamOpened;
         /** An answer that arrived before the handshake completed (0.5-RTT data after 0-RTT). */
@@ -261,6 +262,7 @@ public final class HytaleClient implements AutoCloseable {
             handshake = System.nanoTime() - start;
             alpn = quic.sslEngine() == null ? null : quic.sslEngine().getApplicationProtocol();
             resumed = quic.sslEngine() != null && QuicSessionReuse.resumed(quic.sslEngine());
+            tls = quic.sslEngine() == null ? null : quic.sslEngine().getSession();
             if (early != null) {
                 complete(early, earlyAt);
             }
@@ -277,7 +279,7 @@ public final class HytaleClient implements AutoCloseable {
         }
 
         private void complete(ServerAnswer answer, long at) {
-            result.complete(new SessionResult(answer, alpn, handshake, at - sent, at - start, resumed, earlyData));
+            result.complete(new SessionResult(answer, alpn, handshake, at - sent, at - start, resumed, earlyData, tls));
         }
     }
 

@@ -5,8 +5,9 @@ import dev.hyrouter.codec.ServerAnswer;
 /**
  * The outcome of one client session: the router's answer, the negotiated ALPN, and timings in
  * nanoseconds (QUIC+TLS handshake; first Connect byte written to answer received; whole session),
- * whether the handshake resumed a session, and whether the Connect left as 0-RTT early data.
+ * whether the handshake resumed a session, and whether the Connect left as 0-RTT early data; the
+ * TLS session (the server's certificate chain: {@code tls().getPeerCertificates()}).
  */
 public record SessionResult(ServerAnswer answer, String alpn, long handshakeNanos, long responseNanos, long totalNanos,
-        boolean resumed, boolean earlyData) {
+        boolean resumed, boolean earlyData, javax.net.ssl.SSLSession tls) {
 }

@@ -88,6 +88,7 @@ public final class RouterServer implements AutoCloseable {
             housekeeping.scheduleAtFixedRate(this::logStats, interval, interval, TimeUnit.MILLISECONDS);
         }
         housekeeping.scheduleWithFixedDelay(this::watchLimits, LIMITS_EVERY_SECONDS, LIMITS_EVERY_SECONDS, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::watchCertificate, CERTIFICATE_EVERY_SECONDS, CERTIFICATE_EVERY_SECONDS, TimeUnit.SECONDS);
         ensureHealthChecker();
     }
 
@@ -133,6 +134,16 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private static final long LIMITS_EVERY_SECONDS = 5;
+    /** How often tls.cert_file and tls.key_file are read for a new certificate (two small files; a hash compare). */
+    static final long CERTIFICATE_EVERY_SECONDS = 2;
+
+    private void watchCertificate() {
+        try {
+            intake.certificates().checkFiles();
+        } catch (RuntimeException e) {
+            LOG.warn("certificate check failed: {}", dev.hyrouter.util.Failures.describe(e));
+        }
+    }
     private static final org.slf4j.Logger LIMITS = org.slf4j.LoggerFactory.getLogger("dev.hyrouter.limits");
     private final long[] refusedSeen = new long[IntakeStats.limitKeys().size()];
     private boolean retrySeen;
@@ -293,6 +304,13 @@ public final class RouterServer implements AutoCloseable {
             return refuse(generation, e.getMessage());
         }
 
+        try {
+            // Checked before anything changes: a broken new pair refuses the reload, the old one serves on.
+            intake.certificates().rotate(next.tls());
+        } catch (IllegalStateException e) {
+            accessLog.discard();
+            return refuse(generation, e.getMessage());
+        }
         ReloadResult result = install(old, next, generation, accessLog);
         if (!result.ok()) {
             accessLog.discard();
@@ -368,8 +386,8 @@ public final class RouterServer implements AutoCloseable {
         if (!a.listen().equals(b.listen())) {
             return "listen";
         }
-        if (!a.tls().withoutTicketKeys().equals(b.tls().withoutTicketKeys())) {
-            return "tls";
+        if (!a.tls().restartOnly().equals(b.tls().restartOnly())) {
+            return "tls (but for cert_file, key_file and session_ticket_keys)";
         }
         if (!a.quic().equals(b.quic())) {
             return "quic";

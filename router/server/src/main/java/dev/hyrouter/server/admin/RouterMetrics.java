@@ -59,6 +59,7 @@ public final class RouterMetrics {
 
     static void register(PrometheusRegistry r, RouterServer router) {
         health(r, router);
+        certificates(r, router);
         IntakeStats s = router.stats();
         counter(r, "hyrouter_connections_accepted", "QUIC connections accepted", s, IntakeStats::connectionsOpened);
         gauge(r, "hyrouter_connections_open", "QUIC connections open now", () -> s.connectionsOpen());
@@ -161,6 +162,19 @@ public final class RouterMetrics {
      * that ends takes its bytes with it (the router's threads live as long as the process).
      */
     /** Backend health: one series per checked backend (gone when it leaves), drains, and the checker's counters. */
+    private static void certificates(PrometheusRegistry r, RouterServer router) {
+        CounterWithCallback.builder().name("hyrouter_tls_certificate_rotations")
+                .help("TLS certificate changes picked up without a restart (tls.cert_file/key_file changed, or a reload named others):"
+                        + " rotated, or failed (the new pair was broken; the old one kept serving)")
+                .labelNames("result").callback(cb -> {
+                    cb.call(router.intake().certificates().rotations(), "rotated");
+                    cb.call(router.intake().certificates().failures(), "failed");
+                }).register(r);
+        GaugeWithCallback.builder().name("hyrouter_tls_certificate_expiry_timestamp_seconds")
+                .help("When the certificate new handshakes get expires (Unix time)")
+                .callback(cb -> cb.call(router.intake().certificates().notAfter().getEpochSecond())).register(r);
+    }
+
     private static void health(PrometheusRegistry r, RouterServer router) {
         GaugeWithCallback.builder().name("hyrouter_ready")
                 .help("1 when GET /readyz answers ready (listening, warmed up, discovery synced, not draining), else 0")

@@ -53,11 +53,11 @@ public final class QuicIntake implements AutoCloseable {
     private final IntakeContext context;
     private final InetSocketAddress address;
     private final boolean epoll;
-    private final QuicSslContext ssl;
+    private final dev.hyrouter.server.tls.ServerCertificates certificates;
 
     private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll,
-            QuicSslContext ssl) {
-        this.ssl = ssl;
+            dev.hyrouter.server.tls.ServerCertificates certificates) {
+        this.certificates = certificates;
         this.group = group;
         this.channels = channels;
         this.context = context;
@@ -69,7 +69,8 @@ public final class QuicIntake implements AutoCloseable {
     public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll) throws InterruptedException {
         RouterConfig config = core.config();
         IntakeContext context = new IntakeContext(core);
-        QuicSslContext ssl = ServerTls.build(config.tls(), config.quic().earlyData());
+        dev.hyrouter.server.tls.ServerCertificates certificates = new dev.hyrouter.server.tls.ServerCertificates(config.tls(),
+                config.quic().earlyData());
         InetSocketAddress bindTo = ListenAddress.parse(config.listen());
         int loops = epoll ? loopCount(config) : 1;
         context.loops = loops;
@@ -94,7 +95,8 @@ public final class QuicIntake implements AutoCloseable {
         };
         long streamWindow = context.maxFrameBytes + 1024L;
         QuicServerCodecBuilder codec = new QuicServerCodecBuilder()
-                .sslContext(ssl)
+                // The context of the moment: a rotated certificate serves the handshakes that start after it.
+                .sslEngineProvider(q -> certificates.current().newEngine(q.alloc()))
                 .maxIdleTimeout(config.quic().maxIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(streamWindow * 4)
                 .initialMaxStreamDataBidirectionalRemote(streamWindow)
@@ -171,7 +173,7 @@ public final class QuicIntake implements AutoCloseable {
             channels.forEach(Channel::close);
             throw e;
         }
-        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, ssl);
+        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates);
         StatelessClose.warmInBackground(20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
@@ -314,7 +316,12 @@ public final class QuicIntake implements AutoCloseable {
 
     /** Reads {@code tls.session_ticket_keys} again (a reload's rotation); throws naming the file that is no key. */
     public void installTicketKeys(TlsConfig tls) {
-        ServerTls.installTicketKeys(ssl, tls);
+        certificates.installTicketKeys(tls);
+    }
+
+    /** The certificate in use and its rotation. */
+    public dev.hyrouter.server.tls.ServerCertificates certificates() {
+        return certificates;
     }
 
     /** The config new connections are decided under. */

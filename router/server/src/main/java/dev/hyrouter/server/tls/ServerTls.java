@@ -6,7 +6,6 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.SslSessionTicketKey;
 import io.netty.handler.ssl.ClientAuth;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class ServerTls {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
+    /** How long a generated certificate is valid: a development certificate, made afresh at every start. */
+    static final Duration GENERATED_VALIDITY = Duration.ofDays(7);
+
     private ServerTls() {
     }
 
@@ -35,20 +37,17 @@ public final class ServerTls {
      * key. {@code earlyData} lets a resuming client send its Connect in 0-RTT.
      */
     public static QuicSslContext build(TlsConfig tls, boolean earlyData) {
+        return build(tls, earlyData, tls.hasCertificate() ? CertificatePair.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null);
+    }
+
+    /** The server context serving {@code pair} (checked by {@link CertificatePair#load}); {@code null} = a generated certificate. */
+    public static QuicSslContext build(TlsConfig tls, boolean earlyData, CertificatePair pair) {
         List<String> alpn = AlpnProtocols.expand(tls.alpn());
         QuicSslContextBuilder b;
-        if (tls.hasCertificate()) {
-            File cert = new File(tls.certFile());
-            File key = new File(tls.keyFile());
-            if (!cert.canRead()) {
-                throw new IllegalStateException("tls.cert_file " + cert + " cannot be read");
-            }
-            if (!key.canRead()) {
-                throw new IllegalStateException("tls.key_file " + key + " cannot be read");
-            }
-            b = QuicSslContextBuilder.forServer(key, null, cert);
+        if (pair != null) {
+            b = QuicSslContextBuilder.forServer(pair.key(), null, pair.chain().toArray(new java.security.cert.X509Certificate[0]));
         } else {
-            SelfSignedCertificate self = SelfSignedCertificate.generate("hyrouter.local", Duration.ofDays(7));
+            SelfSignedCertificate self = SelfSignedCertificate.generate("hyrouter.local", GENERATED_VALIDITY);
             LOG.warn("no tls.cert_file/tls.key_file configured: using a generated self-signed ECDSA P-256 certificate "
                     + "(fine for development; configure a real certificate for production)");
             b = QuicSslContextBuilder.forServer(self.key(), null, self.certificate());
