@@ -7,6 +7,8 @@ import java.util.List;
  * A plugin's answer. Every field is optional: {@code null} means "not set".
  *
  * @param referralContent set (even empty) replaces the content
+ * @param unknownFields   keys of the plugin's JSON that are not part of the contract (ignored, as the
+ *                        original ignores them; {@code null} when none): for the plugin workbench
  */
 public record ConnectResponse(
         boolean deny,
@@ -14,7 +16,13 @@ public record ConnectResponse(
         List<Backend> candidates,
         Integer selectedIndex,
         Backend backend,
-        byte[] referralContent) {
+        byte[] referralContent,
+        List<String> unknownFields) {
+
+    public ConnectResponse(boolean deny, String denyReason, List<Backend> candidates, Integer selectedIndex, Backend backend,
+            byte[] referralContent) {
+        this(deny, denyReason, candidates, selectedIndex, backend, referralContent, null);
+    }
 
     /** A response that changes nothing. */
     public static final ConnectResponse EMPTY = new ConnectResponse(false, null, null, null, null, null);

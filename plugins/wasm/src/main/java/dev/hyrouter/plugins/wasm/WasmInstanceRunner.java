@@ -43,6 +43,8 @@ final class WasmInstanceRunner {
     private ExportFunction alloc;
     private ExportFunction onConnect;
     private int calls;
+    /** This instance's memory as last reported to the stats: they hear of growth, not of every call. */
+    private long reportedMemory;
 
     WasmInstanceRunner(String name, WasmModuleLoader.Loaded loaded, PluginConfig.WasmSettings settings, WasmStats stats) {
         this.name = name;
@@ -126,6 +128,10 @@ final class WasmInstanceRunner {
             long respPtr = packed >>> 32;
             long respLen = packed & 0xFFFFFFFFL;
             memBytes = (long) memory.pages() * PAGE;
+            if (memBytes > reportedMemory) {
+                reportedMemory = memBytes;
+                stats.recordMemory(memBytes);
+            }
             if (respLen > settings.maxResponseBytes()) {
                 healthy = true;
                 throw new WasmPluginException("response of " + respLen + " bytes exceeds wasm.max_response_bytes ("

@@ -267,6 +267,8 @@ public final class WasmPlugin implements Plugin {
                 stats.watchdogInterrupts(), "plugin", name);
         out.gauge("hyrouter_wasm_max_overshoot_seconds", "Inline calls: the longest an interrupted call held its event loop past its deadline",
                 stats.maxOvershootNanos() / 1e9, "plugin", name);
+        out.gauge("hyrouter_wasm_memory_high_water_bytes", "The largest linear memory any instance of the plugin reached (a plugin that"
+                + " leaks grows it until wasm.max_memory_bytes recycles the instance)", stats.memoryHighWater(), "plugin", name);
         out.counter("hyrouter_wasm_late_interrupts", "Inline calls that held their event loop more than 1 ms past their deadline",
                 stats.lateInterrupts(), "plugin", name);
     }

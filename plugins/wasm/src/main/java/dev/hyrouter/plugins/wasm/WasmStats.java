@@ -19,6 +19,18 @@ public final class WasmStats {
     private final LongAdder lateInterrupts = new LongAdder();
     static final long LATE_NANOS = 1_000_000;
 
+    /** The largest linear memory any instance reached (bytes); written only when an instance's memory grows. */
+    private final java.util.concurrent.atomic.LongAccumulator memoryHighWater = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    void recordMemory(long bytes) {
+        memoryHighWater.accumulate(bytes);
+    }
+
+    /** The largest linear memory (bytes) any instance of the plugin has reached. */
+    public long memoryHighWater() {
+        return memoryHighWater.get();
+    }
+
     void recordOvershoot(long nanos) {
         maxOvershoot.accumulate(nanos);
         if (nanos > LATE_NANOS) {

@@ -229,7 +229,8 @@ public final class PluginJson {
             ResponseFields f = new ResponseFields();
             readObject(r, true, key -> f.read(r, key));
             end(r);
-            return new ConnectResponse(f.deny, f.reason, f.candidates, f.selected, f.backend, f.content);
+            return new ConnectResponse(f.deny, f.reason, f.candidates, f.selected, f.backend, f.content,
+                    f.unknown == null ? null : List.copyOf(f.unknown));
         } catch (IOException | RuntimeException e) {
             throw invalid(e);
         }
@@ -242,6 +243,8 @@ public final class PluginJson {
         Integer selected;
         Backend backend;
         byte[] content;
+        /** Allocated only when a plugin sends a key outside the contract. */
+        List<String> unknown;
 
         boolean read(JsonReader<Object> r, String key) throws IOException {
             switch (key) {
@@ -252,6 +255,12 @@ public final class PluginJson {
                 case "backend" -> backend = readBackend(r);
                 case "referral_content" -> content = readBase64(r);
                 default -> {
+                    if (unknown == null) {
+                        unknown = new java.util.ArrayList<>(2);
+                    }
+                    if (unknown.size() < 32) {
+                        unknown.add(key);
+                    }
                     return false;
                 }
             }
