@@ -17,7 +17,7 @@ import java.util.Random;
  * Coverage-guided fuzzing (Jazzer) of what a client controls before any decision: the frame
  * stream of its Connect stream and the Connect payload. In the normal test command these run once
  * per committed input under {@code src/test/resources/dev/hyrouter/codec/CodecFuzzTestInputs/};
- * {@code router/docs/fuzzing.md} says how to fuzz for real and where the figures go.
+ * {@code router/docs/reliability.md} ("Fuzzing") says how to fuzz for real and where the figures go.
  */
 class CodecFuzzTest {
     private static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;

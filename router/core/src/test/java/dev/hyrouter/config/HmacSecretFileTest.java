@@ -19,7 +19,8 @@ class HmacSecretFileTest {
         Path config = Files.writeString(dir.resolve("hyrouter.yaml"), "referral:\n  key_id: 3\n  hmac_secret_file: hmac\n");
         ReferralConfig r = ConfigLoader.load(config).referral();
         assertThat(r.keyId()).isEqualTo(3);
-        assertThat(r.hmacSecret()).isNotNull();
+        // The file's key, byte for byte (the trailing newline is not part of it).
+        assertThat(r.hmacSecret().keyBytes()).isEqualTo(java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff"));
     }
 
     @Test

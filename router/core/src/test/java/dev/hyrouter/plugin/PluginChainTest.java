@@ -160,8 +160,9 @@ class PluginChainTest {
         assertThat(r.denied()).isFalse();
         assertThat(r.backend()).isEqualTo(A);
 
+        // The chain's callback on the abandoned stage runs inside complete(), on this thread: the
+        // checks below see whatever it did.
         late.complete(ConnectResponse.denyWith("too late"));
-        assertThat(late.isDone()).isTrue();
         // The late deny was not applied, not counted, and did not run the rest of the chain again.
         PluginStats stats = chain.stats().get(0);
         assertThat(stats.timeouts()).isEqualTo(1);

@@ -113,14 +113,19 @@ class DiscoveryEndToEndTest {
                         "counters", Map.of("players", Map.of("count", i * 10, "capacity", 100))))).create();
             }
             Await.until("three GameServers observed", () -> r.server.discovery().states().get(0).backends() == 3);
-            Set<String> seen = new HashSet<>();
+            List<String> seen = new java.util.ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 ServerAnswer a = r.run("realm.example.com").answer();
                 assertThat(a.isReferral()).as("answer %s", a).isTrue();
                 seen.add(a.host());
             }
-            // Sorted by players desc, limit 5, round robin: every one of the three in turn.
-            assertThat(seen).containsExactlyInAnyOrder("10.5.0.1", "10.5.0.2", "10.5.0.3");
+            // Sorted by players desc (30, 20, 10), limit 5, round robin: each answer is the next of that order.
+            List<String> byPlayersDesc = List.of("10.5.0.3", "10.5.0.2", "10.5.0.1");
+            assertThat(seen).allMatch(byPlayersDesc::contains);
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(byPlayersDesc.indexOf(seen.get(i))).as("answer %d after %s: %s", i, seen.get(i - 1), seen)
+                        .isEqualTo((byPlayersDesc.indexOf(seen.get(i - 1)) + 1) % 3);
+            }
             r.assertNothingLeaks();
         }
     }
@@ -133,9 +138,15 @@ class DiscoveryEndToEndTest {
                 .replace(cluster.client.getMasterUrl().toString(), "http://127.0.0.1:1/"));
         // Keep the start-up wait short: the point is what clients get while it has not synced.
         text = text.replaceFirst("(?m)^discovery:\n", "discovery:\n  sync_timeout: 200ms\n");
+        // A pool with static backends only, beside the discovered one.
+        text = text.replaceFirst("(?m)^  routes:\n", "  routes:\n    - match: {hostname: lobby.example.com}\n"
+                + "      pool: {strategy: random, backends: [{host: lobby.internal, port: 5520}]}\n");
         try (TestRouter r = TestRouter.startConfigFile(text, dir.resolve("slices.yaml").toString())) {
             assertThat(r.server.discovery().synced()).isFalse();
             assertThat(r.run("realm.example.com").answer().reason()).isEqualTo(DISCOVERY_ERROR);
+            ServerAnswer lobby = r.run("lobby.example.com").answer();
+            assertThat(lobby.isReferral()).as("the static pool answers %s", lobby).isTrue();
+            assertThat(lobby.host()).isEqualTo("lobby.internal");
             r.assertNothingLeaks();
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The socket batching options over real QUIC on loopback: every session is answered with each of
  * them on, the sockets carry the options asked for, and nothing stays open. (What they save is
- * measured by {@code loadtest/run.sh dataplane}, not here.)
+ * measured by {@code loadtest/run.sh saturation --variants base,mmsg16,gso16,mmsg16+gso16}, not here.)
  */
 class DatagramBatchingTest {
     private static final String BASE = TestRouter.ONE_BACKEND;

@@ -143,7 +143,8 @@ class WasmEndToEndTest {
 
     /**
      * An endless plugin called inline under 64 concurrent sessions: every session is still
-     * answered (the plugin skipped at its deadline), every call is stopped by the watchdog and
+     * answered (the plugin skipped at its deadline), every call is stopped at its deadline (by the
+     * compiled module's own check; the watchdog thread is the backstop for interpreted code) and
      * costs its instance, and no interrupt leaks into an event loop (the router keeps serving).
      * How long past its deadline a loop was held is recorded, not asserted
      * ({@code hyrouter_wasm_max_overshoot_seconds}).
