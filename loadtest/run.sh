@@ -8,7 +8,7 @@
 #   loadtest/run.sh metrics   [--rate N] [--duration S] [--rounds R]   # no admin listener vs /metrics scraped every second, alternating
 #   loadtest/run.sh memory    [--count N]   # memory per live connection: N connections held open, RSS and heap before/after
 #   loadtest/run.sh accesslog [--rate N] [--duration S] [--rounds R] [--variants off,stdout,file]   # access log off vs on, alternating
-#   loadtest/run.sh soak      [--count N] [--leak paranoid]   # N sessions (default 100000), 64 concurrent, C/WASI plugin, signed envelopes
+#   loadtest/run.sh soak      [--count N] [--leak simple|paranoid]   # N sessions (default 100000), 64 concurrent, C/WASI plugin, signed envelopes
 #   loadtest/run.sh saturation [--count N] [--rounds R] [--variants none,wat,c,grpc,loop,loop-alone]   # router-bound: closed-loop client saturating the router's core
 #                              [--variants base,mmsg16,gso16,gro,mmsg16+gso16]   # the same for the data plane's socket options
 #                              [--variants parallel,g1,zgc]   # the same for the router's garbage collector
@@ -628,7 +628,12 @@ case "$kind" in
       echo "| plugin calls / errors / timeouts / shed | ${calls%.*} / ${perrors%.*} / ${ptimeouts%.*} / ${shed%.*} |"
       echo "| connections open after the run (then 35 s later, after a full GC, the rest) | ${open1%.*} |"
       echo "| streams open after the run | ${streams1%.*} |"
-      echo "| Netty LEAK reports in the router log | $leaks |"
+      if [ "$leak" = disabled ]; then
+        # Nothing reports a leak with the detector off: say so rather than print a 0 that means nothing.
+        echo "| Netty LEAK reports in the router log | not looked for (leak detector disabled; --leak simple samples 1 % of buffers) |"
+      else
+        echo "| Netty LEAK reports in the router log (detector at $leak) | $leaks |"
+      fi
       echo "| QUIC channels (QuicheQuicChannel) after one full GC: awaiting Netty's finalizer | $pending1 |"
       echo "| QUIC channels reachable after finalization and a second full GC (a leak if not 0) | $retained1 |"
       awk -v a="$heap0" -v b="$heap1" 'BEGIN {printf "| heap used after full GC (and finalization), before → after MiB | %.1f → %.1f |\n", a / 1048576, b / 1048576}'
