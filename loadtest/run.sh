@@ -435,7 +435,8 @@ case "$kind" in
           # The collector, no plugin: the router's default (Parallel) against G1 and ZGC.
           # The TLS handshake, no plugin: every session a full handshake (the default of every other
           # variant: Hytale clients are not known to resume), the client resuming with the router's
-          # tickets, or resuming with its Connect sent as 0-RTT early data (quic.early_data on).
+          # tickets, or resuming with 0-RTT offered (quic.early_data on; Netty's client still sends its
+          # Connect after the handshake: router/docs/operations.md "TLS sessions").
           full) plugin=""; handshake=full ;;
           # The reference: the project's minimal Netty QUIC answerer (BareQuicServer, Netty's defaults,
           # the same TLS context and answer), full handshakes; it has no /metrics, so only CPU and
@@ -538,7 +539,7 @@ case "$kind" in
       echo "Data-plane variants (no plugin): base = one datagram per system call and no GSO; mmsgN = \`quic.datagrams_per_read: N\`;"
       echo "gsoN = \`quic.gso_segments: N\`; gro = \`quic.udp_gro: true\`; the first variant is the baseline of the \"vs\" columns."
       echo "Every session is a full TLS handshake (\`--handshake full\`) except in the variants resume (the client keeps the router's"
-      echo "tickets and resumes) and 0rtt (resumes, sends its Connect as 0-RTT early data, router \`quic.early_data: true\`); \"sessions resumed\""
+      echo "tickets and resumes) and 0rtt (resumes with 0-RTT offered, router \`quic.early_data: true\`; Netty's client sends its Connect after the handshake all the same); \"sessions resumed\""
       echo "is the share the client saw resume (its ticket cache holds one ticket per server name, and a ticket is used once)."
       echo "bare = the reference server (BareQuicServer: Netty's defaults, the same TLS context and answer; no /metrics, so its latency,"
       echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"

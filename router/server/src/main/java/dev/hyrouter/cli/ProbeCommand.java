@@ -141,7 +141,7 @@ final class ProbeCommand {
             } else {
                 j.field("outcome", "disconnect").field("reason", answer.reason());
             }
-            j.field("resumed", r.resumed()).field("early_data", r.earlyData());
+            j.field("resumed", r.resumed()).field("early_data_offered", r.earlyData());
             j.field("handshake_ms", r.handshakeNanos() / 1e6).field("response_ms", r.responseNanos() / 1e6)
                     .field("total_ms", r.totalNanos() / 1e6);
             out.println(j);
@@ -253,7 +253,7 @@ final class ProbeCommand {
                 .field("sni", request.sni()).field("sessions", count).field("concurrency", concurrency)
                 .field("referrals", referrals.sum()).field("disconnects", disconnects.sum()).field("failed", failures.sum())
                 .field("handshake", request.handshake().name().toLowerCase()).field("resumed", resumed.sum())
-                .field("early_data", early.sum());
+                .field("early_data_offered", early.sum());
         if (verifier != null) {
             j.field("envelopes_invalid", badEnvelopes.sum()); // unsigned, malformed or signed with another key
         }
