@@ -141,4 +141,118 @@ class GracefulShutdownTest {
         }
     }
 
+
+    /** Starts the router as its own process (the run command, its logging) and waits until it is ready. */
+    private void startProcess(Path config, int adminPort, HttpClient http) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        router = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-Dlogback.configurationFile=" + Path.of("../server/src/main/resources/logback.xml").toAbsolutePath(),
+                "dev.hyrouter.cli.Main", "-config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();
+        URI readyz = URI.create("http://127.0.0.1:" + adminPort + "/readyz");
+        try {
+            Await.until("the router is ready", Duration.ofSeconds(60), () -> !router.isAlive() || status(http, readyz) == 200);
+        } finally {
+            if (!router.isAlive()) {
+                throw new AssertionError("the router exited with " + router.exitValue() + ":\n" + Files.readString(dir.resolve("router.log")));
+            }
+        }
+    }
+
+    private static String staticConfig(int quicPort, int adminPort, String backend, Path accessLog, String extra) {
+        return """
+                listen: "127.0.0.1:%d"
+                admin:
+                  listen: "127.0.0.1:%d"
+                logging:
+                  access_log: "%s"
+                limits: {max_connections_per_ip: 0, new_connections_per_ip: 0}
+                %s
+                routing:
+                  default: {strategy: round_robin, backends: [{host: %s, port: 5520}]}
+                """.formatted(quicPort, adminPort, accessLog, extra, backend);
+    }
+
+    @Test
+    void sighupReloadsTheConfigAndReopensTheAccessLogFile() throws Exception {
+        int quicPort = freeUdpPort();
+        int adminPort = freeTcpPort();
+        Path log = dir.resolve("access.log");
+        Path config = Files.writeString(dir.resolve("hyrouter.yaml"), staticConfig(quicPort, adminPort, "old.internal", log, ""));
+        HttpClient http = HttpClient.newHttpClient();
+        startProcess(config, adminPort, http);
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", quicPort);
+        try (HytaleClient client = HytaleClient.create(1)) {
+            assertThat(client.run(ClientRequest.to(target, "play.example.com").withTimeout(Duration.ofSeconds(30))).get(60, TimeUnit.SECONDS)
+                    .answer().host()).isEqualTo("old.internal");
+            Await.until("the first entry in the access log", () -> Files.exists(log) && size(log) > 0);
+            // What logrotate does: move the file away, then have the router reopen the path.
+            Path rotated = Files.move(log, dir.resolve("access.log.1"));
+            Files.writeString(config, staticConfig(quicPort, adminPort, "new.internal", log, ""));
+            new ProcessBuilder("kill", "-HUP", Long.toString(router.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            Await.until("the reload took the new backend", () -> {
+                try {
+                    return client.run(ClientRequest.to(target, "play.example.com").withTimeout(Duration.ofSeconds(30))).get(60, TimeUnit.SECONDS)
+                            .answer().host().equals("new.internal");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Await.until("an entry in the reopened file", () -> Files.exists(log) && read(log).contains("new.internal"));
+            assertThat(read(rotated)).contains("old.internal").doesNotContain("new.internal");
+        }
+        String out = Files.readString(dir.resolve("router.log"));
+        assertThat(out).contains("reloaded " + config);
+        router.destroy();
+        assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(router.exitValue()).isZero();
+    }
+
+    @Test
+    void aDrainThatRunsOutOfTimeClosesWhatIsStillOpenAndExits() throws Exception {
+        int quicPort = freeUdpPort();
+        int adminPort = freeTcpPort();
+        // A client that connects and never sends its Connect holds its connection (connect_timeout 60 s).
+        Path config = Files.writeString(dir.resolve("hyrouter.yaml"), staticConfig(quicPort, adminPort, "lobby.internal",
+                dir.resolve("access.log"), "quic: {connect_timeout: 60s}\nshutdown: {drain_timeout: 1s}"));
+        HttpClient http = HttpClient.newHttpClient();
+        startProcess(config, adminPort, http);
+        try (HytaleClient client = HytaleClient.create(1)) {
+            CompletableFuture<SessionResult> silent = client.run(ClientRequest.to(new InetSocketAddress("127.0.0.1", quicPort),
+                    "play.example.com").withSilence().withTimeout(Duration.ofSeconds(60)));
+            URI metrics = URI.create("http://127.0.0.1:" + adminPort + "/metrics");
+            Await.until("the silent connection is open", () -> body(http, metrics).contains("hyrouter_connections_open 1.0"));
+            router.destroy(); // SIGTERM
+            assertThat(router.waitFor(60, TimeUnit.SECONDS)).as("exited after the drain timeout").isTrue();
+            silent.handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+        }
+        String out = Files.readString(dir.resolve("router.log"));
+        assertThat(out).contains("drain timeout: closing 1 connection(s) still open").contains("stopped:");
+        assertThat(router.exitValue()).as(out).isZero();
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static String body(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
 }
