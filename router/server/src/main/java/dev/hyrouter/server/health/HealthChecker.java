@@ -284,6 +284,9 @@ public final class HealthChecker implements AutoCloseable {
                 }
                 it.remove();
                 health.forget(t.key);
+                // Discovered fleets churn: what is kept per backend goes with it.
+                lastLogged.remove(t.key);
+                notLogged.remove(t.key);
                 LOG.info("health checks: {} is no longer a checked backend (it left its pools or they stopped checking)", t.key);
             }
         }
