@@ -781,11 +781,14 @@ case "$kind" in
             [ "$v" != router ] && sed -i "s/retry: never}/retry: never, handshake_queue_target: ${v#router-}}/" "$cfg"
             start_router "$cfg" "$work/$v-$r.log" warn ;;
           before)
-            # An earlier build as it shipped (BEFORE_JAR, its launcher's flags: no JIT priority), alternating with this one.
+            # An earlier build (BEFORE_JAR), alternating with this one: as it shipped, with its launcher's
+            # flags of the time (no JIT priority), or with BEFORE_FLAGS=same with this build's flags, so
+            # that only the code differs.
             [ -n "${BEFORE_JAR:-}" ] || { echo "loadtest/run.sh overload: variant before needs BEFORE_JAR=path/to/hyrouter.jar" >&2; exit 2; }
             cfg=$(router_config router)
             saved_jar="$router_jar"; saved_jit=("${router_jit[@]+"${router_jit[@]}"}")
-            router_jar="$BEFORE_JAR"; router_jit=()
+            router_jar="$BEFORE_JAR"
+            [ "${BEFORE_FLAGS:-}" = same ] || router_jit=()
             start_router "$cfg" "$work/$v-$r.log" warn
             router_jar="$saved_jar"; router_jit=("${saved_jit[@]+"${saved_jit[@]}"}") ;;
           untuned)
