@@ -67,8 +67,6 @@ final class IntakeContext {
         private int samples;
         private boolean shedding;
         private boolean slowHandshakes;
-        /** The last interval had evidence that handshakes complete within the target (enough of them, the fastest in time). */
-        private boolean fastHandshakes;
         /** Since when every read of the loop's socket came back full ({@code 0}: the last one emptied it). */
         private long backlogSince;
 
@@ -81,10 +79,9 @@ final class IntakeContext {
         }
 
         /**
-         * Whether this loop has a standing queue: CoDel's way, the fastest handshake completed in
-         * the last interval ({@code target} long) took longer than {@code target}; or its socket has
-         * stayed full for longer than {@code target} ({@link #socketRead}) while the last interval
-         * showed no handshake completing within the target (a queue so deep that few complete). A rush's queue
+         * Whether this loop has a standing queue: its socket has stayed full for longer than
+         * {@code target} ({@link #socketRead}), or, CoDel's way, the fastest handshake completed in
+         * the last interval ({@code target} long) took longer than {@code target}. A rush's queue
          * sits mostly in the socket's receive buffer, where a client's next flight waits behind
          * everyone else's, so the handshake time of the luckiest client is the queue's delay. The
          * decision is taken anew each interval and needs {@link #MIN_SAMPLES} completions as
@@ -94,15 +91,11 @@ final class IntakeContext {
         boolean overloaded(long now, long target) {
             if (now - intervalStart >= target) {
                 slowHandshakes = samples >= MIN_SAMPLES && intervalMin > target;
-                fastHandshakes = samples >= MIN_SAMPLES && intervalMin <= target;
                 intervalStart = now;
                 intervalMin = Long.MAX_VALUE;
                 samples = 0;
             }
-            // A socket that never empties is a standing queue only without evidence to the contrary: a
-            // loop saturated by a bounded load (every client waiting for its answer before it sends
-            // more) keeps its socket busy while its handshakes still complete in milliseconds.
-            shedding = slowHandshakes || (backlogSince != 0 && now - backlogSince > target && !fastHandshakes);
+            shedding = slowHandshakes || (backlogSince != 0 && now - backlogSince > target);
             return shedding;
         }
 
