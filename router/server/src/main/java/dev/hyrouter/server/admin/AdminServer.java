@@ -96,7 +96,7 @@ public final class AdminServer implements AutoCloseable {
                 respond(ex, 405, "use GET\n");
                 return;
             }
-            respondJson(ex, 200, backendsJson(router));
+            respond(ex, 200, backendsJson(router), "application/json");
             return;
         }
         String rest = path.substring("/-/backends/".length());
@@ -177,17 +177,6 @@ public final class AdminServer implements AutoCloseable {
         return b.append("\n]}\n").toString();
     }
 
-    private static void respondJson(HttpExchange ex, int status, String body) throws IOException {
-        try (ex) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
     public InetSocketAddress address() {
         return http.getAddress();
     }
@@ -233,9 +222,13 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, String body) throws IOException {
+        respond(ex, status, body, "text/plain; charset=utf-8");
+    }
+
+    private static void respond(HttpExchange ex, int status, String body, String contentType) throws IOException {
         try (ex) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            ex.getResponseHeaders().set("Content-Type", contentType);
             ex.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);

@@ -36,7 +36,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -601,11 +600,6 @@ public final class HealthChecker implements AutoCloseable {
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .applicationProtocols(a.toArray(new String[0]))
                 .build());
-    }
-
-    /** For tests: the interval the checker re-reads its inputs at. */
-    static Duration syncInterval() {
-        return Duration.ofMillis(SYNC_MILLIS);
     }
 
     @Override
