@@ -69,6 +69,8 @@ final class IntakeContext {
         private boolean slowHandshakes;
         /** Since when every read of the loop's socket came back full ({@code 0}: the last one emptied it). */
         private long backlogSince;
+        /** The socket has stayed full for longer than the target, as of the last decision; cleared by a read that empties it. */
+        private boolean socketQueue;
 
         /** A handshake admitted on this loop completed after {@code sojournNanos}. */
         void handshakeCompleted(long sojournNanos) {
@@ -95,7 +97,8 @@ final class IntakeContext {
                 intervalMin = Long.MAX_VALUE;
                 samples = 0;
             }
-            shedding = slowHandshakes || (backlogSince != 0 && now - backlogSince > target);
+            socketQueue = backlogSince != 0 && now - backlogSince > target;
+            shedding = slowHandshakes || socketQueue;
             return shedding;
         }
 
@@ -109,6 +112,7 @@ final class IntakeContext {
         void socketRead(boolean full, long now) {
             if (!full) {
                 backlogSince = 0;
+                socketQueue = false;
             } else if (backlogSince == 0) {
                 backlogSince = now;
             }
@@ -129,14 +133,15 @@ final class IntakeContext {
          * it began shedding: the work in progress stays where it was when the queue passed the
          * target, so the loop keeps serving at its capacity while the excess is refused. Refusing
          * every newcomer instead idles the loop once its queue has drained and the interval has
-         * not yet ended, which costs goodput when the overload is modest.
+         * not yet ended, which costs goodput when the overload is modest. While the socket itself
+         * stays full past the target, ended handshakes earn nothing ({@link #handshakeEnded}).
          */
         boolean admitNew(long now, long target) {
             boolean was = shedding;
             if (!overloaded(now, target)) {
                 return true;
             }
-            if (!was) {
+            if (!was || socketQueue) {
                 credits = 0;
             }
             if (credits > 0) {
@@ -146,10 +151,17 @@ final class IntakeContext {
             return false;
         }
 
-        /** A handshake admitted on this loop ended (completed, failed or abandoned): its slot is free. */
+        /**
+         * A handshake admitted on this loop ended (completed, failed or abandoned): its slot is
+         * free, and a shedding loop passes it to a newcomer, unless the socket has stayed full past
+         * the target. Then the work in progress of the moment is itself too much (every admitted
+         * client's next flight waits in that queue too), so the slot is not refilled until a read
+         * empties the socket: holding the work constant there kept a 2.5 C rush's queue standing
+         * for seconds (issue 32).
+         */
         void handshakeEnded() {
             handshaking--;
-            if (shedding && credits < MAX_CREDITS) {
+            if (shedding && !socketQueue && credits < MAX_CREDITS) {
                 credits++;
             }
         }

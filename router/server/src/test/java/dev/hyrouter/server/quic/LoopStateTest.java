@@ -69,6 +69,14 @@ class LoopStateTest {
         assertThat(s.overloaded(t + 170 * MS, TARGET)).isFalse();
     }
 
+    /** Five slow completions in the interval that ends at {@code end}: the loop sheds from then on. */
+    private static void slowInterval(IntakeContext.LoopState s, long end) {
+        for (int i = 0; i < 5; i++) {
+            s.handshakeCompleted(300 * MS);
+        }
+        s.overloaded(end, TARGET);
+    }
+
     @Test
     void aSheddingLoopAdmitsOneNewcomerPerHandshakeThatEnded() {
         IntakeContext.LoopState s = new IntakeContext.LoopState();
@@ -76,8 +84,7 @@ class LoopStateTest {
         assertThat(s.admitNew(t, TARGET)).as("no queue: everyone").isTrue();
         s.handshaking = 10;
         s.handshakeEnded();
-        s.socketRead(true, t);
-        s.socketRead(true, t + 150 * MS);
+        slowInterval(s, t + 101 * MS);
         // Shedding begins: credits earned before do not count.
         assertThat(s.admitNew(t + 150 * MS, TARGET)).isFalse();
         assertThat(s.admitNew(t + 151 * MS, TARGET)).isFalse();
@@ -92,11 +99,38 @@ class LoopStateTest {
     }
 
     @Test
+    void whileTheSocketStaysFullEndedHandshakesAreNotReplaced() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.handshaking = 10;
+        slowInterval(s, t + 101 * MS);
+        s.handshakeEnded();
+        assertThat(s.admitNew(t + 110 * MS, TARGET)).as("a credit from a completion").isTrue();
+        s.handshakeEnded();
+        // The socket then stays full past the target: the work in progress itself is too much.
+        s.socketRead(true, t + 120 * MS);
+        for (int i = 0; i < 5; i++) {
+            s.handshakeCompleted(300 * MS);
+        }
+        s.socketRead(true, t + 230 * MS);
+        assertThat(s.admitNew(t + 230 * MS, TARGET)).as("the credit earned before is void").isFalse();
+        s.handshakeEnded();
+        s.handshakeEnded();
+        assertThat(s.admitNew(t + 231 * MS, TARGET)).isFalse();
+        assertThat(s.handshaking).isEqualTo(6);
+        // A read empties the socket: shedding goes on (the last interval was slow) with slots refilled again.
+        s.socketRead(false, t + 240 * MS);
+        assertThat(s.admitNew(t + 241 * MS, TARGET)).isFalse();
+        s.handshakeEnded();
+        assertThat(s.admitNew(t + 242 * MS, TARGET)).isTrue();
+        assertThat(s.shedding()).isTrue();
+    }
+
+    @Test
     void creditsAreCappedSoABurstOfCompletionsCannotOpenTheDoor() {
         IntakeContext.LoopState s = new IntakeContext.LoopState();
         long t = System.nanoTime();
-        s.socketRead(true, t);
-        s.socketRead(true, t + 150 * MS);
+        slowInterval(s, t + 101 * MS);
         assertThat(s.admitNew(t + 150 * MS, TARGET)).isFalse();
         s.handshaking = 1_000;
         for (int i = 0; i < 1_000; i++) {
@@ -107,9 +141,8 @@ class LoopStateTest {
             admitted++;
         }
         assertThat(admitted).isEqualTo(IntakeContext.LoopState.MAX_CREDITS);
-        // The queue gone, the door opens for everyone again.
-        s.socketRead(false, t + 170 * MS);
-        assertThat(s.admitNew(t + 171 * MS, TARGET)).isTrue();
-        assertThat(s.admitNew(t + 171 * MS, TARGET)).isTrue();
+        // An interval without evidence of a queue: the door opens for everyone again.
+        assertThat(s.admitNew(t + 202 * MS, TARGET)).isTrue();
+        assertThat(s.admitNew(t + 202 * MS, TARGET)).isTrue();
     }
 }
