@@ -129,9 +129,11 @@ started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 # The launcher's JIT priority (router/hyrouter: compiler threads at nice 19 when run as root); ROUTER_JIT=normal drops it.
 router_jit=()
+# ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
+read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
 [ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
 start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
+  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
   wait_ready "$started_pid" "$2"
@@ -737,7 +739,7 @@ case "$kind" in
           printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
         fi
         t0=$(date +%s%N)
-        "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" -Dio.netty.leakDetection.level="$leak" \
+        "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
           --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
         pid=$!; pids+=("$pid")
         "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \

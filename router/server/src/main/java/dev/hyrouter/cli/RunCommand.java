@@ -68,8 +68,8 @@ final class RunCommand {
         if (warmup > 0) {
             try {
                 RouterServer.WarmupResult w = server.warmUp(warmup, config.operations().warmupMaxTime());
-                LOG.info("warm-up: {} session(s) against the router's own listener in {} ms{} (warmup.sessions); ready", w.sessions(),
-                        w.millis(), w.failed() == 0 ? "" : ", " + w.failed() + " failed");
+                LOG.info("warm-up: {} session(s) against the router's own listener in {} ms{}, {} settling round(s) (warmup.sessions); ready",
+                        w.sessions(), w.millis(), w.failed() == 0 ? "" : ", " + w.failed() + " failed", w.settlingRounds());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 server.close();

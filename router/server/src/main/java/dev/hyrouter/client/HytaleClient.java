@@ -77,7 +77,22 @@ public final class HytaleClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A client with one UDP socket on an event loop group that stays the caller's ({@code epoll}:
+     * an epoll group, else NIO); {@link #close} closes the socket only. The router's warm-up runs
+     * on its own loops this way: a group of the client's own, shut down before ready, left the
+     * executor methods the loops share compiled for its shutdown and recompiled on the first
+     * players' time.
+     */
+    public static HytaleClient on(EventLoopGroup group, boolean epoll) {
+        return new HytaleClient(group, 1, false, epoll ? io.netty.channel.epoll.EpollDatagramChannel.class : NioDatagramChannel.class);
+    }
+
     private HytaleClient(EventLoopGroup group, int sockets, boolean ownGroup) {
+        this(group, sockets, ownGroup, NioDatagramChannel.class);
+    }
+
+    private HytaleClient(EventLoopGroup group, int sockets, boolean ownGroup, Class<? extends Channel> channelType) {
         this.group = group;
         this.ownGroup = ownGroup;
         QuicClientCodecBuilder codec = new QuicClientCodecBuilder()
@@ -101,7 +116,7 @@ public final class HytaleClient implements AutoCloseable {
         for (int i = 0; i < sockets; i++) {
             DatagramCounter counter = new DatagramCounter();
             counted[i] = counter;
-            chans[i] = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            chans[i] = new Bootstrap().group(group).channel(channelType)
                     .option(io.netty.channel.ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                     .option(io.netty.channel.ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .handler(new io.netty.channel.ChannelInitializer<Channel>() {

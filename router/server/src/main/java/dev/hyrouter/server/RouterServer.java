@@ -442,22 +442,32 @@ public final class RouterServer implements AutoCloseable {
     /** Set while {@link #warmUp} runs: the sessions done and to do, for {@code /readyz}. */
     private volatile String warming;
 
-    /** What a warm-up did: sessions run, of which {@code failed} got no answer, and how long it took. */
-    public record WarmupResult(int sessions, int failed, long millis) {
+    /**
+     * What a warm-up did: sessions run, of which {@code failed} got no answer, how long it took,
+     * and how many settling rounds it needed before the compiler had little left to do.
+     */
+    public record WarmupResult(int sessions, int failed, long millis, int settlingRounds) {
     }
 
     /**
      * Runs {@code sessions} sessions against this router's own listener over loopback, 16 at a
      * time, each a full TLS handshake and one Connect, so the JIT compiles the serving path
      * (QUIC, TLS glue, Connect decoding, routing, in-process plugins, the answer) before players
-     * arrive; not ready meanwhile. The sessions carry a random server name the intake decides
-     * with nothing leaving the process (see {@link QuicIntake#beginWarmup}): no allocation, no
-     * out-of-process plugin, no log line or answer counter. Ends after
-     * {@code maxTime} however many ran. Never on an event loop.
+     * arrive; not ready meanwhile. Then settling rounds (a tenth as many sessions, at most
+     * {@value #SETTLE_ROUND}), each
+     * followed by a pause for the compiler, until a round gives the JIT less than
+     * {@value #SETTLED_COMPILE_MS} ms of work: while sessions run, the compiler threads (at the
+     * lowest priority) fall behind, and HotSpot raises its C2 thresholds with the length of its
+     * queue, so a method run once per session can sit in profiled C1 code through a whole
+     * warm-up and reach C2 only on the first players' time (perf-reports/loadtest/2026-12-05-warm-start.md,
+     * session 13). The sessions carry a random server name the intake decides with nothing
+     * leaving the process (see {@link QuicIntake#beginWarmup}): no allocation, no
+     * out-of-process plugin, no log line or answer counter. Ends after {@code maxTime} however
+     * many ran. Never on an event loop.
      */
     public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException {
         if (sessions <= 0) {
-            return new WarmupResult(0, 0, 0);
+            return new WarmupResult(0, 0, 0, 0);
         }
         long t0 = System.nanoTime();
         long deadline = t0 + maxTime.toNanos();
@@ -466,29 +476,62 @@ public final class RouterServer implements AutoCloseable {
         InetAddress host = bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
                 ? InetAddress.getLoopbackAddress() : bound.getAddress();
         String name = intake.beginWarmup();
-        AtomicInteger started = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        CountDownLatch finished = new CountDownLatch(WARMUP_CONCURRENCY);
-        try (HytaleClient client = HytaleClient.create(1)) {
+        int rounds = 0;
+        int settleRound = Math.max(MIN_SETTLE_ROUND, Math.min(SETTLE_ROUND, sessions / 10));
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        try (HytaleClient client = HytaleClient.on(group, QuicIntake.epollAvailable())) {
             ClientRequest request = ClientRequest.to(new InetSocketAddress(host, bound.getPort()), name)
                     .withAlpn(AlpnProtocols.expand(core.config().tls().alpn()))
                     .withTimeout(Duration.ofSeconds(5));
             warming = "warming up: 0 of " + sessions + " sessions";
-            for (int i = 0; i < WARMUP_CONCURRENCY; i++) {
-                warmupWorker(client, request, sessions, deadline, started, done, failed, finished);
-            }
-            // The workers end themselves at the count or the deadline; this bounds a hang.
-            finished.await(maxTime.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+            runWarmupSessions(client, request, sessions, sessions, deadline, done, failed);
             awaitQuietCompiler(deadline);
+            for (; timed && rounds < MAX_SETTLE_ROUNDS && warmupGoesOn(deadline); rounds++) {
+                int round = rounds;
+                long before = jit.getTotalCompilationTime();
+                warming = "warming up: " + done.get() + " sessions, settling the compiler (round " + (round + 1) + ")";
+                runWarmupSessions(client, request, settleRound, sessions, deadline, done, failed);
+                awaitQuietCompiler(deadline);
+                long compiledMs = jit.getTotalCompilationTime() - before;
+                LOG.debug("warm-up settling round {}: {} ms of compilation", round + 1, compiledMs);
+                if (compiledMs < SETTLED_COMPILE_MS) {
+                    rounds++;
+                    break;
+                }
+            }
         } finally {
             intake.endWarmup();
             warming = null;
         }
-        return new WarmupResult(done.get(), failed.get(), (System.nanoTime() - t0) / 1_000_000);
+        return new WarmupResult(done.get(), failed.get(), (System.nanoTime() - t0) / 1_000_000, rounds);
     }
 
     private static final int WARMUP_CONCURRENCY = 16;
+    /** Sessions per settling round: a tenth of {@code warmup.sessions}, within these bounds. */
+    private static final int SETTLE_ROUND = 1_000;
+    private static final int MIN_SETTLE_ROUND = 100;
+    /** A settling round that gives the JIT less compilation than this ends the warm-up (warm: a few ms per 1,000 sessions). */
+    private static final long SETTLED_COMPILE_MS = 30;
+    private static final int MAX_SETTLE_ROUNDS = 20;
+
+    private boolean warmupGoesOn(long deadline) {
+        return System.nanoTime() - deadline < 0 && !closed && !intake.draining();
+    }
+
+    /** Runs {@code count} warm-up sessions, {@value #WARMUP_CONCURRENCY} at a time, and returns when they have ended. */
+    private void runWarmupSessions(HytaleClient client, ClientRequest request, int count, int sessions, long deadline,
+            AtomicInteger done, AtomicInteger failed) throws InterruptedException {
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(WARMUP_CONCURRENCY);
+        for (int i = 0; i < WARMUP_CONCURRENCY; i++) {
+            warmupWorker(client, request, count, sessions, deadline, started, done, failed, finished);
+        }
+        // The workers end themselves at the count or the deadline; this bounds a hang.
+        finished.await(Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + 10_000, TimeUnit.MILLISECONDS);
+    }
 
     /**
      * Waits (until {@code deadline}) for the JIT to finish what the warm-up gave it: compilations
@@ -512,10 +555,10 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    private void warmupWorker(HytaleClient client, ClientRequest request, int sessions, long deadline,
+    private void warmupWorker(HytaleClient client, ClientRequest request, int count, int sessions, long deadline,
             AtomicInteger started, AtomicInteger done,
             AtomicInteger failed, CountDownLatch finished) {
-        if (started.incrementAndGet() > sessions || System.nanoTime() - deadline > 0 || closed || intake.draining()) {
+        if (started.incrementAndGet() > count || !warmupGoesOn(deadline)) {
             finished.countDown();
             return;
         }
@@ -525,10 +568,10 @@ public final class RouterServer implements AutoCloseable {
             if (e != null) {
                 failed.incrementAndGet();
             }
-            if (n % 1000 == 0) {
+            if (n % 1000 == 0 && n <= sessions) {
                 warming = "warming up: " + n + " of " + sessions + " sessions";
             }
-            warmupWorker(client, request, sessions, deadline, started, done, failed, finished);
+            warmupWorker(client, request, count, sessions, deadline, started, done, failed, finished);
         });
     }
 
