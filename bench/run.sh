@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The JMH suite, its report and the performance-regression gate. Run from anywhere:
 #   bench/run.sh                      # every benchmark -> perf-reports/jmh/<date>-<sha>/ (summary.md, chart.png, jmh.json)
-#   bench/run.sh 'Codec|Frame'        # the benchmarks whose names match (plus the calibration)
+#   bench/run.sh 'Codec|Frame'        # the benchmarks whose names match (plus the calibration) -> <date>-<sha>-partial/
 #   bench/run.sh --quick [REGEX]      # shorter: 1 fork, 1 warm-up and 2 measured iterations of 1 s
 #   bench/run.sh --gate               # CI's gate: the gated subset against perf-reports/baseline.json (~4 min;
 #                                     # on another processor than the baseline's: its commit built and measured too, ~10 min)
@@ -89,6 +89,8 @@ ref_jar=""
 
 case "$mode" in
   suite)
+    # A selection or --quick is not a suite run: its folder says so (it compares with nothing committed).
+    if [ -n "$regex" ] || [ ${#quick[@]} -gt 0 ]; then stamp="$stamp-partial"; fi
     out="perf-reports/jmh/$stamp"
     mkdir -p "$out"
     selection=()

@@ -85,7 +85,11 @@ public final class LoadReport {
             System.err.println("unknown report " + args[0]);
             System.exit(2);
         }
-        md.append("\nGatling's own report: [`gatling/`](gatling/) (open its `index.html`).\n");
+        // A link only while the folder is there: committed reports often leave Gatling's HTML out (its size).
+        if (Files.isDirectory(out.resolve("gatling"))) {
+            md.append("\nGatling's own report: [`gatling/`](gatling/) (open its `index.html`; if it is missing here, it was not committed:\n")
+                    .append("the per-session CSVs beside this file are its data).\n");
+        }
         Files.writeString(out.resolve("summary.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
     }

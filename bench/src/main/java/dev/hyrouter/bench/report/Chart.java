@@ -22,7 +22,12 @@ public final class Chart {
     private Chart() {
     }
 
-    public static void vsBaseline(List<Gate.Verdict> verdicts, String title, Path png) throws IOException {
+    /**
+     * Writes the chart to {@code png} and returns {@code true}, or writes nothing and returns
+     * {@code false} when no benchmark has figures both here and in the baseline (an empty frame
+     * would read as a chart).
+     */
+    public static boolean vsBaseline(List<Gate.Verdict> verdicts, String title, Path png) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         int rows = 0;
         for (Gate.Verdict v : verdicts) {
@@ -31,6 +36,9 @@ public final class Chart {
             }
             data.addValue(100 * v.current().ratio() / v.baseline().ratio(), "this run", v.benchmark());
             rows++;
+        }
+        if (rows == 0) {
+            return false;
         }
         JFreeChart chart = ChartFactory.createBarChart(title, null, "time per op, % of baseline (calibrated; lower is faster)", data,
                 PlotOrientation.HORIZONTAL, false, false, false);
@@ -55,6 +63,7 @@ public final class Chart {
         axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         axis.setMaximumCategoryLabelWidthRatio(0.6f);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, Math.max(300, 90 + rows * 28));
+        return true;
     }
 
     private static double maxPercent(DefaultCategoryDataset data) {

@@ -101,9 +101,10 @@ public final class Report {
                     .append(Baseline.readMeasure(baselineFile)).append("; they do not compare.\n");
         } else if (!figures.isEmpty() && Files.exists(baselineFile)) {
             List<Gate.Verdict> verdicts = Gate.compare(Baseline.read(baselineFile), figures);
-            Chart.vsBaseline(verdicts, title + ": against the baseline", out.resolve("chart.png"));
+            boolean drawn = Chart.vsBaseline(verdicts, title + ": against the baseline", out.resolve("chart.png"));
             md.append("\n## Against the baseline (`").append(baselineFile.getFileName()).append("`)\n\n")
-                    .append("![each benchmark's calibrated time as a percentage of the baseline's](chart.png)\n\n")
+                    .append(drawn ? "![each benchmark's calibrated time as a percentage of the baseline's](chart.png)\n\n"
+                            : "No chart: none of this run's benchmarks is in the baseline, so nothing here compares with it.\n\n")
                     .append("Forked runs and the gate's single-JVM runs calibrate alike, but only the gate's settings are a verdict; ")
                     .append("here the comparison is for reading.\n\n").append(Gate.table(verdicts));
         } else {
@@ -133,7 +134,7 @@ public final class Report {
         Map<String, Gate.Figures> baseline = Baseline.read(baselineFile);
         List<Gate.Verdict> verdicts = Gate.compare(baseline, current);
         boolean passed = Gate.passed(verdicts);
-        Chart.vsBaseline(verdicts, "JMH gate", out.resolve("chart.png"));
+        boolean drawn = Chart.vsBaseline(verdicts, "JMH gate", out.resolve("chart.png"));
         StringBuilder md = new StringBuilder("# JMH gate: ").append(passed ? "PASS" : "FAIL").append("\n\n");
         md.append(environmentTable(Environment.capture(first, command))).append('\n');
         md.append("Each benchmark ran in several JVMs, each measuring `").append(Baseline.CALIBRATION)
@@ -143,7 +144,8 @@ public final class Report {
                         Gate.MAX_SLOWDOWN * 100, Gate.MAX_ALLOC_GROWTH * 100))
                 .append(String.format(Locale.ROOT, "%.0f B/op above it; a failing benchmark is run once more before the verdict%s.\n\n",
                         Gate.MAX_ALLOC_EXTRA_BYTES, resultFiles.size() > 1 ? " (this verdict includes that rerun)" : ""));
-        md.append("![calibrated time per operation, % of the baseline](chart.png)\n\n").append(Gate.table(verdicts));
+        md.append(drawn ? "![calibrated time per operation, % of the baseline](chart.png)\n\n"
+                : "No chart: no benchmark has figures both in this run and in the baseline.\n\n").append(Gate.table(verdicts));
         Files.writeString(out.resolve("gate.md"), md, StandardCharsets.UTF_8);
         List<String> failed = new ArrayList<>();
         for (Gate.Verdict v : verdicts) {
