@@ -810,7 +810,9 @@ case "$kind" in
         phases+=(open:0.5:"$duration" open:1.5:"$duration" open:2.5:"$duration" open:0.5:"$duration")
         # The client's own CPU (user+sys seconds): it must stay below its one core, or the client, not the server, sets the pace.
         TIMEFORMAT='%U %S'
-        { time "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
+        # The server's pid and cgroup: each open phase then reports the server's CPU and the time its quota throttled it.
+        { time "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.serverPid="$pid" -Dhyrouter.cgroup="$cg" \
+          -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
           "127.0.0.1:$port" play.localhost 5 "$capacity" "${phases[@]}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?; } 2> "$work/$v-$r.client.time"
         client_s=$(awk '{printf "%.2f", $1 + $2}' "$work/$v-$r.client.time")
         t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
@@ -846,14 +848,18 @@ case "$kind" in
       echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
       echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer."
       echo
-      echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms |"
-      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+      echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s |"
+      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
       grep '"kind":"open"' "$phases_file" | while read -r line; do
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
           "$(jf offered_per_s <<<"$line")" "$(jf answered_per_s <<<"$line")" "$(jf p50_ms <<<"$line")" "$(jf p99_ms <<<"$line")" \
           "$(jf refused <<<"$line")" "$(jf refused_p99_ms <<<"$line")" "$(jf timed_out <<<"$line")" \
-          "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")"
+          "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")" \
+          "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v s="$(jf seconds <<<"$line")" -v q="$quota_us" 'BEGIN {if (c == "" || c == "null") print "—"; else printf "%.0f", 100 * c / (s * q / 100000)}')" \
+          "$(jf throttled_s <<<"$line")"
       done
+      echo
+      echo "CPU % of quota: the server's CPU while the phase offered load, over the quota for that time (100 = the quota used to the full); throttled s: how long the quota held the server back meanwhile."
       echo
       echo "Server CPU under the quota (all phases after the warm-up): the whole process, its JIT compiler threads, its event loops; RSS before/after:"
       echo

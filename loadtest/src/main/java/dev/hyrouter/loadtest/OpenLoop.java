@@ -97,14 +97,16 @@ public final class OpenLoop {
                         client.run(request).whenComplete((r, e) -> endings.add(ending(s0, r, e)));
                     }
                 }, 0, 2, TimeUnit.MILLISECONDS);
+                ServerCpu cpu0 = ServerCpu.now();
                 Thread.sleep(seconds * 1000L);
                 tick.cancel(false);
+                ServerCpu cpu = ServerCpu.now().minus(cpu0);
                 // Sessions started in the phase end within the timeout.
                 long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
                 while (endings.size() < started.get() && System.nanoTime() < wait) {
                     Thread.sleep(50);
                 }
-                report(phase, rate, seconds, started.get(), t0, new ArrayList<>(endings));
+                report(phase, rate, seconds, started.get(), t0, new ArrayList<>(endings), cpu);
             }
         } finally {
             ticker.shutdownNow();
@@ -145,7 +147,52 @@ public final class OpenLoop {
         return new Ending(start, took, refused ? Ending.REFUSED : Ending.FAILED);
     }
 
-    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings) {
+    /**
+     * The server's CPU seconds (utime + stime of {@code -Dhyrouter.serverPid}, in the kernel's
+     * 100 Hz ticks) and the seconds its cgroup was throttled ({@code -Dhyrouter.cgroup}'s
+     * {@code cpu.stat}), so a phase shows whether the server used its quota; NaN without them.
+     */
+    record ServerCpu(double cpuSeconds, double throttledSeconds) {
+        static ServerCpu now() {
+            return new ServerCpu(processCpu(System.getProperty("hyrouter.serverPid")), throttled(System.getProperty("hyrouter.cgroup")));
+        }
+
+        ServerCpu minus(ServerCpu before) {
+            return new ServerCpu(cpuSeconds - before.cpuSeconds, throttledSeconds - before.throttledSeconds);
+        }
+
+        private static double processCpu(String pid) {
+            if (pid == null) {
+                return Double.NaN;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+                // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            } catch (java.io.IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+
+        private static double throttled(String cgroup) {
+            if (cgroup == null) {
+                return Double.NaN;
+            }
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(cgroup, "cpu.stat"))) {
+                    if (line.startsWith("throttled_time ")) {
+                        return Long.parseLong(line.substring("throttled_time ".length()).trim()) / 1e9;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+            return Double.NaN;
+        }
+    }
+
+    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings, ServerCpu cpu) {
         long[] answered = endings.stream().filter(x -> x.kind == Ending.ANSWERED).mapToLong(Ending::tookNanos).sorted().toArray();
         long[] refused = endings.stream().filter(x -> x.kind == Ending.REFUSED).mapToLong(Ending::tookNanos).sorted().toArray();
         long timedOut = endings.stream().filter(x -> x.kind == Ending.TIMED_OUT).count();
@@ -159,11 +206,16 @@ public final class OpenLoop {
         System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"open\",\"offered_per_s\":%.1f,\"seconds\":%d,\"started\":%d,"
                         + "\"answered\":%d,\"answered_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
                         + "\"refused\":%d,\"refused_p99_ms\":%.1f,\"refused_max_ms\":%.1f,\"timed_out\":%d,\"failed_other\":%d,\"unfinished\":%d,"
-                        + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f}%n",
+                        + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f,\"server_cpu_s\":%s,\"throttled_s\":%s}%n",
                 phase, rate, seconds, started, answered.length, answered.length / (double) seconds, ms(answered, 0.50), ms(answered, 0.99),
                 ms(answered, 1.0), refused.length, ms(refused, 0.99), ms(refused, 1.0), timedOut, failed, unfinished,
-                ms(first2s, 0.99), ms(after2s, 0.99));
+                ms(first2s, 0.99), ms(after2s, 0.99), seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()));
         System.out.flush();
+    }
+
+    /** JSON for a figure that may be missing (no pid or cgroup given). */
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "null" : String.format(Locale.ROOT, "%.2f", s);
     }
 
     private static double ms(long[] sorted, double q) {

@@ -454,8 +454,7 @@ public final class RouterServer implements AutoCloseable {
      * time, each a full TLS handshake and one Connect, so the JIT compiles the serving path
      * (QUIC, TLS glue, Connect decoding, routing, in-process plugins, the answer) before players
      * arrive; not ready meanwhile. Then settling rounds (a tenth as many sessions, at most
-     * {@value #SETTLE_ROUND}), each
-     * followed by a pause for the compiler, until a round gives the JIT less than
+     * {@value #SETTLE_ROUND}), each followed by a pause for the compiler, until a round gives the JIT less than
      * {@value #SETTLED_COMPILE_MS} ms of work: while sessions run, the compiler threads (at the
      * lowest priority) fall behind, and HotSpot raises its C2 thresholds with the length of its
      * queue, so a method run once per session can sit in profiled C1 code through a whole
@@ -490,13 +489,12 @@ public final class RouterServer implements AutoCloseable {
             runWarmupSessions(client, request, sessions, sessions, deadline, done, failed);
             awaitQuietCompiler(deadline);
             for (; timed && rounds < MAX_SETTLE_ROUNDS && warmupGoesOn(deadline); rounds++) {
-                int round = rounds;
                 long before = jit.getTotalCompilationTime();
-                warming = "warming up: " + done.get() + " sessions, settling the compiler (round " + (round + 1) + ")";
+                warming = "warming up: " + done.get() + " sessions, settling the compiler (round " + (rounds + 1) + ")";
                 runWarmupSessions(client, request, settleRound, sessions, deadline, done, failed);
                 awaitQuietCompiler(deadline);
                 long compiledMs = jit.getTotalCompilationTime() - before;
-                LOG.debug("warm-up settling round {}: {} ms of compilation", round + 1, compiledMs);
+                LOG.debug("warm-up settling round {}: {} ms of compilation", rounds + 1, compiledMs);
                 if (compiledMs < SETTLED_COMPILE_MS) {
                     rounds++;
                     break;
