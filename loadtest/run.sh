@@ -18,7 +18,7 @@
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh warmup    [--variants none,wat,c,grpc] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session
-#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,before][,untuned]] [--capacity N] [--quota-us U]
+#   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,router-buf1048576][,before][,untuned]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
@@ -779,8 +779,12 @@ case "$kind" in
           router|router-*)
             cfg=$(router_config "$v")
             # The bundled config, access log off (warn), per-address limits off: one client address.
-            # router-<duration> (router-250ms): the same with limits.handshake_queue_target set to it.
-            [ "$v" != router ] && sed -i "s/retry: never}/retry: never, handshake_queue_target: ${v#router-}}/" "$cfg"
+            # router-<duration> (router-250ms): the same with limits.handshake_queue_target set to it;
+            # router-buf<bytes> (router-buf1048576): with quic.socket_buffer_bytes set to it.
+            case "$v" in
+              router-buf*) sed -i "s/^quic:\$/quic:\n  socket_buffer_bytes: ${v#router-buf}/" "$cfg" ;;
+              router-*) sed -i "s/retry: never}/retry: never, handshake_queue_target: ${v#router-}}/" "$cfg" ;;
+            esac
             start_router "$cfg" "$work/$v-$r.log" warn ;;
           before)
             # An earlier build (BEFORE_JAR), alternating with this one: as it shipped, with its launcher's
@@ -796,7 +800,7 @@ case "$kind" in
           untuned)
             # The untuned reference (UntunedQuicServer): Netty's QUIC example with its defaults.
             start_untuned "$work/$v-$r.log" ;;
-          *) echo "loadtest/run.sh overload: unknown variant $v (router, router-<target>, before, untuned)" >&2; exit 2 ;;
+          *) echo "loadtest/run.sh overload: unknown variant $v (router, router-<target>, router-buf<bytes>, before, untuned)" >&2; exit 2 ;;
         esac
         pid=$started_pid
         # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
