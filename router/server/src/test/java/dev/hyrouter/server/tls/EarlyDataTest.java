@@ -96,13 +96,6 @@ class EarlyDataTest {
         }
     }
 
-    /**
-     * The router accepts the 0-RTT data at the TLS level, and still reads the Connect only once the
-     * handshake has completed: Netty's QUIC stack hands a connection's streams to the router when
-     * the connection becomes active, so a replayed first flight, which never completes a
-     * handshake, reaches no decision, plugin or allocation. (The router's own hold for a Connect
-     * read before then, counted in hyrouter_early_data_connects_total, therefore stays at 0 here.)
-     */
     /** A Kwik session, tried up to three times: on a starved CPU Kwik sometimes fails on its own (see HostileSniTest). */
     private static <T> T withRetries(String what, java.util.concurrent.Callable<T> session) throws Exception {
         Exception last = null;
@@ -116,6 +109,13 @@ class EarlyDataTest {
         throw new AssertionError("three Kwik attempts at " + what + " failed", last);
     }
 
+    /**
+     * The router accepts the 0-RTT data at the TLS level, and still reads the Connect only once the
+     * handshake has completed: Netty's QUIC stack hands a connection's streams to the router when
+     * the connection becomes active, so a replayed first flight, which never completes a
+     * handshake, reaches no decision, plugin or allocation. (The router's own hold for a Connect
+     * read before then, counted in hyrouter_early_data_connects_total, therefore stays at 0 here.)
+     */
     @Test
     void aConnectSentAsEarlyDataIsAcceptedAndReadOnlyOnceTheHandshakeCompletes() throws Exception {
         try (TestRouter r = TestRouter.start("quic: {early_data: true}\n" + ROUTING)) {
