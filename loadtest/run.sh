@@ -833,7 +833,7 @@ case "$kind" in
           printf '{"variant":"%s","round":%s,"warm_sessions":%s,"client_cpu_s":%s,"cpu_s":%s,"jit_s":%s,"loops_s":%s,"rss0_kib":%s,"rss1_kib":%s,%s\n' "$v" "$r" \
             "${warm_sessions:-0}" "$client_s" "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')" \
             "$(awk -F'\t' '$1 ~ /Compiler/ {s += $2} END {printf "%.2f", s}' "$out/$v-$r.threads.tsv")" \
-            "$(awk -F'\t' '$1 ~ /quic|nioEventLoop|epoll|Loop/ {s += $2} END {printf "%.2f", s}' "$out/$v-$r.threads.tsv")" \
+            "$(awk -F'\t' '$1 ~ /quic|nioEventLoop|epoll|Loop|multiThreadIo/ {s += $2} END {printf "%.2f", s}' "$out/$v-$r.threads.tsv")" \
             "$rss0" "$rss1" "${line#\{}" >> "$phases_file"
         done < "$work/$v-$r.jsonl"
         stop "$pid"
@@ -852,18 +852,23 @@ case "$kind" in
       echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
       echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer."
       echo
-      echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s |"
-      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+      echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s | JIT s | loops s | µs per answered | datagrams in per session | dropped by kernel |"
+      echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
       grep '"kind":"open"' "$phases_file" | while read -r line; do
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
           "$(jf offered_per_s <<<"$line")" "$(jf answered_per_s <<<"$line")" "$(jf p50_ms <<<"$line")" "$(jf p99_ms <<<"$line")" \
           "$(jf refused <<<"$line")" "$(jf refused_p99_ms <<<"$line")" "$(jf timed_out <<<"$line")" \
           "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")" \
           "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v s="$(jf seconds <<<"$line")" -v q="$quota_us" 'BEGIN {if (c == "" || c == "null") print "—"; else printf "%.0f", 100 * c / (s * q / 100000)}')" \
-          "$(jf throttled_s <<<"$line")"
+          "$(jf throttled_s <<<"$line")" "$(jf server_jit_s <<<"$line")" "$(jf server_loops_s <<<"$line")" \
+          "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v a="$(jf answered <<<"$line")" 'BEGIN {if (c == "" || c == "null" || a == 0) print "—"; else printf "%.0f", 1e6 * c / a}')" \
+          "$(awk -v d="$(jf client_sent <<<"$line")" -v n="$(jf started <<<"$line")" 'BEGIN {if (d == "" || n == 0) print "—"; else printf "%.1f", d / n}')" \
+          "$(jf server_socket_drops <<<"$line")"
       done
       echo
-      echo "CPU % of quota: the server's CPU while the phase offered load, over the quota for that time (100 = the quota used to the full); throttled s: how long the quota held the server back meanwhile."
+      echo "CPU % of quota: the server's CPU while the phase offered load, over the quota for that time (100 = the quota used to the full); throttled s: how long the quota held the server back meanwhile;"
+      echo "JIT s / loops s: that CPU's share spent by its JIT compiler threads and its event loops; µs per answered: the server's CPU over the sessions it answered;"
+      echo "datagrams in per session: datagrams the client sent (to the server) per session started, resends included; dropped by kernel: datagrams the server's sockets lost to a full receive buffer."
       echo
       echo "Server CPU under the quota (all phases after the warm-up): the whole process, its JIT compiler threads, its event loops; RSS before/after:"
       echo

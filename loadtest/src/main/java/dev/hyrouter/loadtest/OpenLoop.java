@@ -1,6 +1,7 @@
 package dev.hyrouter.loadtest;
 
 import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.DatagramCounter;
 import dev.hyrouter.client.HytaleClient;
 import dev.hyrouter.client.SessionResult;
 import java.net.InetSocketAddress;
@@ -97,10 +98,10 @@ public final class OpenLoop {
                         client.run(request).whenComplete((r, e) -> endings.add(ending(s0, r, e)));
                     }
                 }, 0, 2, TimeUnit.MILLISECONDS);
-                ServerCpu cpu0 = ServerCpu.now();
+                ServerCpu cpu0 = ServerCpu.now(client, target.getPort());
                 Thread.sleep(seconds * 1000L);
                 tick.cancel(false);
-                ServerCpu cpu = ServerCpu.now().minus(cpu0);
+                ServerCpu cpu = ServerCpu.now(client, target.getPort()).minus(cpu0);
                 // Sessions started in the phase end within the timeout.
                 long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
                 while (endings.size() < started.get() && System.nanoTime() < wait) {
@@ -152,13 +153,53 @@ public final class OpenLoop {
      * 100 Hz ticks) and the seconds its cgroup was throttled ({@code -Dhyrouter.cgroup}'s
      * {@code cpu.stat}), so a phase shows whether the server used its quota; NaN without them.
      */
-    record ServerCpu(double cpuSeconds, double throttledSeconds) {
-        static ServerCpu now() {
-            return new ServerCpu(processCpu(System.getProperty("hyrouter.serverPid")), throttled(System.getProperty("hyrouter.cgroup")));
+    record ServerCpu(double cpuSeconds, double throttledSeconds, double jitSeconds, double loopSeconds, long socketDrops,
+                     DatagramCounter.Totals client) {
+        static ServerCpu now(HytaleClient client, int port) {
+            String pid = System.getProperty("hyrouter.serverPid");
+            double jit = Double.NaN;
+            double loops = Double.NaN;
+            if (pid != null) {
+                try {
+                    WarmupCurve.Cpu c = WarmupCurve.Cpu.of(Long.parseLong(pid));
+                    jit = c.jit() / 1e9;
+                    loops = c.loops() / 1e9;
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the server has gone: the phase reports no split
+                }
+            }
+            return new ServerCpu(processCpu(pid), throttled(System.getProperty("hyrouter.cgroup")), jit, loops, socketDrops(port),
+                    client.datagrams());
         }
 
         ServerCpu minus(ServerCpu before) {
-            return new ServerCpu(cpuSeconds - before.cpuSeconds, throttledSeconds - before.throttledSeconds);
+            return new ServerCpu(cpuSeconds - before.cpuSeconds, throttledSeconds - before.throttledSeconds,
+                    jitSeconds - before.jitSeconds, loopSeconds - before.loopSeconds, socketDrops - before.socketDrops,
+                    new DatagramCounter.Totals(client.sent() - before.client.sent(), client.sentBytes() - before.client.sentBytes(),
+                            client.received() - before.client.received(), client.receivedBytes() - before.client.receivedBytes()));
+        }
+
+        /**
+         * Datagrams the kernel dropped for the server's sockets (every UDP socket bound to
+         * {@code port}, IPv4 and IPv6; the last column of {@code /proc/net/udp}): a full receive
+         * buffer. The count lives with the socket, so it starts at 0 for each server.
+         */
+        private static long socketDrops(int port) {
+            long drops = 0;
+            String hexPort = String.format(Locale.ROOT, ":%04X", port);
+            for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+                try {
+                    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length > 12 && f[1].endsWith(hexPort)) {
+                            drops += Long.parseLong(f[f.length - 1]);
+                        }
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    // no such table here: nothing to add
+                }
+            }
+            return drops;
         }
 
         private static double processCpu(String pid) {
@@ -206,10 +247,12 @@ public final class OpenLoop {
         System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"open\",\"offered_per_s\":%.1f,\"seconds\":%d,\"started\":%d,"
                         + "\"answered\":%d,\"answered_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
                         + "\"refused\":%d,\"refused_p99_ms\":%.1f,\"refused_max_ms\":%.1f,\"timed_out\":%d,\"failed_other\":%d,\"unfinished\":%d,"
-                        + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f,\"server_cpu_s\":%s,\"throttled_s\":%s}%n",
+                        + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f,\"server_cpu_s\":%s,\"throttled_s\":%s,"
+                        + "\"server_jit_s\":%s,\"server_loops_s\":%s,\"server_socket_drops\":%d,\"client_sent\":%d,\"client_received\":%d}%n",
                 phase, rate, seconds, started, answered.length, answered.length / (double) seconds, ms(answered, 0.50), ms(answered, 0.99),
                 ms(answered, 1.0), refused.length, ms(refused, 0.99), ms(refused, 1.0), timedOut, failed, unfinished,
-                ms(first2s, 0.99), ms(after2s, 0.99), seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()));
+                ms(first2s, 0.99), ms(after2s, 0.99), seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()),
+                seconds(cpu.jitSeconds()), seconds(cpu.loopSeconds()), cpu.socketDrops(), cpu.client().sent(), cpu.client().received());
         System.out.flush();
     }
 
