@@ -22,8 +22,11 @@ import java.net.InetSocketAddress;
  * opens a new connection when its destination connection ID is not one the router issued: the
  * router's IDs (QuicCodecDispatcher's) are {@value #ROUTER_CID_LENGTH} bytes led by the index
  * of one of its sockets; a client's own first ID rarely looks like that, and one that does only
- * takes the ordinary path, where {@link ConnectionHandler} sheds it all the same. With the NIO
- * fallback (no dispatcher) nothing is shed here.
+ * takes the ordinary path, where {@link ConnectionHandler} sheds it all the same. Nor is an
+ * Initial whose ID the codec already maps to a connection: a client the router admitted resends
+ * its first Initial when the answer is slow (in a rush, the answer waits in the same queue), and
+ * refusing that copy would throw away a handshake already paid for. With the NIO fallback (no
+ * dispatcher) nothing is shed here.
  */
 final class InitialPeek extends ChannelInboundHandlerAdapter {
     static final int QUIC_V1 = 0x0000_0001;
@@ -95,6 +98,12 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         if (target <= 0) {
             return false;
         }
+        if (resent(ctx, h)) {
+            // A client admitted earlier sent its first Initial again (our answer was slow, as in a
+            // rush): the codec hands it to that connection. Refusing it would end a handshake the
+            // router has already paid for, and admitting it would spend a newcomer's credit.
+            return false;
+        }
         if (context.loop().admitNew(System.nanoTime(), target)) {
             // Decided here once: the connection handler the codec creates for it must not decide again.
             h.admittedAtDoor = true;
@@ -109,6 +118,17 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
             LOG.warn("could not build a CONNECTION_CLOSE for a shed connection: {}; it is dropped instead", e.toString());
         }
         return true;
+    }
+
+    /** This socket's QUIC codec, looked up on the first Initial (it is added to the pipeline after this handler). */
+    private io.netty.channel.ChannelHandler codec;
+
+    /** Whether {@code h}'s destination ID is one the codec already maps to a connection: a resend of an admitted client's Initial. */
+    private boolean resent(ChannelHandlerContext ctx, Header h) {
+        if (codec == null) {
+            codec = io.netty.handler.codec.quic.QuicConnectionLookup.codec(ctx.pipeline());
+        }
+        return codec != null && io.netty.handler.codec.quic.QuicConnectionLookup.known(codec, h.dcidView());
     }
 
     /** Whether refusals were written in this read batch (one instance per socket, so per loop). */
@@ -131,6 +151,7 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     static final class Header {
         boolean valid;
         final byte[] dcid = new byte[MAX_CID];
+        private final java.nio.ByteBuffer dcidBuffer = java.nio.ByteBuffer.wrap(dcid);
         int dcidLength;
         final byte[] scid = new byte[MAX_CID];
         int scidLength;
@@ -169,6 +190,12 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         /** Whether the destination ID is one the router's dispatcher could have issued (length and socket index). */
         boolean routerIssued(int sockets) {
             return dcidLength == ROUTER_CID_LENGTH && (((dcid[0] & 0xFF) << 8) | (dcid[1] & 0xFF)) < sockets;
+        }
+
+        /** The destination ID as a buffer (this header's own, reused): its remaining bytes are the ID. */
+        java.nio.ByteBuffer dcidView() {
+            dcidBuffer.clear().limit(dcidLength);
+            return dcidBuffer;
         }
 
         void clear() {
