@@ -147,6 +147,74 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
+    /**
+     * Compiles the door's refusal path before a rush needs it, with the profile the event loops
+     * will give it. A router meets its first overload with this path never taken: compiled code
+     * that assumed so is thrown away at the first refusal and recompiled, about 0.3 s of CPU at
+     * the worst moment (measured under a CPU quota: a rush's first seconds lost to the JIT, issue
+     * 32). A warm-up on a plain thread with its own allocator did not prevent it: the loops run
+     * on Netty's FastThreadLocalThreads and allocate from the channel's allocator, so that
+     * profile's assumptions failed too. This one runs {@code iterations} synthetic new-connection
+     * Initials through a door of its own ({@link InitialPeek} over an embedded channel, on a
+     * FastThreadLocalThread, with {@code alloc}) whose loop sheds; its counters are its own
+     * {@link IntakeContext}'s, never the router's, and nothing reaches a socket. The lowest
+     * priority, a daemon, about 0.3 s of CPU once after start; nothing when admission is off.
+     */
+    static void warmInBackground(dev.hyrouter.pipeline.RouterCore core, io.netty.buffer.ByteBufAllocator alloc, int iterations) {
+        long target = core.config().limits().handshakeQueueTarget().toNanos();
+        if (target <= 0) {
+            return;
+        }
+        Thread t = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
+            try {
+                warm(core, alloc, iterations);
+            } catch (RuntimeException e) {
+                // Only a warm-up: a real refusal reports its own failure.
+            }
+        }, "hyrouter-refusal-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** The warm-up's work, on the calling thread: returns the refusals its own door wrote (counted by its own context). */
+    static long warm(dev.hyrouter.pipeline.RouterCore core, io.netty.buffer.ByteBufAllocator alloc, int iterations) {
+        long target = core.config().limits().handshakeQueueTarget().toNanos();
+        IntakeContext own = new IntakeContext(core);
+        io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel();
+        channel.config().setAllocator(alloc);
+        channel.pipeline().addLast(new InitialPeek(own, 1, 1), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        });
+        // A socket full for longer than the target: this door's loop sheds every newcomer, and
+        // each read it sees (one datagram, as many as a read may take) keeps it full.
+        own.loop().socketRead(true, System.nanoTime() - 2 * target - 1);
+        InetSocketAddress from = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        long written = 0;
+        try {
+            for (int i = 0; i < iterations; i++) {
+                ByteBuf initial = alloc.directBuffer(1200);
+                initial.writeByte(0xC3).writeInt(QUIC_V1);
+                initial.writeByte(8).writeLong(random.nextLong());
+                initial.writeByte(8).writeLong(random.nextLong());
+                initial.writeZero(1200 - initial.readableBytes());
+                channel.writeInbound(new DatagramPacket(initial, from, from));
+                Object out;
+                while ((out = channel.readOutbound()) != null) {
+                    written++;
+                    io.netty.util.ReferenceCountUtil.release(out);
+                }
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+        return written;
+    }
+
     /** A QUIC v1 Initial long header: version, connection IDs, sender. */
     static final class Header {
         boolean valid;

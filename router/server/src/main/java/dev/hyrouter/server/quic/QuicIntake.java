@@ -174,7 +174,7 @@ public final class QuicIntake implements AutoCloseable {
             throw e;
         }
         QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates);
-        StatelessClose.warmInBackground(20_000);
+        InitialPeek.warmInBackground(core, channels.get(0).alloc(), 20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
         if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {

@@ -48,37 +48,6 @@ final class StatelessClose {
     }
 
     /**
-     * Compiles the refusal path before a rush needs it: a router meets its first overload with
-     * this code cold, and interpreted, a refusal costs ten times what it costs compiled
-     * (about 100 µs against 10 µs on one core) while the JIT competes for the same CPU. Runs
-     * {@code iterations} refusals for random connection IDs on a daemon thread of the lowest
-     * priority after start (about 0.3 s of CPU once); nothing is sent.
-     */
-    static void warmInBackground(int iterations) {
-        Thread t = new Thread(() -> {
-            InitialPeek.Header h = new InitialPeek.Header();
-            h.dcidLength = 8;
-            h.scidLength = 8;
-            java.util.SplittableRandom random = new java.util.SplittableRandom();
-            byte[] reason = "server busy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            try {
-                for (int i = 0; i < iterations; i++) {
-                    for (int b = 0; b < 8; b++) {
-                        h.dcid[b] = (byte) random.nextInt();
-                        h.scid[b] = (byte) random.nextInt();
-                    }
-                    encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, h, ConnectionHandler.CONNECTION_REFUSED, reason).release();
-                }
-            } catch (GeneralSecurityException | RuntimeException e) {
-                // Only a warm-up: the real refusal reports its own failure.
-            }
-        }, "hyrouter-refusal-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    /**
      * The datagram that closes the connection the client's Initial {@code h} would have opened,
      * with transport {@code errorCode} and an ASCII {@code reason} (at most 200 bytes).
      */

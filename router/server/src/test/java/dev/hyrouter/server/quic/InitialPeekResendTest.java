@@ -93,6 +93,22 @@ class InitialPeekResendTest {
         }
     }
 
+    /**
+     * The start-up warm-up of the refusal path (so a first rush does not meet it uncompiled)
+     * drives the real door through its shedding branch: every synthetic Initial gets its refusal.
+     */
+    @Test
+    void theRefusalWarmUpShedsThroughARealDoor() throws Exception {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        RouterCore core = RouterCore.build(ConfigLoader.parse(CONFIG, "test.yaml", false), Map.of(), timer, DiscoveryResolver.NONE);
+        try {
+            assertThat(InitialPeek.warm(core, io.netty.buffer.ByteBufAllocator.DEFAULT, 50)).as("refusals written").isEqualTo(50);
+        } finally {
+            core.close();
+            timer.shutdownNow();
+        }
+    }
+
     private static DatagramPacket datagram(byte[] bytes, InetSocketAddress from) {
         return new DatagramPacket(Unpooled.copiedBuffer(bytes), ROUTER, from);
     }
