@@ -195,6 +195,8 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         InetSocketAddress from = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
         java.util.SplittableRandom random = new java.util.SplittableRandom();
         long written = 0;
+        IntakeContext.LoopState states = new IntakeContext.LoopState();
+        long clock = 0;
         try {
             for (int i = 0; i < iterations; i++) {
                 ByteBuf initial = alloc.directBuffer(1200);
@@ -203,6 +205,7 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
                 initial.writeByte(8).writeLong(random.nextLong());
                 initial.writeZero(1200 - initial.readableBytes());
                 channel.writeInbound(new DatagramPacket(initial, from, from));
+                clock = cycle(states, clock, target);
                 Object out;
                 while ((out = channel.readOutbound()) != null) {
                     written++;
@@ -213,6 +216,45 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
             channel.finishAndReleaseAll();
         }
         return written;
+    }
+
+    /**
+     * One pass of a private loop state through every admission branch on a clock of its own
+     * (admitting; shedding on slow handshakes, with ended handshakes earning newcomers' places;
+     * shedding on a full socket, where they earn none; caught up), so that the compiled admission
+     * code a rush meets was profiled on all of them, not only on the door's socket-full refusals.
+     * Returns the clock after it.
+     */
+    private static long cycle(IntakeContext.LoopState s, long start, long target) {
+        long t = start;
+        s.admitNew(t, target);
+        s.handshaking += 8;
+        for (int i = 0; i <= IntakeContext.LoopState.MIN_SAMPLES; i++) {
+            s.handshakeCompleted(2 * target);
+        }
+        t += target;
+        s.admitNew(t, target);
+        s.handshakeEnded();
+        s.handshakeEnded();
+        s.admitNew(t, target);
+        s.admitNew(t, target);
+        s.admitNew(t, target);
+        s.socketRead(true, t);
+        t += target + 1;
+        s.socketRead(true, t);
+        s.admitNew(t, target);
+        s.handshakeEnded();
+        s.admitNew(t, target);
+        s.socketRead(false, t);
+        s.handshakeCompleted(1);
+        s.handshakeEnded();
+        s.handshakeEnded();
+        s.handshakeEnded();
+        t += target;
+        s.admitNew(t, target);
+        s.handshakeEnded();
+        s.handshakeEnded();
+        return t + target;
     }
 
     /** A QUIC v1 Initial long header: version, connection IDs, sender. */

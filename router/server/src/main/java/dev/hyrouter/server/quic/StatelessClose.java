@@ -48,6 +48,27 @@ final class StatelessClose {
     }
 
     /**
+     * Builds (and drops) one refusal on the calling thread, run once on each event loop at start:
+     * a thread's first refusal creates its ciphers, whose first use takes paths (provider
+     * selection, a first key) that compiled code from another thread's warm-up assumed never
+     * happen, so that first refusal would otherwise throw compiled code away in a rush.
+     */
+    static void prime(ByteBufAllocator alloc) {
+        InitialPeek.Header h = new InitialPeek.Header();
+        h.dcidLength = 8;
+        h.scidLength = 8;
+        for (int b = 0; b < 8; b++) {
+            h.dcid[b] = (byte) (b + 1);
+            h.scid[b] = (byte) (b + 11);
+        }
+        try {
+            encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, new byte[] {'b', 'u', 's', 'y'}).release();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // Only a warm-up: a real refusal reports its own failure.
+        }
+    }
+
+    /**
      * The datagram that closes the connection the client's Initial {@code h} would have opened,
      * with transport {@code errorCode} and an ASCII {@code reason} (at most 200 bytes).
      */
