@@ -23,6 +23,7 @@
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
 #   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
+#   loadtest/run.sh warmup-gate [--count BUCKETS]   # CI: first 2,000 sessions after ready vs warm, per perf-reports/warmup-gate.json (WARMUP_GATE_FILE=)
 #   add --target HOST:PORT to load a router that is already running (steady/capacity only; no CPU figures)
 #   add --heap SIZE to start the router with -Xmx SIZE (e.g. 256m; default: the JVM's, a quarter of RAM)
 #   add --warmup S to run S seconds of the same load, unmeasured, before each measured run (JIT warm-up)
@@ -61,8 +62,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$kind" in
-  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood|overload|warmup) ;;
-  *) sed -n '2,25p' "$0"; exit 2 ;;
+  steady|capacity|plugins|reference|smoke|metrics|accesslog|memory|soak|saturation|flood|overload|warmup|warmup-gate) ;;
+  *) sed -n '2,26p' "$0"; exit 2 ;;
 esac
 
 echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
@@ -72,9 +73,10 @@ cp="$top/loadtest/target/classes:$(cat "$top/loadtest/target/classpath.txt")"
 sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 out="$top/perf-reports/loadtest/$(date -u +%Y-%m-%d)-$sha-$kind"
 [ "$kind" = smoke ] && out="$top/loadtest/target/smoke"
+[ "$kind" = warmup-gate ] && out="$top/loadtest/target/warmup-gate"
 # A second run of the same kind on the same commit and day gets its own folder: a committed or
 # not-yet-copied report is never overwritten.
-if [ "$kind" != smoke ] && [ -e "$out" ]; then
+if [ "$kind" != smoke ] && [ "$kind" != warmup-gate ] && [ -e "$out" ]; then
   out="$out-$(date -u +%H%M%S)"
 fi
 rm -rf "$out"; mkdir -p "$out"
@@ -113,6 +115,37 @@ router_config() { # NAME [PLUGINS_YAML]
 wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/wat-plugin/plugin.wasm}}"
 cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: plugins/examples/c-plugin/plugin.wasm}}"
 grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+
+warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
+  # KIND[+warm[N]]: the plugin kind, and with +warm the router's own warm-up before ready
+  # (warmup.sessions N, default 15,000); the curve then starts when /readyz says ready.
+  local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0
+  kind_="${v%%+*}"
+  case "$kind_" in
+    none) cfg=$(router_config "$v") ;;
+    wat) cfg=$(router_config "$v" "$wat") ;;
+    c) cfg=$(router_config "$v" "$cw") ;;
+    grpc) cfg=$(router_config "$v" "$grpc") ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN)" >&2; exit 2 ;;
+  esac
+  printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
+  if [[ "$v" == *+warm* ]]; then
+    n="${v##*+warm}"
+    printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
+  fi
+  t0=$(date +%s%N)
+  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+    "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
+  stop "$pid"
+  cp "$work/$v-$r.log" "$out/$v-$r.log"
+  while read -r line; do
+    printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve"
+  done < "$work/$v-$r.jsonl"
+  return "$rc"
+}
 
 wait_ready() { # PID LOG
   for _ in $(seq 1 100); do
@@ -723,36 +756,35 @@ case "$kind" in
     curve_file="$out/curve.jsonl"; : > "$curve_file"
     for r in $(seq 1 "$rounds"); do
       for v in ${variants//,/ }; do
-        # KIND[+warm[N]]: the plugin kind, and with +warm the router's own warm-up before ready
-        # (warmup.sessions N, default 15,000); the curve then starts when /readyz says ready.
-        kind_="${v%%+*}"
-        case "$kind_" in
-          none) cfg=$(router_config "$v") ;;
-          wat) cfg=$(router_config "$v" "$wat") ;;
-          c) cfg=$(router_config "$v" "$cw") ;;
-          grpc) cfg=$(router_config "$v" "$grpc") ;;
-          *) echo "loadtest/run.sh warmup: unknown variant $v (none, wat, c, grpc, each optionally +warm or +warmN)" >&2; exit 2 ;;
-        esac
-        printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
-        if [[ "$v" == *+warm* ]]; then
-          n="${v##*+warm}"
-          printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
-        fi
-        t0=$(date +%s%N)
-        "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
-          --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
-        pid=$!; pids+=("$pid")
-        "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
-          "127.0.0.1:$port" play.localhost "$pid" "$t0" "$buckets" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?
-        stop "$pid"
-        cp "$work/$v-$r.log" "$out/$v-$r.log"
-        while read -r line; do
-          printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve_file"
-        done < "$work/$v-$r.jsonl"
+        warmup_run "$v" "$r" "$curve_file" "$buckets" || status=$?
       done
     done
     "$java_bin" -cp "$cp" dev.hyrouter.loadtest.WarmupReport "$curve_file" "$out" \
       "${jar_note}loadtest/run.sh warmup --variants $variants --rounds $rounds --count $buckets" "$out/environment.md"
+    ;;
+  warmup-gate)
+    # CI's warm-start gate (issue 27): per variant of perf-reports/warmup-gate.json, a fresh router
+    # with its warm-up before ready; the CPU per session of its first 2,000 sessions after ready over
+    # its warm figure must stay within the committed limit. A variant over it gets a second round,
+    # and fails when that one is over too (WarmupGate).
+    gate_file="${WARMUP_GATE_FILE:-$top/perf-reports/warmup-gate.json}"
+    buckets="${count:-12}"
+    curve_file="$out/curve.jsonl"; : > "$curve_file"
+    # The variants: every key with a number (the limit) in the gate file.
+    pending=$(grep -oE '"[^"]+"[[:space:]]*:[[:space:]]*[0-9.]+' "$gate_file" | sed 's/^"\([^"]*\)".*/\1/' | paste -sd, -)
+    gate_status=1
+    for attempt in 1 2; do
+      for v in ${pending//,/ }; do
+        warmup_run "$v" "$attempt" "$curve_file" "$buckets" || status=$?
+      done
+      if "$java_bin" -cp "$cp" dev.hyrouter.loadtest.WarmupGate "$curve_file" "$gate_file" > "$out/gate-$attempt.txt"; then
+        gate_status=0
+      fi
+      cat "$out/gate-$attempt.txt"
+      [ "$gate_status" = 0 ] && break
+      pending=$(sed -n 's/^failing: //p' "$out/gate-$attempt.txt")
+    done
+    [ "$gate_status" = 0 ] || status=1
     ;;
   overload)
     # Rush hour (issue 32): the server under test is held below the client's reach by a cgroup v1 CPU
