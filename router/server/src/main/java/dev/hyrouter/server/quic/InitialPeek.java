@@ -112,12 +112,25 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         context.stats.refused(SourceLimits.Refusal.HANDSHAKE_QUEUE);
         context.stats.shedAtDoor.increment();
         try {
-            ctx.write(new DatagramPacket(StatelessClose.encode(ctx.alloc(), h, ConnectionHandler.CONNECTION_REFUSED, REFUSED_BUSY), h.sender));
+            ctx.write(new DatagramPacket(StatelessClose.encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, REFUSED_BUSY), h.sender));
             pendingFlush = true;
         } catch (java.security.GeneralSecurityException e) {
             LOG.warn("could not build a CONNECTION_CLOSE for a shed connection: {}; it is dropped instead", e.toString());
         }
         return true;
+    }
+
+    /**
+     * The socket's allocator, taken once: {@code ctx.alloc()} goes through the channel's and its
+     * config's classes, which differ between the start-up warm-up's embedded channel and a real
+     * socket, and compiled code that had only seen the first was thrown away at a rush's first
+     * refusal (JFR, issue 32).
+     */
+    private io.netty.buffer.ByteBufAllocator alloc;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        alloc = ctx.alloc();
     }
 
     /** This socket's QUIC codec, looked up on the first Initial (it is added to the pipeline after this handler). */
