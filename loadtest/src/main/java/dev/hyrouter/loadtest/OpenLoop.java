@@ -98,10 +98,10 @@ public final class OpenLoop {
                         client.run(request).whenComplete((r, e) -> endings.add(ending(s0, r, e)));
                     }
                 }, 0, 2, TimeUnit.MILLISECONDS);
-                ServerCpu cpu0 = ServerCpu.now(client, target.getPort());
+                PhaseCounters cpu0 = PhaseCounters.now(client, target.getPort());
                 Thread.sleep(seconds * 1000L);
                 tick.cancel(false);
-                ServerCpu cpu = ServerCpu.now(client, target.getPort()).minus(cpu0);
+                PhaseCounters cpu = PhaseCounters.now(client, target.getPort()).minus(cpu0);
                 // Sessions started in the phase end within the timeout.
                 long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
                 while (endings.size() < started.get() && System.nanoTime() < wait) {
@@ -149,13 +149,15 @@ public final class OpenLoop {
     }
 
     /**
-     * The server's CPU seconds (utime + stime of {@code -Dhyrouter.serverPid}, in the kernel's
-     * 100 Hz ticks) and the seconds its cgroup was throttled ({@code -Dhyrouter.cgroup}'s
-     * {@code cpu.stat}), so a phase shows whether the server used its quota; NaN without them.
+     * What a phase is judged by besides its sessions: the server's CPU seconds (utime + stime of
+     * {@code -Dhyrouter.serverPid}, in the kernel's 100 Hz ticks) and their JIT and event-loop
+     * shares (thread schedstat), the seconds its cgroup was throttled ({@code -Dhyrouter.cgroup}'s
+     * {@code cpu.stat}), so a phase shows whether the server used its quota and on what (NaN
+     * without them); the kernel's drops on the server's sockets; the client's datagrams.
      */
-    record ServerCpu(double cpuSeconds, double throttledSeconds, double jitSeconds, double loopSeconds, long socketDrops,
+    record PhaseCounters(double cpuSeconds, double throttledSeconds, double jitSeconds, double loopSeconds, long socketDrops,
                      DatagramCounter.Totals client) {
-        static ServerCpu now(HytaleClient client, int port) {
+        static PhaseCounters now(HytaleClient client, int port) {
             String pid = System.getProperty("hyrouter.serverPid");
             double jit = Double.NaN;
             double loops = Double.NaN;
@@ -168,12 +170,12 @@ public final class OpenLoop {
                     // the server has gone: the phase reports no split
                 }
             }
-            return new ServerCpu(processCpu(pid), throttled(System.getProperty("hyrouter.cgroup")), jit, loops, socketDrops(port),
+            return new PhaseCounters(processCpu(pid), throttled(System.getProperty("hyrouter.cgroup")), jit, loops, socketDrops(port),
                     client.datagrams());
         }
 
-        ServerCpu minus(ServerCpu before) {
-            return new ServerCpu(cpuSeconds - before.cpuSeconds, throttledSeconds - before.throttledSeconds,
+        PhaseCounters minus(PhaseCounters before) {
+            return new PhaseCounters(cpuSeconds - before.cpuSeconds, throttledSeconds - before.throttledSeconds,
                     jitSeconds - before.jitSeconds, loopSeconds - before.loopSeconds, socketDrops - before.socketDrops,
                     new DatagramCounter.Totals(client.sent() - before.client.sent(), client.sentBytes() - before.client.sentBytes(),
                             client.received() - before.client.received(), client.receivedBytes() - before.client.receivedBytes()));
@@ -233,7 +235,7 @@ public final class OpenLoop {
         }
     }
 
-    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings, ServerCpu cpu) {
+    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings, PhaseCounters cpu) {
         long[] answered = endings.stream().filter(x -> x.kind == Ending.ANSWERED).mapToLong(Ending::tookNanos).sorted().toArray();
         long[] refused = endings.stream().filter(x -> x.kind == Ending.REFUSED).mapToLong(Ending::tookNanos).sorted().toArray();
         long timedOut = endings.stream().filter(x -> x.kind == Ending.TIMED_OUT).count();

@@ -65,10 +65,9 @@ public final class WarmupGate {
             if (b.size() < 7 || !b.containsKey(0) || !b.containsKey(1)) {
                 continue; // too short to have a warm figure apart from the first 2,000
             }
-            List<Double> last = new ArrayList<>(b.descendingMap().values()).subList(0, 5);
-            double warm = WarmupReport.median(last);
+            double warm = WarmupReport.warmFigure(new ArrayList<>(b.descendingMap().values()));
             String[] key = e.getKey().split("\u0000");
-            out.add(new Ratio(key[0], Integer.parseInt(key[1]), (b.get(0) + b.get(1)) / 2, warm));
+            out.add(new Ratio(key[0], Integer.parseInt(key[1]), WarmupReport.firstTwoThousand(b.get(0), b.get(1)), warm));
         }
         return out;
     }

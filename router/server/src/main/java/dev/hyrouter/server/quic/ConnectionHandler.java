@@ -28,7 +28,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** QUIC transport error code CONNECTION_REFUSED (RFC 9000, section 20.1). */
     static final int CONNECTION_REFUSED = 0x2;
     private static final byte[] REFUSED_DRAINING = ascii("shutting down");
-    private static final byte[] REFUSED_BUSY = ascii("server busy");
+    /** The reason of every "server busy" refusal, at the door ({@link InitialPeek}) or here. */
+    static final byte[] REFUSED_BUSY = ascii("server busy");
     private static final byte[] REFUSED_SOURCE = ascii("too many connections from your address");
 
     private final IntakeContext context;

@@ -33,7 +33,6 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     static final int MAX_CID = 20;
     /** The length of the connection IDs QuicCodecDispatcher issues (its default), the socket's index in the first two bytes. */
     static final int ROUTER_CID_LENGTH = 20;
-    private static final byte[] REFUSED_BUSY = "server busy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InitialPeek.class);
 
     private final IntakeContext context;
@@ -112,7 +111,7 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         context.stats.refused(SourceLimits.Refusal.HANDSHAKE_QUEUE);
         context.stats.shedAtDoor.increment();
         try {
-            ctx.write(new DatagramPacket(StatelessClose.encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, REFUSED_BUSY), h.sender));
+            ctx.write(new DatagramPacket(StatelessClose.encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, ConnectionHandler.REFUSED_BUSY), h.sender));
             pendingFlush = true;
         } catch (java.security.GeneralSecurityException e) {
             LOG.warn("could not build a CONNECTION_CLOSE for a shed connection: {}; it is dropped instead", e.toString());
@@ -163,23 +162,32 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     /**
      * Compiles the door's refusal path before a rush needs it, with the profile the event loops
      * will give it. A router meets its first overload with this path never taken: compiled code
-     * that assumed so is thrown away at the first refusal and recompiled, about 0.3 s of CPU at
+     * that assumed so is thrown away at the first refusal and recompiled, 0.2–0.5 s of CPU at
      * the worst moment (measured under a CPU quota: a rush's first seconds lost to the JIT, issue
      * 32). A warm-up on a plain thread with its own allocator did not prevent it: the loops run
      * on Netty's FastThreadLocalThreads and allocate from the channel's allocator, so that
      * profile's assumptions failed too. This one runs {@code iterations} synthetic new-connection
      * Initials through a door of its own ({@link InitialPeek} over an embedded channel, on a
-     * FastThreadLocalThread, with {@code alloc}) whose loop sheds; its counters are its own
-     * {@link IntakeContext}'s, never the router's, and nothing reaches a socket. A daemon at the
+     * FastThreadLocalThread, with the sockets' allocator) whose loop sheds, after each socket's
+     * event loop has built one refusal of its own ({@link StatelessClose#prime}); its counters
+     * are its own {@link IntakeContext}'s, never the router's, and nothing reaches a socket. A daemon at the
      * lowest priority, once after start, nothing when admission is off; it costs 1.1–1.7 s of CPU
      * (10,000–20,000 refusals, measured with a build running beside it): the first thousands run
      * interpreted, and the crypto path needs that many calls before C2 compiles it.
      */
-    static void warmInBackground(dev.hyrouter.pipeline.RouterCore core, io.netty.buffer.ByteBufAllocator alloc, int iterations) {
+    static void warmInBackground(dev.hyrouter.pipeline.RouterCore core, java.util.List<io.netty.channel.Channel> sockets, int iterations) {
         long target = core.config().limits().handshakeQueueTarget().toNanos();
         if (target <= 0) {
             return;
         }
+        // Each loop's own ciphers first (StatelessClose.prime), then the shared path's profile.
+        java.util.Set<io.netty.channel.EventLoop> primed = new java.util.HashSet<>();
+        for (io.netty.channel.Channel socket : sockets) {
+            if (primed.add(socket.eventLoop())) {
+                socket.eventLoop().execute(() -> StatelessClose.prime(socket.alloc()));
+            }
+        }
+        io.netty.buffer.ByteBufAllocator alloc = sockets.get(0).alloc();
         Thread t = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
             try {
                 warm(core, alloc, iterations);

@@ -174,16 +174,7 @@ public final class QuicIntake implements AutoCloseable {
             throw e;
         }
         QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates);
-        if (config.limits().handshakeQueueTarget().toNanos() > 0) {
-            // Each loop's own ciphers first, then the shared refusal path's profile (InitialPeek.warmInBackground).
-            java.util.Set<io.netty.channel.EventLoop> primed = new java.util.HashSet<>();
-            for (Channel ch : channels) {
-                if (primed.add(ch.eventLoop())) {
-                    ch.eventLoop().execute(() -> StatelessClose.prime(ch.alloc()));
-                }
-            }
-        }
-        InitialPeek.warmInBackground(core, channels.get(0).alloc(), 20_000);
+        InitialPeek.warmInBackground(core, channels, 20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
         if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {

@@ -62,7 +62,7 @@ final class StatelessClose {
             h.scid[b] = (byte) (b + 11);
         }
         try {
-            encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, new byte[] {'b', 'u', 's', 'y'}).release();
+            encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, ConnectionHandler.REFUSED_BUSY).release();
         } catch (GeneralSecurityException | RuntimeException e) {
             // Only a warm-up: a real refusal reports its own failure.
         }
