@@ -1,6 +1,6 @@
 package dev.hyrouter.bench;
 
-import dev.hyrouter.plugin.DeadlineThread;
+import dev.hyrouter.util.DeadlineThread;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;

@@ -175,7 +175,7 @@ final class DiscoverySection {
         ConfigMapping s = sel.mapping();
         ConfigNode labels = s.get("labels");
         if (labels != null && !labels.string().trim().isEmpty()) {
-            for (String req : dev.hyrouter.discovery.LabelSelector.requirements(labels.string().trim())) {
+            for (String req : dev.hyrouter.discovery.selector.LabelSelector.requirements(labels.string().trim())) {
                 if (!REQUIREMENT.matcher(req).matches()) {
                     throw labels.error("is invalid: \"" + req.trim() + "\" is not a label selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))");
                 }

@@ -4,6 +4,7 @@ import dev.hyrouter.util.LogText;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.util.Failures;
+import dev.hyrouter.util.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,11 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.ProviderState;
+import dev.hyrouter.discovery.spi.SnapshotProvider;
+import dev.hyrouter.discovery.selector.LabelSelector;
 import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.config.GoDuration;
-import dev.hyrouter.plugin.RateLimitedLog;
+import dev.hyrouter.util.RateLimitedLog;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.routing.DiscoveryException;
 import dev.hyrouter.util.Failures;

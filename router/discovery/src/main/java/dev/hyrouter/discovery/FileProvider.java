@@ -1,5 +1,6 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.SnapshotProvider;
 import dev.hyrouter.config.ConfigException;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.DiscoveryConfig;

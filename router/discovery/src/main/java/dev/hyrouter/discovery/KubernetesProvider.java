@@ -1,5 +1,7 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.SnapshotProvider;
+import dev.hyrouter.discovery.selector.LabelSelector;
 import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.routing.Backend;
 import io.fabric8.kubernetes.api.model.Container;

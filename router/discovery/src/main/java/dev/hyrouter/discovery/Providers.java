@@ -1,5 +1,7 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.DiscoveryProvider;
+import dev.hyrouter.discovery.spi.DiscoveryProviderFactory;
 import dev.hyrouter.config.ConfigLoader;
 import dev.hyrouter.config.DiscoveryConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,7 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.DiscoveryProvider;
+import dev.hyrouter.discovery.spi.DiscoveryProviderFactory;
 import dev.hyrouter.routing.DiscoveryException;
 import java.nio.file.Path;
 import java.util.Set;

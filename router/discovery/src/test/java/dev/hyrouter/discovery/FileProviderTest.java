@@ -1,5 +1,6 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.DiscoveryProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.hyrouter.discovery;
 
+import dev.hyrouter.discovery.spi.DiscoveryProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -151,6 +152,38 @@ class KubernetesProviderTest extends ClusterProviderTest {
         Await.until("the failed start is counted", () -> provider.state().errors() > 0);
         assertThat(provider.state().synced()).isFalse();
         assertThat(provider.state().token()).startsWith("cluster=unsynced:0:errors=");
+    }
+
+    /**
+     * The API server answers the informers' first list with an error: the provider counts the
+     * failure, stays unsynced (pools with it answer discovery_error), stops its informers and
+     * starts them again after the back-off, and then serves what the cluster holds.
+     */
+    @Test
+    void informersThatFailAgainstTheApiServerAreRestartedAndSync() throws Exception {
+        cluster.client.pods().resource(pod("games", "eu-1", "10.0.0.1", Map.of("app", "realm"), Map.of(), "Running", true)).create();
+        cluster.failingLists.set(1);
+        start("""
+                        namespaces: [games]
+                        resources:
+                          - kind: pods
+                            selector:
+                              labels: "app=realm"
+                            port:
+                              number: 5521
+                """);
+        Await.until("the failed list is counted", () -> provider.state().errors() > 0);
+        assertThat(cluster.failedLists.get()).isEqualTo(1);
+        assertThat(provider.state().synced()).isFalse();
+        assertThat(provider.state().lastError()).isNotEmpty();
+        assertThatThrownBy(provider::snapshot).isInstanceOf(DiscoveryException.class);
+
+        provider.firstSync().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(provider.state().synced()).isTrue();
+        Await.until("the pod served after the restart", () -> hosts().equals(Set.of("10.0.0.1:5521")));
+        // The restarted informers watch: a change after the restart arrives.
+        cluster.client.pods().resource(pod("games", "eu-2", "10.0.0.2", Map.of("app", "realm"), Map.of(), "Running", true)).create();
+        Await.until("a pod added after the restart", () -> hosts().equals(Set.of("10.0.0.1:5521", "10.0.0.2:5521")));
     }
 
     @Test

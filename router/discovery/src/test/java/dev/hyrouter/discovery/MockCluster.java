@@ -69,6 +69,10 @@ final class MockCluster implements AutoCloseable {
     }
 
     final ConcurrentLinkedQueue<Allocation> allocations = new ConcurrentLinkedQueue<>();
+    /** How many of the next list requests (GETs that are not watches) fail with 500, as an API server in trouble answers. */
+    final java.util.concurrent.atomic.AtomicInteger failingLists = new java.util.concurrent.atomic.AtomicInteger();
+    /** List requests answered with a scripted failure so far. */
+    final java.util.concurrent.atomic.AtomicInteger failedLists = new java.util.concurrent.atomic.AtomicInteger();
     final List<AllocationRequest> allocationRequests = new CopyOnWriteArrayList<>();
     private final KubernetesMockServer server;
     final NamespacedKubernetesClient client;
@@ -83,6 +87,12 @@ final class MockCluster implements AutoCloseable {
                 Matcher m = ALLOCATE.matcher(request.getPath());
                 if ("POST".equals(request.getMethod()) && m.matches()) {
                     return allocate(m.group(1), request);
+                }
+                if ("GET".equals(request.getMethod()) && !request.getPath().contains("watch=true")
+                        && failingLists.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    failedLists.incrementAndGet();
+                    return new MockResponse().setResponseCode(500).setBody(
+                            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"scripted failure\",\"code\":500}");
                 }
                 return crud.dispatch(request);
             }

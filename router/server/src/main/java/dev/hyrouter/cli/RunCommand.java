@@ -118,7 +118,7 @@ final class RunCommand {
                 int status = 0;
                 try {
                     server.drain(drainTimeout);
-                    QuicIntake.flushAccessLog(1_000);
+                    server.intake().flushAccessLog(1_000);
                     LOG.info("stopped: {}", server.stats());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -8,8 +8,8 @@ import dev.hyrouter.config.ConfigWarning;
 import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.config.PluginConfig;
 import dev.hyrouter.config.RouterConfig;
-import dev.hyrouter.discovery.Discovery;
-import dev.hyrouter.discovery.DiscoveryProviderFactory;
+import dev.hyrouter.discovery.spi.Discovery;
+import dev.hyrouter.discovery.spi.DiscoveryProviderFactory;
 import dev.hyrouter.pipeline.RouterCore;
 import dev.hyrouter.plugin.PluginFactory;
 import dev.hyrouter.routing.BackendHealth;
@@ -256,8 +256,7 @@ public final class RouterServer implements AutoCloseable {
         try {
             BackendHealth health = new BackendHealth();
             core = RouterCore.build(config, factories, group, resolver, null, health);
-            QuicIntake.useAccessLog(accessLog);
-            QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable());
+            QuicIntake intake = QuicIntake.start(core, group, QuicIntake.epollAvailable(), accessLog);
             return new RouterServer(group, core, intake, factories, discoveryFactories, resolver, health);
         } catch (RuntimeException | InterruptedException e) {
             accessLog.discard();
@@ -354,7 +353,7 @@ public final class RouterServer implements AutoCloseable {
             }
             return refuse(generation, e.getMessage());
         }
-        QuicIntake.useAccessLog(accessLog);
+        intake.useAccessLog(accessLog);
         Generation installed = intake.install(nextCore);
         core = nextCore;
         discovery = nextDiscovery;
@@ -646,5 +645,6 @@ public final class RouterServer implements AutoCloseable {
             discovery.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        intake.closeAccessLog();
     }
 }

@@ -96,7 +96,7 @@ class SecretsNeverLoggedTest {
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             new PrometheusTextFormatWriter(false).write(text, RouterMetrics.registry(r.server).scrape());
             metrics = text.toString(StandardCharsets.UTF_8);
-            dev.hyrouter.server.quic.QuicIntake.flushAccessLog(10_000);
+            r.server.intake().flushAccessLog(10_000);
         } finally {
             root.detachAppender(capture);
             ours.setLevel(before);

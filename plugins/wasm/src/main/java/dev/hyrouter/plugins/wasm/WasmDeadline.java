@@ -1,7 +1,7 @@
 package dev.hyrouter.plugins.wasm;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import dev.hyrouter.plugin.DeadlineThread;
+import dev.hyrouter.util.DeadlineThread;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**

@@ -2,7 +2,7 @@ package dev.hyrouter.plugins.wasm;
 
 import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
-import dev.hyrouter.plugin.DeadlineThread;
+import dev.hyrouter.util.DeadlineThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.hyrouter.plugin.ConnectResponse;
-import dev.hyrouter.plugin.DeadlineThread;
+import dev.hyrouter.util.DeadlineThread;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

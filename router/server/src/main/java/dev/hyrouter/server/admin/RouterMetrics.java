@@ -1,11 +1,11 @@
 package dev.hyrouter.server.admin;
 
-import dev.hyrouter.discovery.Discovery;
-import dev.hyrouter.discovery.ProviderState;
+import dev.hyrouter.discovery.spi.Discovery;
+import dev.hyrouter.discovery.spi.ProviderState;
 import dev.hyrouter.pipeline.OutcomeKind;
 import dev.hyrouter.plugin.PluginMetrics;
 import dev.hyrouter.plugin.PluginStats;
-import dev.hyrouter.plugin.RateLimitedLog;
+import dev.hyrouter.util.RateLimitedLog;
 import dev.hyrouter.config.RoutingConfig;
 import dev.hyrouter.server.RouterServer;
 import dev.hyrouter.server.quic.IntakeStats;
@@ -135,7 +135,7 @@ public final class RouterMetrics {
                     }
                 }).register(r);
         CounterWithCallback.builder().name("hyrouter_access_log_dropped").help("Outcome log lines dropped because the log could not keep up")
-                .callback(cb -> cb.call(QuicIntake.accessLogDropped())).register(r);
+                .callback(cb -> cb.call(router.intake().accessLogDropped())).register(r);
         CounterWithCallback.builder().name("hyrouter_referrals_by_route")
                 .help("Referrals per route under the running config (counting restarts at a reload)").labelNames("route")
                 .callback(cb -> {

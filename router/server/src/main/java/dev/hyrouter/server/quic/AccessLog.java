@@ -109,13 +109,35 @@ final class AccessLog {
     /** The agent's scratch for escaping one value. */
     private final StringBuilder scratch = new StringBuilder(512);
 
-    AccessLog(int capacity, Logger textLogger) {
+    /** Set by {@link #close}: the agent writes what is queued, closes its target and ends. */
+    private volatile boolean closing;
+
+    /**
+     * A log writing to {@code first} from its first record; one per intake, so each router in a
+     * process has its own ring, agent thread, target and drop count, ended by {@link #close}.
+     */
+    AccessLog(int capacity, Logger textLogger, Target first) {
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
         this.textLogger = textLogger;
-        this.target = new Target(stdout(), false);
+        this.target = first;
         this.agent = new Thread(this::drainForever, "hyrouter-access-log");
         agent.setDaemon(true);
         agent.start();
+    }
+
+    AccessLog(int capacity, Logger textLogger) {
+        this(capacity, textLogger, new Target(stdout(), false));
+    }
+
+    /**
+     * Writes what is queued (waiting up to {@code timeoutMillis}), then ends the agent and closes
+     * the current target; records arriving after it are dropped and counted. Idempotent.
+     */
+    void close(long timeoutMillis) throws InterruptedException {
+        flush(timeoutMillis);
+        closing = true;
+        LockSupport.unpark(agent);
+        agent.join(timeoutMillis);
     }
 
     /** Where the log goes: a sink ({@code null} = off) and whether it takes JSON lines. */
@@ -163,7 +185,7 @@ final class AccessLog {
      */
     boolean enabled() {
         Target t = target;
-        return t.sink() != null && (t.json() || textLogger.isInfoEnabled());
+        return t.sink() != null && !closing && (t.json() || textLogger.isInfoEnabled());
     }
 
     void referral(String sni, String host, int port, int route, int contentLength, String client) {
@@ -230,7 +252,7 @@ final class AccessLog {
 
     private void drainForever() {
         long linger = TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-        while (true) {
+        while (!closing) {
             busy = true;
             int taken = 0;
             try {
@@ -251,9 +273,21 @@ final class AccessLog {
                 sleeping.set(false);
                 continue;
             }
+            if (closing) {
+                break;
+            }
             LockSupport.park();
             sleeping.set(false);
         }
+        // Closing: what a loop committed since the last batch is still written, then the target closed.
+        try {
+            drainOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("access log: the last batch could not be written: {}", e.toString());
+        }
+        closeRetired();
+        reportDrops();
+        target.discard();
     }
 
     /** Takes every record in the ring, formats and writes them; returns how many. */

@@ -82,7 +82,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         }
         if (reader.read((ByteBuf) msg, this) == FrameReader.Status.OVERSIZED) {
             context.stats.oversizedFrames.increment();
-            OutcomeLog.refused(connection, gen.logClientIp, "a frame declared " + reader.refusedLength()
+            context.outcomes.refused(connection, gen.logClientIp, "a frame declared " + reader.refusedLength()
                     + " bytes, over the cap of " + context.maxFrameBytes + " (quic.max_frame_bytes)");
             connectSeen = true;
             answerDisconnect(TOO_LARGE_REASON);
@@ -91,7 +91,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean onFrame(int packetId, ByteBuf payload) {
-        OutcomeLog.packet(connection, gen.logClientIp, packetId, payload.readableBytes());
+        context.outcomes.packet(connection, gen.logClientIp, packetId, payload.readableBytes());
         if (packetId != PacketIds.CONNECT) {
             return true;
         }
@@ -107,7 +107,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             // One handshake buys one decision (routing, plugin calls, an allocation): a client needs
             // no more, and a second stream must not multiply the router's work.
             context.stats.extraConnects.increment();
-            OutcomeLog.refused(connection, gen.logClientIp, "a second Connect on one connection (one decision per connection)");
+            context.outcomes.refused(connection, gen.logClientIp, "a second Connect on one connection (one decision per connection)");
             answerDisconnect(SECOND_CONNECT_REASON);
             return false;
         }
@@ -155,7 +155,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         boolean decoded = view.wrap(payload);
         if (!decoded) {
             context.stats.undecodable(view.undecodable());
-            OutcomeLog.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
+            context.outcomes.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
         }
         DecisionRequest request = context.request().set(connection.sni(),
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
@@ -206,7 +206,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         }
         context.stats.referrals.increment();
         gen.referral(routeIndex);
-        OutcomeLog.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
+        context.outcomes.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
         write(frame);
     }
 
@@ -223,7 +223,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             write(DisconnectEncoder.encode(ctx.alloc(), reason));
             return;
         }
-        OutcomeLog.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);
+        context.outcomes.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);
         context.stats.outcome(kind);
         answerDisconnect(reason);
     }
@@ -267,7 +267,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             connectSeen = true;
             context.stats.incompleteStreams.increment();
             if (reader.bufferedBytes() > 0) {
-                OutcomeLog.refused(connection, gen.logClientIp, "the stream ended inside a frame");
+                context.outcomes.refused(connection, gen.logClientIp, "the stream ended inside a frame");
                 answerDisconnect(INCOMPLETE_REASON);
             } else {
                 ctx.close();
@@ -278,7 +278,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        OutcomeLog.streamError(connection, gen.logClientIp, cause);
+        context.outcomes.streamError(connection, gen.logClientIp, cause);
         ctx.close();
     }
 
@@ -286,7 +286,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (!connectSeen && !answered && ctx.channel().isActive()) {
             connectSeen = true;
             context.stats.connectTimeouts.increment();
-            OutcomeLog.refused(connection, gen.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
+            context.outcomes.refused(connection, gen.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
             answerDisconnect(TIMEOUT_REASON);
         }
     }

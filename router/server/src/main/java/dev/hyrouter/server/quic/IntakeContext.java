@@ -178,7 +178,16 @@ final class IntakeContext {
         }
     };
 
+    /** Where this intake's connection outcomes are logged. */
+    final OutcomeLog outcomes;
+
+    /** A context that logs no outcome (the start-up warm-up's, tests'). */
     IntakeContext(RouterCore core) {
+        this(core, OutcomeLog.NONE);
+    }
+
+    IntakeContext(RouterCore core, OutcomeLog outcomes) {
+        this.outcomes = outcomes;
         RouterConfig config = core.config();
         this.maxFrameBytes = config.quic().maxFrameBytes();
         this.connectTimeoutNanos = config.quic().connectTimeout().toNanos();

@@ -9,39 +9,44 @@ import org.slf4j.LoggerFactory;
 /**
  * What the intake says about a connection: the access-log entry of its outcome (SNI, decision,
  * route, backend or reason; the client address only while {@code logging.log_client_ip} is
- * on; never an identity token or a secret), through the process's {@link AccessLog}; and rare
+ * on; never an identity token or a secret), through its intake's {@link AccessLog}; and rare
  * debug lines (packets, stream errors), logged directly.
  */
 final class OutcomeLog {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.hyrouter.outcome");
-    static final AccessLog ACCESS = new AccessLog(AccessLog.DEFAULT_CAPACITY, LOG);
+    static final Logger LOG = LoggerFactory.getLogger("dev.hyrouter.outcome");
+    /** For a context that logs no outcome (the start-up warm-up's). */
+    static final OutcomeLog NONE = new OutcomeLog(null);
 
-    private OutcomeLog() {
+    /** The intake's access log, or {@code null} for {@link #NONE}. */
+    private final AccessLog access;
+
+    OutcomeLog(AccessLog access) {
+        this.access = access;
     }
 
     private static String client(ConnectionHandler c, boolean logClientIp) {
         return logClientIp ? c.clientText() : "";
     }
 
-    static void referral(ConnectionHandler c, boolean ip, int route, Backend b, int contentLength) {
-        if (ACCESS.enabled()) {
-            ACCESS.referral(c.sni(), b.host(), b.port(), route, contentLength, client(c, ip));
+    void referral(ConnectionHandler c, boolean ip, int route, Backend b, int contentLength) {
+        if (access != null && access.enabled()) {
+            access.referral(c.sni(), b.host(), b.port(), route, contentLength, client(c, ip));
         }
     }
 
-    static void disconnect(ConnectionHandler c, boolean ip, int route, OutcomeKind kind, String reason) {
-        if (ACCESS.enabled()) {
-            ACCESS.disconnect(c.sni(), route, kind, reason, client(c, ip));
+    void disconnect(ConnectionHandler c, boolean ip, int route, OutcomeKind kind, String reason) {
+        if (access != null && access.enabled()) {
+            access.disconnect(c.sni(), route, kind, reason, client(c, ip));
         }
     }
 
-    static void refused(ConnectionHandler c, boolean ip, String why) {
-        if (ACCESS.enabled()) {
-            ACCESS.refused(c.sni(), why, client(c, ip));
+    void refused(ConnectionHandler c, boolean ip, String why) {
+        if (access != null && access.enabled()) {
+            access.refused(c.sni(), why, client(c, ip));
         }
     }
 
-    static void undecodable(ConnectionHandler c, boolean ip, int payloadLength, dev.hyrouter.codec.ConnectView.Undecodable why) {
+    void undecodable(ConnectionHandler c, boolean ip, int payloadLength, dev.hyrouter.codec.ConnectView.Undecodable why) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("undecodable Connect of {} bytes ({}, sni={}); routing on the SNI alone, plugins asked with connect_undecodable{}",
                     payloadLength, why == null ? "unknown" : why.label(), LogText.client(c.sni()),
@@ -49,14 +54,14 @@ final class OutcomeLog {
         }
     }
 
-    static void packet(ConnectionHandler c, boolean ip, int packetId, int payloadLength) {
+    void packet(ConnectionHandler c, boolean ip, int packetId, int payloadLength) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("rx packet sni={} id={} ({}) payload_bytes={}{}", LogText.client(c.sni()), packetId, dev.hyrouter.codec.PacketIds.name(packetId),
                     payloadLength, ip ? " client=" + c.clientText() : "");
         }
     }
 
-    static void streamError(ConnectionHandler c, boolean ip, Throwable cause) {
+    void streamError(ConnectionHandler c, boolean ip, Throwable cause) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("stream error sni={}: {}{}", LogText.client(c.sni()), cause.toString(), ip ? " client=" + c.clientText() : "");
         }

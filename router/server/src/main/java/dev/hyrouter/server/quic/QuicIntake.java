@@ -4,7 +4,7 @@ import dev.hyrouter.config.QuicConfig;
 import dev.hyrouter.config.RouterConfig;
 import dev.hyrouter.config.TlsConfig;
 import dev.hyrouter.pipeline.RouterCore;
-import dev.hyrouter.plugin.DeadlineThread;
+import dev.hyrouter.util.DeadlineThread;
 import dev.hyrouter.server.tls.ServerTls;
 import dev.hyrouter.util.LatencyRecorder;
 import io.netty.bootstrap.Bootstrap;
@@ -51,12 +51,15 @@ public final class QuicIntake implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> channels;
     private final IntakeContext context;
+    /** This intake's outcome log: its own ring, agent thread and target (none shared between routers in one process). */
+    private final AccessLog accessLog;
     private final InetSocketAddress address;
     private final boolean epoll;
     private final dev.hyrouter.server.tls.ServerCertificates certificates;
 
     private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll,
-            dev.hyrouter.server.tls.ServerCertificates certificates) {
+            dev.hyrouter.server.tls.ServerCertificates certificates, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.certificates = certificates;
         this.group = group;
         this.channels = channels;
@@ -65,10 +68,24 @@ public final class QuicIntake implements AutoCloseable {
         this.epoll = epoll;
     }
 
-    /** Binds and starts serving; throws with the reason when the port cannot be bound. */
-    public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll) throws InterruptedException {
+    /**
+     * Binds and starts serving, logging outcomes to {@code accessLog} (which it then owns: closed
+     * by {@link #close()}, or here when start fails); throws with the reason when the port cannot
+     * be bound.
+     */
+    public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll, AccessLogTarget accessLog) throws InterruptedException {
+        AccessLog log = new AccessLog(AccessLog.DEFAULT_CAPACITY, OutcomeLog.LOG, accessLog.target);
+        try {
+            return start(core, group, epoll, log);
+        } catch (RuntimeException | InterruptedException | Error e) {
+            log.close(1_000);
+            throw e;
+        }
+    }
+
+    private static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll, AccessLog accessLog) throws InterruptedException {
         RouterConfig config = core.config();
-        IntakeContext context = new IntakeContext(core);
+        IntakeContext context = new IntakeContext(core, new OutcomeLog(accessLog));
         dev.hyrouter.server.tls.ServerCertificates certificates = new dev.hyrouter.server.tls.ServerCertificates(config.tls(),
                 config.quic().earlyData());
         InetSocketAddress bindTo = ListenAddress.parse(config.listen());
@@ -173,7 +190,7 @@ public final class QuicIntake implements AutoCloseable {
             channels.forEach(Channel::close);
             throw e;
         }
-        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates);
+        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates, accessLog);
         InitialPeek.warmInBackground(core, channels, 20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
@@ -273,8 +290,8 @@ public final class QuicIntake implements AutoCloseable {
     }
 
     /** Waits up to {@code timeoutMillis} for the outcome (access) log to write what is queued. */
-    public static void flushAccessLog(long timeoutMillis) throws InterruptedException {
-        OutcomeLog.ACCESS.flush(timeoutMillis);
+    public void flushAccessLog(long timeoutMillis) throws InterruptedException {
+        accessLog.flush(timeoutMillis);
     }
 
     /**
@@ -304,14 +321,14 @@ public final class QuicIntake implements AutoCloseable {
         }
     }
 
-    /** Makes {@code t} the access log's target from its next batch on; the previous file is closed. */
-    public static void useAccessLog(AccessLogTarget t) {
-        OutcomeLog.ACCESS.configure(t.target);
+    /** Makes {@code t} the access log's target from its next batch on (a reload); the previous file is closed. */
+    public void useAccessLog(AccessLogTarget t) {
+        accessLog.configure(t.target);
     }
 
     /** Outcome (access) log lines dropped since start because the log could not keep up. */
-    public static long accessLogDropped() {
-        return OutcomeLog.ACCESS.droppedTotal();
+    public long accessLogDropped() {
+        return accessLog.droppedTotal();
     }
 
     /** Reads {@code tls.session_ticket_keys} again (a reload's rotation); throws naming the file that is no key. */
@@ -392,6 +409,18 @@ public final class QuicIntake implements AutoCloseable {
     public void close() {
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * Writes what the access log holds, ends its thread and closes its file; called once the
+     * event loops have stopped, so an outcome logged while connections closed is not lost.
+     */
+    public void closeAccessLog() {
+        try {
+            accessLog.close(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.hyrouter.plugin;
+package dev.hyrouter.util;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocalThread;

@@ -1,4 +1,4 @@
-package dev.hyrouter.discovery;
+package dev.hyrouter.discovery.spi;
 
 import dev.hyrouter.config.DiscoveryConfig;
 import dev.hyrouter.routing.Backend;

@@ -1,4 +1,4 @@
-package dev.hyrouter.plugin;
+package dev.hyrouter.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.hyrouter.discovery;
+package dev.hyrouter.discovery.selector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,21 +42,5 @@ class LabelSelectorTest {
         assertThat(m(s, Map.of("app", "realm"))).isFalse();
         assertThat(m("", Map.of())).isTrue();
         assertThat(m(null, null)).isTrue();
-    }
-
-    @Test
-    void annotationSelectorsArePairsThatMustAllBeEqual() {
-        assertThat(Meta.annotationsMatch(Map.of("a", "1", "b", "2"), "a=1, b=2")).isTrue();
-        assertThat(Meta.annotationsMatch(Map.of("a", "1"), "a=1,b=2")).isFalse();
-        assertThat(Meta.annotationsMatch(null, "a=1")).isFalse();
-        assertThat(Meta.annotationsMatch(null, " ")).isTrue();
-        assertThat(Meta.annotationsMatch(Map.of("a", "1"), "a")).isFalse();
-    }
-
-    @Test
-    void weightsComeFromTheAnnotationBeforeTheLabel() {
-        assertThat(Meta.weight(Map.of("hyrouter/weight", "2"), Map.of("hyrouter/weight", "5"))).isEqualTo(5);
-        assertThat(Meta.weight(Map.of("hyrouter/weight", "2"), Map.of("hyrouter/weight", "x"))).isEqualTo(2);
-        assertThat(Meta.weight(Map.of("hyrouter/weight", "-1"), null)).isZero();
     }
 }

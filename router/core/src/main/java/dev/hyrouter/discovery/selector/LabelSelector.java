@@ -1,4 +1,4 @@
-package dev.hyrouter.discovery;
+package dev.hyrouter.discovery.selector;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.hyrouter.plugin;
+package dev.hyrouter.util;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
