@@ -94,6 +94,39 @@ public final class ConfigLoader {
         return dir == null ? p : dir.resolve(p);
     }
 
+    /**
+     * A file a config names, by the one rule for relative paths: the config file's folder. The
+     * original read {@code wasm.path}, {@code wasm.compile_cache}, {@code tls.cert_file},
+     * {@code tls.key_file} and a gRPC plugin's {@code tls.ca_file} from the working directory, so
+     * a file found only there is still used, with a warning naming both places (its configs keep
+     * working); a file in neither place is named by its path beside the config, where the error
+     * that follows sends the operator. Empty stays empty.
+     */
+    static String fileBesideConfig(ConfigNode node, ParseContext ctx) throws ConfigException {
+        if (node == null) {
+            return "";
+        }
+        String text = node.string().trim();
+        Path beside;
+        Path workingDir;
+        try {
+            if (text.isEmpty() || Path.of(text).isAbsolute()) {
+                return text;
+            }
+            beside = resolveAgainst(ctx.file, text);
+            workingDir = Path.of(text).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw node.error("is not a file path (" + e.getReason() + ")");
+        }
+        if (beside.equals(workingDir) || Files.exists(beside) || !Files.exists(workingDir)) {
+            return beside.toString();
+        }
+        node.warn(text + " is not in the config file's folder (" + beside.getParent() + ") but in the working directory;"
+                + " using " + workingDir + " (the original's rule). Relative paths are read from the config file's folder:"
+                + " move the file there or write the path relative to it");
+        return workingDir.toString();
+    }
+
     /** Parses and validates config text; {@code fileName} is used in messages only. */
     public static RouterConfig parse(String text, String fileName, boolean json) throws ConfigException {
         ParseContext ctx = new ParseContext(fileName, json);
@@ -201,8 +234,8 @@ public final class ConfigLoader {
         if (t == null) {
             return new TlsConfig("", "", List.of("hytale/*"));
         }
-        String cert = t.string("cert_file");
-        String key = t.string("key_file");
+        String cert = fileBesideConfig(t.get("cert_file"), ctx);
+        String key = fileBesideConfig(t.get("key_file"), ctx);
         ConfigNode alpnNode = t.get("alpn");
         List<String> alpn = alpnNode == null ? List.of("hytale/*") : alpnNode.stringList();
         List<String> ticketKeys = readTicketKeys(t.get("session_ticket_keys"), ctx);

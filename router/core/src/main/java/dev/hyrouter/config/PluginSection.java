@@ -42,7 +42,7 @@ final class PluginSection {
                 String serverName = "";
                 if (tls != null) {
                     tlsOn = tls.bool("enabled", true);
-                    ca = tls.string("ca_file");
+                    ca = ConfigLoader.fileBesideConfig(tls.get("ca_file"), ctx);
                     serverName = tls.string("server_name");
                     tls.finish();
                 }
@@ -70,7 +70,7 @@ final class PluginSection {
             String path = "";
             PluginConfig.WasmSettings wasmSettings = null;
             if (wasm != null) {
-                path = wasm.string("path");
+                path = ConfigLoader.fileBesideConfig(wasm.get("path"), ctx);
                 PluginConfig.WasmSettings d = PluginConfig.WasmSettings.of(path);
                 ConfigNode envNode = wasm.get("env");
                 java.util.Map<String, String> env = envNode == null ? null : envNode.stringMap();
@@ -84,7 +84,7 @@ final class PluginSection {
                         env == null ? java.util.Map.of() : java.util.Map.copyOf(env),
                         List.copyOf(wasm.stringList("args")),
                         wasmMode(wasm),
-                        wasm.string("compile_cache").trim());
+                        ConfigLoader.fileBesideConfig(wasm.get("compile_cache"), ctx));
                 wasm.finish();
             }
             p.finish();

@@ -91,7 +91,8 @@ class FixtureConfigsTest {
         PluginConfig rewrite = c.plugins().get(1);
         assertThat(rewrite.type()).isEqualTo(PluginConfig.PluginType.WASM);
         assertThat(rewrite.stage()).isEqualTo(PluginStage.MUTATE);
-        assertThat(rewrite.wasm().path()).isEqualTo("plugins/examples/c-plugin/plugin.wasm");
+        // Read from the config's folder (the file is in neither place here, so no working-directory fallback).
+        assertThat(rewrite.wasm().path()).isEqualTo(dir.toAbsolutePath().resolve("plugins/examples/c-plugin/plugin.wasm").toString());
     }
 
     @Test

@@ -76,7 +76,9 @@ class UpstreamCompatTest {
         assertThat(c.plugins().get(0).grpc().address()).isEqualTo("127.0.0.1:7777");
         assertThat(c.plugins().get(0).stage()).isEqualTo(PluginStage.DENY);
         assertThat(c.plugins().get(0).timeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.plugins().get(1).wasm().path()).isEqualTo("examples/wasm-plugin/plugin.wasm");
+        // Relative to the config's folder (no such file here, so no working-directory fallback either).
+        assertThat(c.plugins().get(1).wasm().path())
+                .isEqualTo(compatDir.toAbsolutePath().resolve("examples/wasm-plugin/plugin.wasm").toString());
     }
 
     @Test
