@@ -1,16 +1,7 @@
 package dev.hyrouter.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gate's yardstick: a fixed, dependency-free workload of integer arithmetic and a dependent
@@ -25,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * another process shared its core, while the benchmarks that allocate nothing did not move.
  * Never change it without refreshing the baseline.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC"})
-public class CalibrationBenchmark {
+public class CalibrationBenchmark extends SuiteDefaults {
     private static final int TABLE = 1 << 12;
     private int[] table;
     private int cursor;

@@ -12,18 +12,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -31,15 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * encoding answer frames into pooled direct buffers, on event-loop threads (where Netty recycles
  * the buffer wrappers, so B/op from {@code -prof gc} is what an event loop allocates).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"})
-public class CodecBenchmark {
+public class CodecBenchmark extends SuiteDefaults.OnEventLoop {
     private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ConnectView view = new ConnectView();
     private ByteBuf connectV2;

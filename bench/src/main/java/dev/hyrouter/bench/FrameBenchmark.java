@@ -7,33 +7,16 @@ import dev.hyrouter.codec.FrameLayout;
 import dev.hyrouter.codec.FrameReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Frame reassembly: a Connect frame arriving whole (the common case, read without a copy) and
  * split into three fragments (header split, then the payload in two: the reader accumulates),
  * each ending with the Connect decoded in place. Runs on event-loop threads.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"})
-public class FrameBenchmark {
+public class FrameBenchmark extends SuiteDefaults.OnEventLoop {
     private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ConnectView view = new ConnectView();
     private final FrameReader.FrameHandler decode = (id, payload) -> {

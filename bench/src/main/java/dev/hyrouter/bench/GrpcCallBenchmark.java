@@ -19,15 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -36,14 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * time: through the router's pooled channels versus a new channel per call (connect, HTTP/2
  * preface, call, shutdown). {@code bench.GrpcRoundTrip} measures the same at high concurrency.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
-public class GrpcCallBenchmark {
+public class GrpcCallBenchmark extends SuiteDefaults {
     @Param({"pooled", "new-channel-per-call"})
     public String channels;
 

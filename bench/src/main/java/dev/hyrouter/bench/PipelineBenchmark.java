@@ -17,18 +17,9 @@ import dev.hyrouter.routing.DiscoveryResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One whole answer without the transport, on event-loop threads ({@link EventLoopThreads}), where
@@ -37,15 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * pooled buffer, released as a write would); {@code decideAndEncodeReferral} starts from the
  * payload. Both must allocate 0 B/op.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.hyrouter.bench.EventLoopThreads"})
-public class PipelineBenchmark implements OutcomeSink {
+public class PipelineBenchmark extends SuiteDefaults.OnEventLoop implements OutcomeSink {
     private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ConnectView view = new ConnectView();
     private final DecisionRequest request = new DecisionRequest();

@@ -7,18 +7,9 @@ import dev.hyrouter.routing.HostMatcher;
 import dev.hyrouter.routing.RoutingEngine;
 import dev.hyrouter.routing.RoutingRequest;
 import dev.hyrouter.routing.RoutingResult;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Routing decision cost against the size of the route table: a one-route table versus 10,000
@@ -27,14 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * both indexes. Each lookup kind is compared with the one-route table of its own kind:
  * {@code one-exact-route} for exact hits and misses, {@code one-wildcard-route} for wildcard hits.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "-Dio.netty.allocator.useCacheForAllThreads=true", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
-public class RoutingTableBenchmark {
+public class RoutingTableBenchmark extends SuiteDefaults {
     @Param({"one-exact-route", "one-wildcard-route", "10000-exact-100-wildcard"})
     public String table;
 

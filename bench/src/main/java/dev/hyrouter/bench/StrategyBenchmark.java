@@ -5,32 +5,16 @@ import dev.hyrouter.config.RoutingCompiler;
 import dev.hyrouter.routing.RoutingEngine;
 import dev.hyrouter.routing.RoutingRequest;
 import dev.hyrouter.routing.RoutingResult;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A routing decision in a pool of 1,000 discovered-style backends: a compare filter
  * (players below capacity), a numeric sort on the player counter, a limit of 100, then the
  * strategy. This is the per-connection cost of a large Agones fleet.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled",
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
-public class StrategyBenchmark {
+public class StrategyBenchmark extends SuiteDefaults {
     @Param({"round_robin", "random", "weighted", "least_loaded", "p2c"})
     public String strategy;
 

@@ -8,18 +8,9 @@ import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The server key's cost at every QUIC handshake: Netty encodes the key as PEM and BoringSSL parses
@@ -27,13 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * public point, which BoringSSL then derives by a scalar multiplication; {@code with_public_key}:
  * the router's generated key, which carries the point (as OpenSSL-written keys do).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled"})
-public class TlsKeyBenchmark {
+public class TlsKeyBenchmark extends SuiteDefaults {
     @Param({"jdk", "with_public_key"})
     public String key;
 
