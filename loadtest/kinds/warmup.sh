@@ -1,0 +1,18 @@
+# loadtest/run.sh warmup: sourced by loadtest/run.sh after loadtest/lib.sh (its functions and settings).
+# Warm-up as a curve (issue 27): each variant started fresh, its start-to-answer time, then its
+# CPU per session and latency per bucket of 1,000 sessions from the first session on.
+[ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
+buckets="${count:-30}"
+sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
+if [[ ",$variants," == *",grpc,"* ]]; then
+  "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
+  pids+=($!)
+fi
+curve_file="$out/curve.jsonl"; : > "$curve_file"
+for r in $(seq 1 "$rounds"); do
+  for v in ${variants//,/ }; do
+    warmup_run "$v" "$r" "$curve_file" "$buckets" || status=$?
+  done
+done
+"$java_bin" -cp "$cp" dev.hyrouter.loadtest.WarmupReport "$curve_file" "$out" \
+  "${jar_note}loadtest/run.sh warmup --variants $variants --rounds $rounds --count $buckets" "$out/environment.md"

@@ -1,0 +1,221 @@
+# The load tests' shared part, sourced by loadtest/run.sh once the arguments are read: builds what
+# the runs need, makes the report folder, and holds the functions every kind uses (starting and
+# stopping servers, CPU and thread counters, metrics, Gatling, the environment table).
+# Each kind's own steps are in loadtest/kinds/<kind>.sh.
+echo "loadtest/run.sh: building the router, the plugin SDK and the load tests ..." >&2
+mvn -B -q -ntp -DskipTests -pl router/dist,plugins/sdk,loadtest -am package >&2
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+cp="$top/loadtest/target/classes:$(cat "$top/loadtest/target/classpath.txt")"
+sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
+out="$top/perf-reports/loadtest/$(date -u +%Y-%m-%d)-$sha-$kind"
+[ "$kind" = smoke ] && out="$top/loadtest/target/smoke"
+[ "$kind" = warmup-gate ] && out="$top/loadtest/target/warmup-gate"
+# A second run of the same kind on the same commit and day gets its own folder: a committed or
+# not-yet-copied report is never overwritten.
+if [ "$kind" != smoke ] && [ "$kind" != warmup-gate ] && [ -e "$out" ]; then
+  out="$out-$(date -u +%H%M%S)"
+fi
+rm -rf "$out"; mkdir -p "$out"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+server_cpu=(); load_cpu=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  server_cpu=(taskset -c 0); load_cpu=(taskset -c 1)
+  pinning="servers on core 0, Gatling on core 1 (taskset)"
+else
+  pinning="not pinned (fewer than 2 cores or no taskset)"
+fi
+port=15520
+
+# A config for the router under test: the bundled config's tuning on a loopback port, outcome
+# lines off (warn), plus optional plugins.
+router_config() { # NAME [PLUGINS_YAML]
+  local f="$work/$1.yaml"
+  sed -e "s/^listen: .*/listen: \"127.0.0.1:$port\"/" router/config/hyrouter.yaml > "$f"
+  # Gatling is one client address: per-address limits off. Retry off so capacity figures measure the
+  # referral path and stay comparable across reports (Retry auto is the flood defence, measured on its own).
+  printf '\nlimits: {max_connections_per_ip: 0, new_connections_per_ip: 0, retry: never}\n' >> "$f"
+  [ -n "${2:-}" ] && printf '\nplugins:\n%s\n' "$2" >> "$f"
+  echo "$f"
+}
+
+# The example plugins, as every kind that compares them configures them (plugins, warmup, soak);
+# grpc needs the SDK's example server on 127.0.0.1:17777.
+wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/wat-plugin/plugin.wasm}}"
+cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/c-plugin/plugin.wasm}}"
+grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+
+warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
+  # KIND[+warm[N]]: the plugin kind, and with +warm the router's own warm-up before ready
+  # (warmup.sessions N, default 15,000); the curve then starts when /readyz says ready.
+  local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0
+  kind_="${v%%+*}"
+  case "$kind_" in
+    none) cfg=$(router_config "$v") ;;
+    wat) cfg=$(router_config "$v" "$wat") ;;
+    c) cfg=$(router_config "$v" "$cw") ;;
+    grpc) cfg=$(router_config "$v" "$grpc") ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN)" >&2; exit 2 ;;
+  esac
+  printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
+  if [[ "$v" == *+warm* ]]; then
+    n="${v##*+warm}"
+    printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
+  fi
+  t0=$(date +%s%N)
+  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+    "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
+  stop "$pid"
+  cp "$work/$v-$r.log" "$out/$v-$r.log"
+  while read -r line; do
+    printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve"
+  done < "$work/$v-$r.jsonl"
+  return "$rc"
+}
+
+wait_ready() { # PID LOG
+  for _ in $(seq 1 100); do
+    if "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe --target "127.0.0.1:$port" --sni play.localhost --timeout 2s >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$1" 2>/dev/null || { cat "$2" >&2; echo "loadtest/run.sh: the server exited" >&2; return 1; }
+    sleep 0.3
+  done
+  cat "$2" >&2; echo "loadtest/run.sh: the server did not answer within 30 s" >&2; return 1
+}
+
+started_pid=""
+router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
+# The launcher's JIT priority (router/hyrouter: compiler threads at nice 19 when run as root); ROUTER_JIT=normal drops it.
+router_jit=()
+# ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
+read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
+[ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
+start_router() { # CONFIG LOG [LOG_LEVEL]
+  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$2"
+}
+
+start_bare() { # CONFIG LOG
+  "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.BareQuicServer "$1" > "$2" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$2"
+}
+
+start_untuned() { # LOG [--request-client-certificate]
+  # Netty's example as a user copies it: no tuning, its own JVM defaults (no collector chosen).
+  "${server_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$port" ${2:-} > "$1" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
+  wait_ready "$started_pid" "$1"
+}
+
+stop() { # PID
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+cpu_ticks() { # PID -> utime+stime in clock ticks (/proc/PID/stat fields 14 and 15)
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+thread_ns() { # PID -> "TID<TAB>NAME<TAB>NANOSECONDS" per live thread (schedstat's first field: time on a CPU)
+  local d
+  for d in /proc/"$1"/task/*; do
+    printf '%s\t%s\t%s\n' "${d##*/}" "$(cat "$d/comm" 2>/dev/null)" "$(awk '{print $1}' "$d/schedstat" 2>/dev/null)"
+  done
+}
+
+thread_delta() { # BEFORE AFTER -> "GROUP<TAB>SECONDS": per thread name with numbers folded to #, threads born meanwhile counted whole
+  awk -F'\t' 'NR == FNR { before[$1] = $3; next }
+    $3 != "" { name = $2; gsub(/[0-9]+/, "#", name); cpu[name] += ($3 - ($1 in before ? before[$1] : 0)) / 1e9 }
+    END { for (n in cpu) printf "%s\t%.6f\n", n, cpu[n] }' "$1" "$2"
+}
+
+rss_kib() { # PID
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+# The router's admin listener in the configs that need /metrics, and what it exposes.
+admin_port=19520
+with_admin() { # CONFIG: adds the admin listener
+  printf '\nadmin:\n  listen: "127.0.0.1:%s"\n' "$admin_port" >> "$1"
+}
+metrics_text() { # -> the /metrics page, now (nothing while no_admin=1: a server without the listener)
+  [ "${no_admin:-0}" = 1 ] && return 0
+  exec 3<>/dev/tcp/127.0.0.1/$admin_port && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3; exec 3<&-
+}
+metric_sum() { # METRIC [FILE] -> one exact sample (name{labels}), or the sum over every label set of a bare name; from FILE or /metrics now
+  { if [ -n "${2:-}" ]; then cat "$2"; else metrics_text; fi; } | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.12g\n", s}'
+}
+jcmd_bin="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+
+gatling() { # SIMULATION NAME [-Dkey=value...]
+  local sim="$1" name="$2"; shift 2
+  "${load_cpu[@]}" "$java_bin" -Xmx2g --add-opens=java.base/java.lang=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.target="${target:-127.0.0.1:$port}" -Dhyrouter.sessionLog="$out/$name.csv" "$@" \
+    -cp "$cp" io.gatling.app.Gatling -s "dev.hyrouter.loadtest.simulations.$sim" -rf "$out/gatling" -rd "$name"
+}
+
+# One measured steady run against the server of PID: prints LABEL=CSV,CPU_SECONDS,RSS_KIB.
+measured_steady() { # LABEL PID NAME EXTRA_D...
+  local label="$1" pid="$2" name="$3"; shift 3
+  local t0 t1 hz
+  hz=$(getconf CLK_TCK)
+  if [ "$warmup" -gt 0 ]; then
+    gatling SteadySimulation "$name-warmup" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$warmup" -Dhyrouter.p99Ms=100000 "$@" >&2 || true
+    rm -rf "$out/$name-warmup.csv" "$out/gatling/$name-warmup"
+  fi
+  thread_ns "$pid" > "$work/$name.threads0"
+  t0=$(cpu_ticks "$pid")
+  local rc=0
+  gatling SteadySimulation "$name" -Dhyrouter.rate="$rate" -Dhyrouter.duration="$duration" -Dhyrouter.p99Ms="$p99" "$@" >&2 || rc=$?
+  t1=$(cpu_ticks "$pid")
+  thread_ns "$pid" > "$work/$name.threads1"
+  thread_delta "$work/$name.threads0" "$work/$name.threads1" > "$out/$name.threads.tsv"
+  echo "$label=$out/$name.csv,$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) / hz}'),$(rss_kib "$pid"),$out/$name.threads.tsv"
+  return $rc
+}
+
+# One router variant of an alternating round: start it, add a measured steady run to runs[], stop it.
+router_round() { # LABEL CONFIG NAME LOG_LEVEL [EXTRA_D...]
+  local label="$1" cfg="$2" name="$3" level="$4"; shift 4
+  start_router "$cfg" "$work/$name.log" "$level"
+  runs+=("$(measured_steady "$label" "$started_pid" "$name" "$@")") || status=$?
+  stop "$started_pid"
+}
+
+# Reports name the jar they measured when it is not this checkout's.
+jar_note="${HYROUTER_JAR:+HYROUTER_JAR=$HYROUTER_JAR }"
+
+environment() {
+  {
+    echo "| environment | |"
+    echo "|---|---|"
+    echo "| date | $(date -u +%Y-%m-%dT%H:%M:%SZ) |"
+    echo "| git | $sha$( [ -n "$(git status --porcelain -- . ':!perf-reports' 2>/dev/null)" ] && echo ' (dirty)') |"
+    echo "| cpu | $(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo) × $(nproc) cores |"
+    echo "| jdk | $("$java_bin" -version 2>&1 | head -1) |"
+    echo "| pinning | $pinning |"
+    case "$kind" in
+      soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
+      overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm and measure C, then open loop at fixed rates |" ;;
+      warmup) echo "| load | WarmupCurve (loadtest): the project's Netty QUIC client, a session every 20 ms from launch until answered, then a closed loop of 16, full handshakes, buckets of 1,000 sessions; server CPU from /proc/PID |" ;;
+      *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;
+    esac
+  } > "$out/environment.md"
+}
+environment
+status=0
