@@ -131,6 +131,128 @@ class EarlyDataTest {
         }
     }
 
+    /**
+     * A replay attack on 0-RTT: someone who saw a resumed client's first flight (its Initial with
+     * the ClientHello and the 0-RTT packets carrying the Connect) sends the same datagrams again
+     * from another address, twice. The router answers them at the TLS level (the replayed
+     * ClientHello is valid), but the replay can never complete the handshake, so it opens no
+     * stream and reaches no Connect, plugin or decision.
+     */
+    @Test
+    void aReplayedFirstFlightWithEarlyDataGetsNoSecondDecision() throws Exception {
+        try (TestRouter r = TestRouter.start("quic: {early_data: true}\n" + ROUTING);
+                FirstFlightRecorder relay = new FirstFlightRecorder(r.server.address())) {
+            List<QuicSessionTicket> tickets = withRetries("a first session", () -> firstSession(r.server.address()));
+            Resumed s = withRetries("a resumed session through the relay", () -> {
+                relay.reset();
+                return resumedWithEarlyData(relay.address(), tickets.get(0));
+            });
+            assertThat(s.earlyData()).isEqualTo(QuicClientConnectionImpl.EarlyDataStatus.Accepted);
+            assertThat(s.answer().isReferral()).isTrue();
+            List<byte[]> flight = relay.firstFlight();
+            assertThat(flight).as("the first flight: an Initial and 0-RTT packets").isNotEmpty();
+            long connects = r.server.stats().connectsReceived();
+            long streams = r.server.stats().streamsOpened();
+            long referrals = r.server.stats().referrals();
+            r.assertNothingLeaks();
+
+            for (int replay = 0; replay < 2; replay++) {
+                try (java.net.DatagramSocket attacker = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                    for (byte[] d : flight) {
+                        attacker.send(new java.net.DatagramPacket(d, d.length, r.server.address()));
+                    }
+                    // The router's answer to the replayed ClientHello shows the replay reached its TLS stack.
+                    attacker.setSoTimeout(10_000);
+                    attacker.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+                }
+            }
+            // Time for a decision the replay would have caused (a session takes milliseconds here).
+            Thread.sleep(1_000);
+            assertThat(r.server.stats().streamsOpened()).as("streams opened by the replays").isEqualTo(streams);
+            assertThat(r.server.stats().connectsReceived()).as("Connects read from the replays").isEqualTo(connects);
+            assertThat(r.server.stats().referrals()).as("decisions made for the replays").isEqualTo(referrals);
+            assertThat(r.server.stats().earlyConnects()).isZero();
+        }
+    }
+
+    /**
+     * A UDP relay in front of the router that keeps what the client sent before the router's
+     * first reply: the datagrams an on-path attacker would capture and replay.
+     */
+    private static final class FirstFlightRecorder implements AutoCloseable {
+        private final java.net.DatagramSocket down = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        private final java.net.DatagramSocket up = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        private final InetSocketAddress router;
+        private final List<byte[]> flight = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean replied;
+        private volatile java.net.SocketAddress client;
+        private final Thread toRouter = new Thread(this::forwardUp, "relay-up");
+        private final Thread toClient = new Thread(this::forwardDown, "relay-down");
+
+        FirstFlightRecorder(InetSocketAddress router) throws java.io.IOException {
+            this.router = router;
+            toRouter.setDaemon(true);
+            toClient.setDaemon(true);
+            toRouter.start();
+            toClient.start();
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) down.getLocalSocketAddress();
+        }
+
+        /** Forgets a failed attempt's flight. */
+        void reset() {
+            flight.clear();
+            replied = false;
+        }
+
+        List<byte[]> firstFlight() {
+            return List.copyOf(flight);
+        }
+
+        private void forwardUp() {
+            byte[] buf = new byte[65_536];
+            try {
+                while (true) {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                    down.receive(p);
+                    client = p.getSocketAddress();
+                    byte[] d = java.util.Arrays.copyOfRange(p.getData(), p.getOffset(), p.getOffset() + p.getLength());
+                    if (!replied) {
+                        flight.add(d);
+                    }
+                    up.send(new java.net.DatagramPacket(d, d.length, router));
+                }
+            } catch (java.io.IOException closed) {
+                // The relay closed.
+            }
+        }
+
+        private void forwardDown() {
+            byte[] buf = new byte[65_536];
+            try {
+                while (true) {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                    up.receive(p);
+                    replied = true;
+                    java.net.SocketAddress c = client;
+                    if (c != null) {
+                        down.send(new java.net.DatagramPacket(p.getData(), p.getOffset(), p.getLength(), c));
+                    }
+                }
+            } catch (java.io.IOException closed) {
+                // The relay closed.
+            }
+        }
+
+        @Override
+        public void close() {
+            down.close();
+            up.close();
+        }
+    }
+
     @Test
     void withEarlyDataOffTheClientSendsItsConnectAgainAfterTheHandshake() throws Exception {
         try (TestRouter r = TestRouter.start("quic: {early_data: false}\n" + ROUTING)) {
