@@ -119,6 +119,8 @@ public final class RouterMetrics {
                         + "limits.handshake_queue_target (a standing queue); refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")
                 .callback(cb -> cb.call(router.intake().sheddingLoops())).register(r);
         counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (limits.retry)", s, IntakeStats::retriesSent);
+        counter(r, "hyrouter_gso_writes", "writes sent as one GSO batch of datagrams to one peer (quic.gso_segments)", s, IntakeStats::gsoWrites);
+        counter(r, "hyrouter_gso_datagrams", "datagrams that left in GSO batches", s, IntakeStats::gsoDatagrams);
         counter(r, "hyrouter_retry_tokens_invalid", "Tokens in Initial packets that are not a valid Retry token of ours (forged, expired or from another address)", s,
                 IntakeStats::invalidRetryTokens);
         GaugeWithCallback.builder().name("hyrouter_retry_active_loops")

@@ -23,6 +23,9 @@ public final class IntakeStats {
     final LongAdder incompleteStreams = new LongAdder();
     final LongAdder writeFailures = new LongAdder();
     final LongAdder retriesSent = new LongAdder();
+    /** Writes handed to the kernel as one GSO batch ({@code quic.gso_segments}), and the datagrams in them. */
+    final LongAdder gsoWrites = new LongAdder();
+    final LongAdder gsoDatagrams = new LongAdder();
     final LongAdder invalidRetryTokens = new LongAdder();
     final LongAdder handshakesFailed = new LongAdder();
     final LongAdder connectsReceived = new LongAdder();
@@ -135,6 +138,16 @@ public final class IntakeStats {
     /** Retry packets sent (address validation on). */
     public long retriesSent() {
         return retriesSent.sum();
+    }
+
+    /** Writes sent as one GSO batch of several datagrams to one peer ({@code quic.gso_segments} on and used). */
+    public long gsoWrites() {
+        return gsoWrites.sum();
+    }
+
+    /** Datagrams that left in GSO batches. */
+    public long gsoDatagrams() {
+        return gsoDatagrams.sum();
     }
 
     /** Retry tokens that failed their MAC check (forged or from another address). */

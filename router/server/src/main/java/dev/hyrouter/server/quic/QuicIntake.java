@@ -133,7 +133,8 @@ public final class QuicIntake implements AutoCloseable {
         }
         if (epoll && q.gsoSegments() > 1) {
             // Falls back to one datagram per write where the kernel lacks UDP_SEGMENT.
-            codec.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, EpollQuicUtils.newSegmentedAllocator(q.gsoSegments()));
+            codec.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                    counted(EpollQuicUtils.newSegmentedAllocator(q.gsoSegments()), context.stats));
         }
 
         List<Channel> channels = new ArrayList<>();
@@ -198,6 +199,29 @@ public final class QuicIntake implements AutoCloseable {
             LOG.warn("quic.datagrams_per_read, quic.udp_gro and quic.gso_segments need epoll (Linux); on NIO each datagram is one system call");
         }
         return intake;
+    }
+
+    /**
+     * Counts what the codec sends as GSO batches, so an operator (and a test) sees whether
+     * {@code quic.gso_segments} is in use: the codec asks for a segmented packet only when it has
+     * more than one datagram for one peer and the kernel supports it.
+     */
+    private static io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator counted(
+            io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator gso, IntakeStats stats) {
+        return new io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator() {
+            @Override
+            public int maxNumSegments() {
+                return gso.maxNumSegments();
+            }
+
+            @Override
+            public io.netty.channel.socket.DatagramPacket newPacket(io.netty.buffer.ByteBuf buffer, int segmentSize,
+                    InetSocketAddress recipient) {
+                stats.gsoWrites.increment();
+                stats.gsoDatagrams.add((buffer.readableBytes() + segmentSize - 1) / segmentSize);
+                return gso.newPacket(buffer, segmentSize, recipient);
+            }
+        };
     }
 
     private static String batching(QuicConfig q) {
