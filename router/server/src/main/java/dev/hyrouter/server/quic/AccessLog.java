@@ -131,10 +131,11 @@ final class AccessLog {
 
     /**
      * Writes what is queued (waiting up to {@code timeoutMillis}), then ends the agent and closes
-     * the current target; records arriving after it are dropped and counted. Idempotent.
+     * the target; from then on {@link #enabled} is false, so nothing more is recorded. Idempotent.
      */
     void close(long timeoutMillis) throws InterruptedException {
         flush(timeoutMillis);
+        configure(OFF); // the previous target is retired: the agent writes what is left and closes it on its way out
         closing = true;
         LockSupport.unpark(agent);
         agent.join(timeoutMillis);
@@ -185,7 +186,7 @@ final class AccessLog {
      */
     boolean enabled() {
         Target t = target;
-        return t.sink() != null && !closing && (t.json() || textLogger.isInfoEnabled());
+        return t.sink() != null && (t.json() || textLogger.isInfoEnabled());
     }
 
     void referral(String sni, String host, int port, int route, int contentLength, String client) {
@@ -279,20 +280,26 @@ final class AccessLog {
             LockSupport.park();
             sleeping.set(false);
         }
-        // Closing: what a loop committed since the last batch is still written, then the target closed.
+        // Closing (the loops have stopped): if the loop above ended before taking the switched-off
+        // target's last records and closing it, that happens here.
+        Target last = retired.peek();
         try {
-            drainOnce();
+            if (last != null) {
+                drainTo(last);
+            }
         } catch (RuntimeException e) {
             LOG.warn("access log: the last batch could not be written: {}", e.toString());
         }
         closeRetired();
         reportDrops();
-        target.discard();
     }
 
     /** Takes every record in the ring, formats and writes them; returns how many. */
     private int drainOnce() {
-        Target t = target;
+        return drainTo(target);
+    }
+
+    private int drainTo(Target t) {
         Sink s = t.sink();
         boolean asJson = t.json();
         out.reset();
