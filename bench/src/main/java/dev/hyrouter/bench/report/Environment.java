@@ -28,15 +28,39 @@ public final class Environment {
         if (!results.isEmpty()) {
             Map<String, String> run = results.get(0).run();
             e.put("jdk", run.getOrDefault("vmName", "") + " " + run.getOrDefault("jdkVersion", "") + " (" + run.getOrDefault("vmVersion", "") + ")");
-            e.put("jvm_args", run.getOrDefault("jvmArgs", ""));
+            e.put("jvm_args", distinct(results, "jvmArgs"));
             e.put("gc", gc(run.getOrDefault("jvmArgs", "")));
-            e.put("jmh", run.getOrDefault("jmhVersion", "") + ", forks " + run.getOrDefault("forks", "") + ", warm-up "
-                    + run.getOrDefault("warmupIterations", "") + " × " + run.getOrDefault("warmupTime", "") + ", measurement "
-                    + run.getOrDefault("measurementIterations", "") + " × " + run.getOrDefault("measurementTime", "")
+            e.put("jmh", run.getOrDefault("jmhVersion", "") + ", forks " + distinct(results, "forks") + ", warm-up "
+                    + distinct(results, "warmupIterations") + " × " + distinct(results, "warmupTime") + ", measurement "
+                    + distinct(results, "measurementIterations") + " × " + distinct(results, "measurementTime")
                     + ("0".equals(run.get("forks")) ? " (forks 0: every benchmark in the runner JVM, "
                     + "with the calibration)" : ""));
         }
         return e;
+    }
+
+    /**
+     * A setting as the run used it: one value when every benchmark had it, else each value with
+     * the benchmarks that had it, so a row never states one class's setting for all.
+     */
+    static String distinct(List<JmhResult> results, String key) {
+        Map<String, List<String>> byValue = new LinkedHashMap<>();
+        for (JmhResult r : results) {
+            String name = r.name().contains("[") ? r.name().substring(0, r.name().indexOf('[')) : r.name();
+            String cls = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+            cls = cls.substring(cls.lastIndexOf('.') + 1);
+            List<String> classes = byValue.computeIfAbsent(r.run().getOrDefault(key, ""), k -> new java.util.ArrayList<>());
+            if (!classes.contains(cls)) {
+                classes.add(cls);
+            }
+        }
+        if (byValue.size() == 1) {
+            return byValue.keySet().iterator().next();
+        }
+        StringBuilder b = new StringBuilder();
+        byValue.forEach((value, classes) -> b.append(b.length() == 0 ? "" : "; ").append(value.isEmpty() ? "(none)" : value)
+                .append(" (").append(String.join(", ", classes)).append(')'));
+        return b.toString();
     }
 
     static String gc(String jvmArgs) {
