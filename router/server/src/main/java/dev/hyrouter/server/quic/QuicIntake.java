@@ -70,8 +70,8 @@ public final class QuicIntake implements AutoCloseable {
 
     /**
      * Binds and starts serving, logging outcomes to {@code accessLog} (which it then owns: closed
-     * by {@link #close()}, or here when start fails); throws with the reason when the port cannot
-     * be bound.
+     * by {@link #closeAccessLog()}, or here when start fails); throws with the reason when the
+     * port cannot be bound.
      */
     public static QuicIntake start(RouterCore core, EventLoopGroup group, boolean epoll, AccessLogTarget accessLog) throws InterruptedException {
         AccessLog log = new AccessLog(AccessLog.DEFAULT_CAPACITY, OutcomeLog.LOG, accessLog.target);
