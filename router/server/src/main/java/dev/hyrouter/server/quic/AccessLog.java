@@ -125,10 +125,6 @@ final class AccessLog {
         agent.start();
     }
 
-    AccessLog(int capacity, Logger textLogger) {
-        this(capacity, textLogger, new Target(stdout(), false));
-    }
-
     /**
      * Writes what is queued (waiting up to {@code timeoutMillis}), then ends the agent and closes
      * the target; from then on {@link #enabled} is false, so nothing more is recorded. Idempotent.

@@ -50,9 +50,7 @@ class AccessLogTest {
 
     /** An access log of {@code capacity} bytes writing into {@code c}, as JSON lines or text. */
     private static AccessLog logTo(int capacity, Capture c, boolean json) {
-        AccessLog log = new AccessLog(capacity, LoggerFactory.getLogger("dev.hyrouter.outcome.test"));
-        log.configure(new AccessLog.Target(c, json));
-        return log;
+        return new AccessLog(capacity, LoggerFactory.getLogger("dev.hyrouter.outcome.test"), new AccessLog.Target(c, json));
     }
 
     @Test

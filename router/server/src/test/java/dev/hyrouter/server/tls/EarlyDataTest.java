@@ -211,34 +211,37 @@ class EarlyDataTest {
             return List.copyOf(flight);
         }
 
+        /** Client to router; what the client sends before the router's first reply is kept. */
         private void forwardUp() {
-            byte[] buf = new byte[65_536];
-            try {
-                while (true) {
-                    java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
-                    down.receive(p);
-                    client = p.getSocketAddress();
-                    byte[] d = java.util.Arrays.copyOfRange(p.getData(), p.getOffset(), p.getOffset() + p.getLength());
-                    if (!replied) {
-                        flight.add(d);
-                    }
-                    up.send(new java.net.DatagramPacket(d, d.length, router));
+            forward(down, up, p -> {
+                client = p.getSocketAddress();
+                byte[] d = java.util.Arrays.copyOfRange(p.getData(), p.getOffset(), p.getOffset() + p.getLength());
+                if (!replied) {
+                    flight.add(d);
                 }
-            } catch (java.io.IOException closed) {
-                // The relay closed.
-            }
+                return router;
+            });
         }
 
+        /** Router to client. */
         private void forwardDown() {
+            forward(up, down, p -> {
+                replied = true;
+                return client;
+            });
+        }
+
+        /** Relays every datagram {@code from} receives out of {@code to}, to where {@code destination} says (none: dropped). */
+        private static void forward(java.net.DatagramSocket from, java.net.DatagramSocket to,
+                java.util.function.Function<java.net.DatagramPacket, java.net.SocketAddress> destination) {
             byte[] buf = new byte[65_536];
             try {
                 while (true) {
                     java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
-                    up.receive(p);
-                    replied = true;
-                    java.net.SocketAddress c = client;
-                    if (c != null) {
-                        down.send(new java.net.DatagramPacket(p.getData(), p.getOffset(), p.getLength(), c));
+                    from.receive(p);
+                    java.net.SocketAddress where = destination.apply(p);
+                    if (where != null) {
+                        to.send(new java.net.DatagramPacket(p.getData(), p.getOffset(), p.getLength(), where));
                     }
                 }
             } catch (java.io.IOException closed) {
