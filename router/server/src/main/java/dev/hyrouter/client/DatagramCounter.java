@@ -29,8 +29,11 @@ public final class DatagramCounter extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        // The client's sockets are NIO: they never write segmented (GSO) packets.
-        if (msg instanceof DatagramPacket p) {
+        // The client's sockets are NIO: they never write segmented (GSO) packets. An empty
+        // datagram is not counted: Netty's QUIC codec writes one to the socket when a client
+        // connection closes, and the datagram channel drops it without a system call, so counting
+        // it added one datagram per session that never reached the wire (seen against a UDP relay).
+        if (msg instanceof DatagramPacket p && p.content().isReadable()) {
             sent++;
             sentBytes += p.content().readableBytes();
         }
