@@ -45,12 +45,12 @@ public final class ServerTls {
         List<String> alpn = AlpnProtocols.expand(tls.alpn());
         QuicSslContextBuilder b;
         if (pair != null) {
-            b = QuicSslContextBuilder.forServer(pair.key(), null, pair.chain().toArray(new java.security.cert.X509Certificate[0]));
+            b = QuicSslContextBuilder.forServer(keyManager(pair.key(), pair.chain().toArray(new java.security.cert.X509Certificate[0])), null);
         } else {
             SelfSignedCertificate self = SelfSignedCertificate.generate("hyrouter.local", GENERATED_VALIDITY);
             LOG.warn("no tls.cert_file/tls.key_file configured: using a generated self-signed ECDSA P-256 certificate "
                     + "(fine for development; configure a real certificate for production)");
-            b = QuicSslContextBuilder.forServer(self.key(), null, self.certificate());
+            b = QuicSslContextBuilder.forServer(keyManager(self.key(), self.certificate()), null);
         }
         // The SNI mapping returns this same context: it exists only so that the codec reports
         // the server name (an SniCompletionEvent). Mapping to another context would lose the
@@ -67,6 +67,27 @@ public final class ServerTls {
         self.set(context);
         installTicketKeys(context, tls);
         return context;
+    }
+
+    /**
+     * The JDK's own key manager (it picks the alias by key type, as for any TLS server) over an
+     * in-memory JKS store. Netty's {@code forServer(key, password, chain)} builds a PKCS#12 store
+     * instead, which protects the key with PBKDF2 (10,000 iterations) on the way in and again on
+     * the way out: about 200 ms of a cold start and of every certificate reload, for a store that
+     * never leaves memory. JKS protects an entry with a few hashes.
+     */
+    static javax.net.ssl.KeyManagerFactory keyManager(java.security.PrivateKey key, java.security.cert.X509Certificate... chain) {
+        char[] password = "in-memory".toCharArray();
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("JKS");
+            store.load(null, null);
+            store.setKeyEntry("hyrouter", key, password, chain);
+            javax.net.ssl.KeyManagerFactory f = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+            f.init(store, password);
+            return f;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("the server certificate and key could not be loaded into a key manager: " + e, e);
+        }
     }
 
     /**
