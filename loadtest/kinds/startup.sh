@@ -1,0 +1,71 @@
+# loadtest/run.sh startup: sourced by loadtest/run.sh after loadtest/lib.sh (its functions and settings).
+# Issue 27's first figure: how long a fresh router takes from launch to ready (/readyz answers 200)
+# on one core, with the CPU it spent and its RSS at that moment. Variants, alternating per round:
+# plain = java -jar as the harness starts it; cds = the same with the class-data archive that
+# router/dist/src/dist/train-cds makes for this jar (as router/hyrouter and the image do).
+[ "$variants" = "off,stdout,file" ] && variants="plain,cds"
+cfg=$(router_config startup)
+with_admin "$cfg"
+jsa="$work/hyrouter.jsa"
+case ",$variants," in
+  *,cds,*) sh router/dist/src/dist/train-cds "$java_bin" "$router_jar" "$jsa" router/config/hyrouter.yaml ;;
+esac
+hz=$(getconf CLK_TCK)
+rows="$out/rounds.tsv"
+printf 'variant\tround\tready_ms\tcpu_ms\trss_kib\n' > "$rows"
+ready() { # -> 0 once /readyz answers 200
+  exec 3<>/dev/tcp/127.0.0.1/$admin_port 2>/dev/null || return 1
+  printf 'GET /readyz HTTP/1.0\r\n\r\n' >&3
+  local line
+  read -r line <&3 || true
+  exec 3<&-
+  [[ "$line" == *" 200"* ]]
+}
+for r in $(seq 1 "$rounds"); do
+  for variant in ${variants//,/ }; do
+    case "$variant" in
+      plain) extra=(); jar="$router_jar" ;;
+      cds) extra=(-XX:SharedArchiveFile="$jsa"); jar="$router_jar" ;;
+      before) extra=(); jar="${BEFORE_JAR:?variant before needs BEFORE_JAR=an older hyrouter.jar}" ;;
+      *) echo "loadtest/run.sh: unknown startup variant $variant (plain, cds, before)" >&2; exit 2 ;;
+    esac
+    t0=$(date +%s%N)
+    "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC "${router_jit[@]+"${router_jit[@]}"}" "${extra[@]+"${extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
+      --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" -config "$cfg" -log-level warn > "$work/startup-$variant-$r.log" 2>&1 &
+    pid=$!; pids+=("$pid")
+    until ready; do
+      kill -0 "$pid" 2>/dev/null || { cat "$work/startup-$variant-$r.log" >&2; echo "loadtest/run.sh: the router exited before ready" >&2; exit 1; }
+      sleep 0.005
+    done
+    t1=$(date +%s%N)
+    ticks=$(cpu_ticks "$pid"); rss=$(rss_kib "$pid")
+    stop "$pid"
+    printf '%s\t%d\t%d\t%d\t%d\n' "$variant" "$r" $(( (t1 - t0) / 1000000 )) $(( ticks * 1000 / hz )) "$rss" >> "$rows"
+    echo "loadtest/run.sh: startup $variant round $r: $(tail -1 "$rows")" >&2
+  done
+done
+{
+  echo "# Start-up: launch to ready on one core, $rounds round(s)"
+  echo
+  cat "$out/environment.md"
+  echo
+  echo "Command: \`loadtest/run.sh startup --rounds $rounds --variants $variants\`"
+  echo
+  echo "The router (${jar_note}the bundled config on a loopback port, per-address limits off, admin listener on, ParallelGC,"
+  echo "the launcher's JIT priority) started fresh for each row on core 0; ready = the first /readyz that answers 200, polled"
+  echo "every 5 ms; CPU = the process's user + system time at that moment; RSS at that moment. cds = with the class-data"
+  echo "archive router/dist/src/dist/train-cds made for this jar before the rounds (one short run over loopback)."
+  [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain."
+  echo
+  echo "| variant | median ready ms | median CPU ms | median RSS MiB | rounds (ready ms) |"
+  echo "|---|---:|---:|---:|---|"
+  for variant in ${variants//,/ }; do
+    awk -F'\t' -v v="$variant" 'function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      $1 == v { n++; r[n] = $3; c[n] = $4; m[n] = $5 / 1024; list = list (list ? " / " : "") $3 }
+      END { printf "| %s | %.0f | %.0f | %.0f | %s |\n", v, median(r, n), median(c, n), median(m, n), list }' "$rows"
+  done
+  echo
+  echo "Rounds: [\`rounds.tsv\`](rounds.tsv)."
+} > "$out/summary.md"
+cat "$out/summary.md"
