@@ -89,10 +89,8 @@ class GracefulShutdownTest {
         // Would refer a second client at once: only the drain can keep it from a referral.
         cluster.allocations.add(Allocation.allocated("203.0.113.6", 7778));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        router = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        router = new ProcessBuilder(List.of(java, "-cp", runClassPath(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                // The router's own logging, as the run command has it (the tests' config logs warnings only).
-                "-Dlogback.configurationFile=" + Path.of("../server/src/main/resources/logback.xml").toAbsolutePath(),
                 "dev.hyrouter.cli.Main", "-config", config.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();
 
@@ -132,6 +130,16 @@ class GracefulShutdownTest {
         assertThat(log).doesNotContain("not-a-secret");
     }
 
+    /**
+     * This test's class path without its test classes and resources: the router's own logging, as
+     * the run command has it (the tests' logback-test.xml logs warnings only).
+     */
+    private static String runClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.replace('\\', '/').contains("/test-classes"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     private static int status(HttpClient http, URI uri) {
         try {
             return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
@@ -145,9 +153,8 @@ class GracefulShutdownTest {
     /** Starts the router as its own process (the run command, its logging) and waits until it is ready. */
     private void startProcess(Path config, int adminPort, HttpClient http) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        router = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        router = new ProcessBuilder(List.of(java, "-cp", runClassPath(),
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-Dlogback.configurationFile=" + Path.of("../server/src/main/resources/logback.xml").toAbsolutePath(),
                 "dev.hyrouter.cli.Main", "-config", config.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("router.log").toFile()).start();
         URI readyz = URI.create("http://127.0.0.1:" + adminPort + "/readyz");
