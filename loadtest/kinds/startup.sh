@@ -10,6 +10,9 @@ jsa="$work/hyrouter.jsa"
 case ",$variants," in
   *,cds,*) sh router/dist/src/dist/train-cds "$java_bin" "$router_jar" "$jsa" router/config/hyrouter.yaml ;;
 esac
+case ",$variants," in
+  *,before-cds,*) sh router/dist/src/dist/train-cds "$java_bin" "${BEFORE_JAR:?variant before-cds needs BEFORE_JAR=an older hyrouter.jar}" "$work/before.jsa" router/config/hyrouter.yaml ;;
+esac
 hz=$(getconf CLK_TCK)
 rows="$out/rounds.tsv"
 printf 'variant\tround\tready_ms\tcpu_ms\trss_kib\n' > "$rows"
@@ -27,7 +30,8 @@ for r in $(seq 1 "$rounds"); do
       plain) extra=(); jar="$router_jar" ;;
       cds) extra=(-XX:SharedArchiveFile="$jsa"); jar="$router_jar" ;;
       before) extra=(); jar="${BEFORE_JAR:?variant before needs BEFORE_JAR=an older hyrouter.jar}" ;;
-      *) echo "loadtest/run.sh: unknown startup variant $variant (plain, cds, before)" >&2; exit 2 ;;
+      before-cds) extra=(-XX:SharedArchiveFile="$work/before.jsa"); jar="$BEFORE_JAR" ;;
+      *) echo "loadtest/run.sh: unknown startup variant $variant (plain, cds, before, before-cds)" >&2; exit 2 ;;
     esac
     t0=$(date +%s%N)
     "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC "${router_jit[@]+"${router_jit[@]}"}" "${extra[@]+"${extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
@@ -55,7 +59,7 @@ done
   echo "the launcher's JIT priority) started fresh for each row on core 0; ready = the first /readyz that answers 200, polled"
   echo "every 5 ms; CPU = the process's user + system time at that moment; RSS at that moment. cds = with the class-data"
   echo "archive router/dist/src/dist/train-cds made for this jar before the rounds (one short run over loopback)."
-  [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain."
+  [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain (before-cds: with an archive made for it the same way)."
   echo
   echo "| variant | median ready ms | median CPU ms | median RSS MiB | rounds (ready ms) |"
   echo "|---|---:|---:|---:|---|"
