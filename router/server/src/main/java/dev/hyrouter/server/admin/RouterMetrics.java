@@ -14,7 +14,16 @@ import dev.hyrouter.util.LatencyRecorder;
 import dev.hyrouter.server.quic.QuicIntake;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -29,6 +38,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -53,8 +63,39 @@ public final class RouterMetrics {
     public static PrometheusRegistry registry(RouterServer router) {
         PrometheusRegistry r = new PrometheusRegistry();
         register(r, router);
-        JvmMetrics.builder().register(r);
+        jvm(r);
         return r;
+    }
+
+    /**
+     * The Prometheus client's JVM metrics, the collectors {@code JvmMetrics} registers, but native
+     * memory only where the JVM tracks it ({@code -XX:NativeMemoryTracking}): finding out whether
+     * it does goes through the platform MBean server (JMX), whose set-up was a measurable part of a
+     * cold start on one core, for metrics that stay empty without tracking.
+     */
+    static void jvm(PrometheusRegistry r) {
+        JvmThreadsMetrics.builder().register(r);
+        JvmBufferPoolMetrics.builder().register(r);
+        JvmClassLoadingMetrics.builder().register(r);
+        JvmCompilationMetrics.builder().register(r);
+        JvmGarbageCollectorMetrics.builder().register(r);
+        JvmMemoryPoolAllocationMetrics.builder().register(r);
+        JvmMemoryMetrics.builder().register(r);
+        if (nativeMemoryTracked(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            JvmNativeMemoryMetrics.builder().register(r);
+        }
+        JvmRuntimeInfoMetric.builder().register(r);
+        ProcessMetrics.builder().register(r);
+    }
+
+    /** Whether the JVM's options (command line and JAVA_TOOL_OPTIONS) turn native memory tracking on. */
+    static boolean nativeMemoryTracked(List<String> jvmArguments) {
+        for (String a : jvmArguments) {
+            if (a.startsWith("-XX:NativeMemoryTracking=")) {
+                return !a.endsWith("=off");
+            }
+        }
+        return false;
     }
 
     static void register(PrometheusRegistry r, RouterServer router) {
