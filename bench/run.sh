@@ -4,8 +4,11 @@
 #   bench/run.sh 'Codec|Frame'        # the benchmarks whose names match (plus the calibration) -> <date>-<sha>-partial/
 #   bench/run.sh --quick [REGEX]      # shorter: 1 fork, 1 warm-up and 2 measured iterations of 1 s
 #   bench/run.sh --gate               # CI's gate: the gated subset against perf-reports/baseline.json (~4 min;
-#                                     # on another processor than the baseline's: its commit built and measured too, ~10 min)
-#   bench/run.sh --update-baseline    # measure the gated subset and write perf-reports/baseline.json
+#                                     # on another processor than the baseline's: against perf-reports/baselines/<processor>.json
+#                                     # where there is one, else the baseline's commit built and measured too, ~10 min)
+#   bench/run.sh --update-baseline    # measure the gated subset and write perf-reports/baseline.json (and drop
+#                                     # the per-processor ones: they hold for the code the old one was measured at)
+#   bench/run.sh --add-baseline       # measure the gated subset and write perf-reports/baselines/<this processor>.json
 # Needs a JDK 17+ and Maven; builds bench/target/benchmarks.jar first.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,8 +21,9 @@ for arg in "$@"; do
   case "$arg" in
     --gate) mode=gate ;;
     --update-baseline) mode=baseline ;;
+    --add-baseline) mode=processor-baseline ;;
     --quick) quick=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "bench/run.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
     *) regex="$arg" ;;
   esac
@@ -108,6 +112,11 @@ case "$mode" in
     # benchmark, for the baseline's own commit as for HEAD). On another processor the gate builds
     # the baseline's commit and measures both builds here, alternating: an A/B of the same run.
     here="$("$java_bin" "${report[@]}" cpu-id)"
+    # One measured on this processor (bench/run.sh --add-baseline) spares the A/B's second build.
+    if [ -f "perf-reports/baselines/$here.json" ]; then
+      baseline="perf-reports/baselines/$here.json"
+      echo "bench/run.sh: against $baseline (recorded on this processor)" >&2
+    fi
     recorded="$(sed -n 's/.*"cpu_id" *: *"\([^"]*\)".*/\1/p' "$baseline")"
     if [ "$here" != "$recorded" ]; then
       ref="$(sed -n 's/.*"git" *: *"\([0-9a-f]\{7,\}\).*/\1/p' "$baseline")"
@@ -150,5 +159,19 @@ case "$mode" in
     # Twice the rounds of a gate run: the reference should be the steadier side.
     run_gate_jmh "$jar" "$out/runs" 1 $((gate_rounds * 2)) "${gate_benchmarks[@]}"
     "$java_bin" "${report[@]}" baseline "$out/runs" perf-reports/baseline.json "bench/run.sh --update-baseline"
+    if ls perf-reports/baselines/*.json >/dev/null 2>&1; then
+      echo "bench/run.sh: removing the per-processor baselines (measured against the code of the old one): $(ls perf-reports/baselines/)" >&2
+      rm -f perf-reports/baselines/*.json
+    fi
+    ;;
+  processor-baseline)
+    # A second reference for another processor, for the same code as perf-reports/baseline.json:
+    # record it at a commit whose gate passed against that one (the A/B), so both say the same.
+    out="bench/target/baseline"
+    rm -rf "$out" && mkdir -p "$out"
+    here="$("$java_bin" "${report[@]}" cpu-id)"
+    mkdir -p perf-reports/baselines
+    run_gate_jmh "$jar" "$out/runs" 1 $((gate_rounds * 2)) "${gate_benchmarks[@]}"
+    "$java_bin" "${report[@]}" baseline "$out/runs" "perf-reports/baselines/$here.json" "bench/run.sh --add-baseline"
     ;;
 esac
