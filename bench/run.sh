@@ -153,25 +153,23 @@ case "$mode" in
     fi
     "$java_bin" "${report[@]}" gate "$out/runs" "$out/rerun" "$out" "$baseline" "bench/run.sh --gate"
     ;;
-  baseline)
+  baseline|processor-baseline)
     out="bench/target/baseline"
     rm -rf "$out" && mkdir -p "$out"
+    # The main reference, or (--add-baseline) a second one for this processor, for the same code as
+    # the main one: record it at a commit whose gate passed against that one (the A/B), so both agree.
+    if [ "$mode" = baseline ]; then
+      dest=perf-reports/baseline.json command="bench/run.sh --update-baseline"
+    else
+      mkdir -p perf-reports/baselines
+      dest="perf-reports/baselines/$("$java_bin" "${report[@]}" cpu-id).json" command="bench/run.sh --add-baseline"
+    fi
     # Twice the rounds of a gate run: the reference should be the steadier side.
     run_gate_jmh "$jar" "$out/runs" 1 $((gate_rounds * 2)) "${gate_benchmarks[@]}"
-    "$java_bin" "${report[@]}" baseline "$out/runs" perf-reports/baseline.json "bench/run.sh --update-baseline"
-    if ls perf-reports/baselines/*.json >/dev/null 2>&1; then
+    "$java_bin" "${report[@]}" baseline "$out/runs" "$dest" "$command"
+    if [ "$mode" = baseline ] && ls perf-reports/baselines/*.json >/dev/null 2>&1; then
       echo "bench/run.sh: removing the per-processor baselines (measured against the code of the old one): $(ls perf-reports/baselines/)" >&2
       rm -f perf-reports/baselines/*.json
     fi
-    ;;
-  processor-baseline)
-    # A second reference for another processor, for the same code as perf-reports/baseline.json:
-    # record it at a commit whose gate passed against that one (the A/B), so both say the same.
-    out="bench/target/baseline"
-    rm -rf "$out" && mkdir -p "$out"
-    here="$("$java_bin" "${report[@]}" cpu-id)"
-    mkdir -p perf-reports/baselines
-    run_gate_jmh "$jar" "$out/runs" 1 $((gate_rounds * 2)) "${gate_benchmarks[@]}"
-    "$java_bin" "${report[@]}" baseline "$out/runs" "perf-reports/baselines/$here.json" "bench/run.sh --add-baseline"
     ;;
 esac

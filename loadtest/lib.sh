@@ -101,10 +101,14 @@ router_jit=()
 # ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
 read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
 [ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
-start_router() { # CONFIG LOG [LOG_LEVEL]
-  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} -Dio.netty.leakDetection.level="$leak" \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$1" -log-level "${3:-warn}" > "$2" 2>&1 &
+launch_router() { # JAR CONFIG LOG LOG_LEVEL [JVM_FLAGS...]: the router under test in the background, pid in started_pid
+  local jar="$1" cfg="$2" log="$3" level="$4"; shift 4
+  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} "$@" -Dio.netty.leakDetection.level="$leak" \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" -config "$cfg" -log-level "$level" > "$log" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
+}
+start_router() { # CONFIG LOG [LOG_LEVEL]
+  launch_router "$router_jar" "$1" "$2" "${3:-warn}"
   wait_ready "$started_pid" "$2"
 }
 

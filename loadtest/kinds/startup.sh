@@ -34,9 +34,8 @@ for r in $(seq 1 "$rounds"); do
       *) echo "loadtest/run.sh: unknown startup variant $variant (plain, cds, before, before-cds)" >&2; exit 2 ;;
     esac
     t0=$(date +%s%N)
-    "${server_cpu[@]}" "$java_bin" -XX:+UseParallelGC "${router_jit[@]+"${router_jit[@]}"}" "${extra[@]+"${extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
-      --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" -config "$cfg" -log-level warn > "$work/startup-$variant-$r.log" 2>&1 &
-    pid=$!; pids+=("$pid")
+    launch_router "$jar" "$cfg" "$work/startup-$variant-$r.log" warn "${extra[@]+"${extra[@]}"}"
+    pid=$started_pid
     until ready; do
       kill -0 "$pid" 2>/dev/null || { cat "$work/startup-$variant-$r.log" >&2; echo "loadtest/run.sh: the router exited before ready" >&2; exit 1; }
       sleep 0.005
@@ -55,8 +54,9 @@ done
   echo
   echo "Command: \`loadtest/run.sh startup --rounds $rounds --variants $variants\`"
   echo
-  echo "The router (${jar_note}the bundled config on a loopback port, per-address limits off, admin listener on, ParallelGC,"
-  echo "the launcher's JIT priority) started fresh for each row on core 0; ready = the first /readyz that answers 200, polled"
+  echo "The router (${jar_note}the bundled config on a loopback port, per-address limits off, Retry never, admin listener on,"
+  echo "log level warn, ParallelGC, Netty's leak detector $leak, the launcher's JIT priority when run as root; the bundled"
+  echo "backend's health check on, as bundled) started fresh for each row on core 0; ready = the first /readyz that answers 200, polled"
   echo "every 5 ms; CPU = the process's user + system time at that moment; RSS at that moment. cds = with the class-data"
   echo "archive router/dist/src/dist/train-cds made for this jar before the rounds (one short run over loopback)."
   [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain (before-cds: with an archive made for it the same way)."

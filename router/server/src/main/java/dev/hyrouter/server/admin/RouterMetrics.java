@@ -71,7 +71,8 @@ public final class RouterMetrics {
      * The Prometheus client's JVM metrics, the collectors {@code JvmMetrics} registers, but native
      * memory only where the JVM tracks it ({@code -XX:NativeMemoryTracking}): finding out whether
      * it does goes through the platform MBean server (JMX), whose set-up was a measurable part of a
-     * cold start on one core, for metrics that stay empty without tracking.
+     * cold start on one core, for metrics that stay empty without tracking. The list is
+     * {@code JvmMetrics.Builder.register}'s in prometheus-metrics 1.10: compare it at an upgrade.
      */
     static void jvm(PrometheusRegistry r) {
         JvmThreadsMetrics.builder().register(r);
@@ -88,14 +89,15 @@ public final class RouterMetrics {
         ProcessMetrics.builder().register(r);
     }
 
-    /** Whether the JVM's options (command line and JAVA_TOOL_OPTIONS) turn native memory tracking on. */
+    /** Whether the JVM's options (command line and JAVA_TOOL_OPTIONS; the last one given wins) turn native memory tracking on. */
     static boolean nativeMemoryTracked(List<String> jvmArguments) {
+        boolean on = false;
         for (String a : jvmArguments) {
             if (a.startsWith("-XX:NativeMemoryTracking=")) {
-                return !a.endsWith("=off");
+                on = !a.endsWith("=off");
             }
         }
-        return false;
+        return on;
     }
 
     static void register(PrometheusRegistry r, RouterServer router) {

@@ -3,7 +3,6 @@ package dev.hyrouter.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
