@@ -53,26 +53,31 @@ cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plug
 grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
-  # KIND[+warm[N]]: the plugin kind, and with +warm the router's own warm-up before ready
-  # (warmup.sessions N, default 15,000); the curve then starts when /readyz says ready.
-  local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0
+  # KIND[+warm[N]][+cds]: the plugin kind; with +warm the router's own warm-up before ready
+  # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds
+  # the class-data archive router/dist/src/dist/train-cds makes for this jar (as router/hyrouter,
+  # the distribution and the image start it), made once per run.
+  local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0 jvm=()
   kind_="${v%%+*}"
   case "$kind_" in
     none) cfg=$(router_config "$v") ;;
     wat) cfg=$(router_config "$v" "$wat") ;;
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN)" >&2; exit 2 ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN, and +cds)" >&2; exit 2 ;;
   esac
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
-  if [[ "$v" == *+warm* ]]; then
-    n="${v##*+warm}"
+  if [[ "$v" =~ \+warm([0-9]*) ]]; then
+    n="${BASH_REMATCH[1]}"
     printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
   fi
+  if [[ "$v" == *+cds* ]]; then
+    [ -f "$work/hyrouter.jsa" ] || sh router/dist/src/dist/train-cds "$java_bin" "$router_jar" "$work/hyrouter.jsa" router/config/hyrouter.yaml >&2
+    jvm=(-XX:SharedArchiveFile="$work/hyrouter.jsa")
+  fi
   t0=$(date +%s%N)
-  "${server_cpu[@]}" "$java_bin" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" -Dio.netty.leakDetection.level="$leak" \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$router_jar" -config "$cfg" -log-level warn > "$work/$v-$r.log" 2>&1 &
-  pid=$!; pids+=("$pid")
+  launch_router "$router_jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+  pid=$started_pid
   "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
     "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
   stop "$pid"
