@@ -180,15 +180,22 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         if (target <= 0) {
             return;
         }
-        // Each loop's own ciphers first (StatelessClose.prime), then the shared path's profile.
+        // Each loop's own ciphers and timer queue first, then the shared path's profile.
         java.util.Set<io.netty.channel.EventLoop> primed = new java.util.HashSet<>();
         for (io.netty.channel.Channel socket : sockets) {
-            if (primed.add(socket.eventLoop())) {
-                socket.eventLoop().execute(() -> StatelessClose.prime(socket.alloc()));
+            io.netty.channel.EventLoop loop = socket.eventLoop();
+            if (primed.add(loop)) {
+                loop.execute(() -> {
+                    StatelessClose.prime(socket.alloc());
+                    growTimerQueue(loop, RUSH_TIMERS);
+                });
             }
         }
         io.netty.buffer.ByteBufAllocator alloc = sockets.get(0).alloc();
-        Thread t = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
+        // The loops' own thread class: Netty's thread-local lookup checks the thread's class, and
+        // a profile taken on another class was thrown away at the first real refusal (seen in a
+        // rush as a class_check trap in StatelessClose.encode, with its crypto recompiled).
+        Thread t = new dev.hyrouter.util.DeadlineThread(() -> {
             try {
                 warm(core, alloc, iterations);
             } catch (RuntimeException e) {
@@ -199,6 +206,29 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
+
+    /** Timers a loop's queue holds before a rush needs them: two per half-open connection for a few thousand. */
+    static final int RUSH_TIMERS = 8192;
+
+    /**
+     * Grows {@code loop}'s timer queue to {@code n} entries and empties it again, on the loop. In a
+     * rush every half-open connection holds timers (quiche's and the connect deadline), and the
+     * queue, sized for a quiet loop, grows for the first time: compiled scheduling code that
+     * assumed it never grows, and never meets a cancelled timer, was thrown away five times in a
+     * rush's first three seconds (unstable_if traps in DefaultPriorityQueue.offer and
+     * DefaultPromise.cancel under a CPU quota). The queue never shrinks: 8192 references per loop.
+     */
+    static void growTimerQueue(io.netty.channel.EventLoop loop, int n) {
+        java.util.List<io.netty.util.concurrent.ScheduledFuture<?>> timers = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            timers.add(loop.schedule(NO_OP, 1, java.util.concurrent.TimeUnit.HOURS));
+        }
+        for (io.netty.util.concurrent.ScheduledFuture<?> timer : timers) {
+            timer.cancel(false);
+        }
+    }
+
+    private static final Runnable NO_OP = () -> { };
 
     /** The warm-up's work, on the calling thread: returns the refusals its own door wrote (counted by its own context). */
     static long warm(dev.hyrouter.pipeline.RouterCore core, io.netty.buffer.ByteBufAllocator alloc, int iterations) {

@@ -39,6 +39,9 @@ final class StatelessClose {
         final byte[] plain = new byte[256];
         final byte[] sealed = new byte[256 + TAG_LENGTH];
         final byte[] header = new byte[64];
+        /** What {@link #protect} left: bytes of {@link #header} and of {@link #sealed}. */
+        int headerLength;
+        int sealedLength;
 
         Crypto() throws GeneralSecurityException {
         }
@@ -74,6 +77,17 @@ final class StatelessClose {
      */
     static ByteBuf encode(ByteBufAllocator alloc, InitialPeek.Header h, int errorCode, byte[] reason) throws GeneralSecurityException {
         Crypto c = CRYPTO.get();
+        protect(c, h, errorCode, reason);
+        // Apart from protect, whose compiled code (the crypto inlined, the largest of the door) a
+        // first write into a fresh allocator chunk in a rush would otherwise throw away with this.
+        ByteBuf out = alloc.directBuffer(c.headerLength + c.sealedLength);
+        out.writeBytes(c.header, 0, c.headerLength);
+        out.writeBytes(c.sealed, 0, c.sealedLength);
+        return out;
+    }
+
+    /** The packet into {@code c.header} and {@code c.sealed}, their lengths into {@code c}. */
+    private static void protect(Crypto c, InitialPeek.Header h, int errorCode, byte[] reason) throws GeneralSecurityException {
         byte[][] keys = serverInitialKeys(c, h.dcid, h.dcidLength);
         byte[] key = keys[0];
         byte[] iv = keys[1];
@@ -121,11 +135,8 @@ final class StatelessClose {
         byte[] mask = c.hp.doFinal(c.sealed, 4 - PN_LENGTH, 16);
         hd[0] ^= (byte) (mask[0] & 0x0f);
         hd[pnOffset] ^= mask[1];
-
-        ByteBuf out = alloc.directBuffer(hl + sealedLength);
-        out.writeBytes(hd, 0, hl);
-        out.writeBytes(c.sealed, 0, sealedLength);
-        return out;
+        c.headerLength = hl;
+        c.sealedLength = sealedLength;
     }
 
     /** The server's Initial key, iv and header-protection key for a client's Destination Connection ID. */
