@@ -101,7 +101,7 @@ wait_ready() { # PID LOG
 
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
-# The launcher's JIT priority (router/hyrouter: compiler threads at nice 19 when run as root); ROUTER_JIT=normal drops it.
+# The launcher's JIT priority (router/hyrouter: compiler threads at nice 1, Java's lowest priority at nice 19, as root); ROUTER_JIT=normal drops it.
 router_jit=()
 # ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
 read -r -a router_extra <<< "${ROUTER_FLAGS:-}"

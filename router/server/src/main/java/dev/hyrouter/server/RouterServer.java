@@ -454,8 +454,8 @@ public final class RouterServer implements AutoCloseable {
      * (QUIC, TLS glue, Connect decoding, routing, in-process plugins, the answer) before players
      * arrive; not ready meanwhile. Then settling rounds (a tenth as many sessions, at most
      * {@value #SETTLE_ROUND}), each followed by a pause for the compiler, until a round gives the JIT less than
-     * {@value #SETTLED_COMPILE_MS} ms of work: while sessions run, the compiler threads (at the
-     * lowest priority) fall behind, and HotSpot raises its C2 thresholds with the length of its
+     * {@value #SETTLED_COMPILE_MS} ms of work: while sessions run, the compiler threads (at nice 1,
+     * below the loops) fall behind, and HotSpot raises its C2 thresholds with the length of its
      * queue, so a method run once per session can sit in profiled C1 code through a whole
      * warm-up and reach C2 only on the first players' time (perf-reports/loadtest/2026-12-05-warm-start.md,
      * session 13). The sessions carry a random server name the intake decides with nothing
@@ -532,7 +532,7 @@ public final class RouterServer implements AutoCloseable {
 
     /**
      * Waits (until {@code deadline}) for the JIT to finish what the warm-up gave it: compilations
-     * queue up behind a busy core (the launchers run the compiler threads at the lowest priority),
+     * queue up behind a busy core (the launchers run the compiler threads at nice 1, below the loops),
      * and a backlog carried past ready is compiled on the first players' time. Quiet = less than
      * 5 ms of compilation in the last 500 ms.
      */
