@@ -214,9 +214,9 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
      * Grows {@code loop}'s timer queue to {@code n} entries and empties it again, on the loop. In a
      * rush every half-open connection holds timers (quiche's and the connect deadline), and the
      * queue, sized for a quiet loop, grows for the first time: compiled scheduling code that
-     * assumed it never grows, and never meets a cancelled timer, was thrown away five times in a
-     * rush's first three seconds (unstable_if traps in DefaultPriorityQueue.offer and
-     * DefaultPromise.cancel under a CPU quota). The queue never shrinks: 8192 references per loop.
+     * assumed it never grows was thrown away five times in a rush's first three seconds
+     * (unstable_if traps in DefaultPriorityQueue.offer, under a CPU quota; none after this). The
+     * queue never shrinks: 8192 references per loop.
      */
     static void growTimerQueue(io.netty.channel.EventLoop loop, int n) {
         java.util.List<io.netty.util.concurrent.ScheduledFuture<?>> timers = new java.util.ArrayList<>(n);
