@@ -157,6 +157,9 @@ public final class RouterMetrics {
                 + " leaving the process, not in hyrouter_answers_total", s, IntakeStats::warmupSessions);
         counter(r, "hyrouter_shed_before_codec", "New connections shed for the queue before the QUIC codec saw their Initial (no connection state,"
                 + " no TLS object); the rest of hyrouter_refused_total{limit=\"handshake_queue_target\"} were refused after", s, IntakeStats::shedAtDoor);
+        counter(r, "hyrouter_refused_source_before_codec", "New connections refused for a per-address limit before the QUIC codec saw their"
+                + " Initial (no connection state, no TLS object); the rest of hyrouter_refused_total{limit=~\".*_per_ip\"} were refused after",
+                s, IntakeStats::refusedSourceAtDoor);
         GaugeWithCallback.builder().name("hyrouter_loops_shedding")
                 .help("Event loops refusing new connections now because their fastest recent handshakes took longer than "
                         + "limits.handshake_queue_target (a standing queue); refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")

@@ -30,7 +30,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] REFUSED_DRAINING = ascii("shutting down");
     /** The reason of every "server busy" refusal, at the door ({@link InitialPeek}) or here. */
     static final byte[] REFUSED_BUSY = ascii("server busy");
-    private static final byte[] REFUSED_SOURCE = ascii("too many connections from your address");
+    static final byte[] REFUSED_SOURCE = ascii("too many connections from your address");
 
     private final IntakeContext context;
     private QuicChannel channel;

@@ -76,7 +76,7 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
             Header h = CURRENT.get();
             if (h.parse(p.content(), p.sender())) {
                 try {
-                    if (sockets > 0 && !h.routerIssued(sockets) && shed(ctx, h)) {
+                    if (sockets > 0 && !h.routerIssued(sockets) && refusedAtDoor(ctx, h)) {
                         p.release();
                         return;
                     }
@@ -90,17 +90,35 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** Answers a new connection's Initial with "server busy" when this loop sheds; returns whether it did. */
-    private boolean shed(ChannelHandlerContext ctx, Header h) {
+    /**
+     * Answers a new connection's Initial here, before the codec, when its address is over a
+     * per-address limit ("too many connections from your address") or this loop sheds ("server
+     * busy"); returns whether it did.
+     */
+    private boolean refusedAtDoor(ChannelHandlerContext ctx, Header h) {
         dev.hyrouter.config.LimitsConfig limits = context.current().limits;
         long target = limits.handshakeQueueTarget().toNanos();
-        if (target <= 0) {
+        boolean perSource = limits.maxConnectionsPerIp() > 0 || limits.newConnectionsPerIp() > 0;
+        if (target <= 0 && !perSource) {
             return false;
         }
         if (resent(ctx, h)) {
             // A client admitted earlier sent its first Initial again (our answer was slow, as in a
             // rush): the codec hands it to that connection. Refusing it would end a handshake the
             // router has already paid for, and admitting it would spend a newcomer's credit.
+            return false;
+        }
+        if (perSource && h.sender != null) {
+            SourceLimits.Refusal refusal = context.sources.wouldRefuse(h.sender, limits);
+            if (refusal != null) {
+                // Before the queue's admission: a client its address limit refuses spends no newcomer's place.
+                context.stats.refused(refusal);
+                context.stats.refusedSourceAtDoor.increment();
+                answer(ctx, h, ConnectionHandler.REFUSED_SOURCE);
+                return true;
+            }
+        }
+        if (target <= 0) {
             return false;
         }
         if (context.loop().admitNew(System.nanoTime(), target)) {
@@ -110,13 +128,18 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         }
         context.stats.refused(SourceLimits.Refusal.HANDSHAKE_QUEUE);
         context.stats.shedAtDoor.increment();
+        answer(ctx, h, ConnectionHandler.REFUSED_BUSY);
+        return true;
+    }
+
+    /** The stateless CONNECTION_CLOSE (CONNECTION_REFUSED, {@code reason}) for {@code h}, flushed with the read batch. */
+    private void answer(ChannelHandlerContext ctx, Header h, byte[] reason) {
         try {
-            ctx.write(new DatagramPacket(StatelessClose.encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, ConnectionHandler.REFUSED_BUSY), h.sender));
+            ctx.write(new DatagramPacket(StatelessClose.encode(alloc, h, ConnectionHandler.CONNECTION_REFUSED, reason), h.sender));
             pendingFlush = true;
         } catch (java.security.GeneralSecurityException e) {
-            LOG.warn("could not build a CONNECTION_CLOSE for a shed connection: {}; it is dropped instead", e.toString());
+            LOG.warn("could not build a CONNECTION_CLOSE for a refused connection: {}; it is dropped instead", e.toString());
         }
-        return true;
     }
 
     /**

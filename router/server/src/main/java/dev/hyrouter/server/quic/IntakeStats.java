@@ -36,6 +36,8 @@ public final class IntakeStats {
     final LongAdder earlyConnectsAbandoned = new LongAdder();
     /** New connections shed by InitialPeek before the QUIC codec saw their Initial (the cheap path). */
     final LongAdder shedAtDoor = new LongAdder();
+    /** Refusals for a per-address limit answered by the door, before the QUIC codec. */
+    final LongAdder refusedSourceAtDoor = new LongAdder();
     /** Connections refused at admission, indexed by {@link SourceLimits.Refusal#ordinal()}. */
     private final LongAdder[] refusedByLimit = new LongAdder[SourceLimits.Refusal.values().length];
     /** Decided Disconnects by kind (no_route, no_backends, denied, shed, ...), indexed by {@link OutcomeKind#ordinal()}. */
@@ -78,6 +80,10 @@ public final class IntakeStats {
     /** New connections shed before the QUIC codec saw them (a subset of the handshake_queue_target refusals). */
     public long shedAtDoor() {
         return shedAtDoor.sum();
+    }
+
+    public long refusedSourceAtDoor() {
+        return refusedSourceAtDoor.sum();
     }
 
     /** Connect packets received (decoded or not). */

@@ -94,6 +94,61 @@ class InitialPeekResendTest {
     }
 
     /**
+     * A client whose address is over its per-address limit is answered by the door with a
+     * stateless CONNECTION_CLOSE before the QUIC codec builds a connection for it; once the
+     * address has room again, its next client reaches the codec. (Other addresses have counts of
+     * their own: SourceLimitsTest.)
+     */
+    @Test
+    void aSourceOverItsAddressLimitIsRefusedAtTheDoorBeforeTheCodec() throws Exception {
+        byte[] initial = clientInitial();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        RouterConfig config = ConfigLoader.parse("""
+                limits: {max_connections_per_ip: 1, retry: never}
+                routing:
+                  default: {strategy: round_robin, backends: [{host: backend.internal, port: 5520}]}
+                """, "test.yaml", false);
+        RouterCore core = RouterCore.build(config, Map.of(), timer, DiscoveryResolver.NONE);
+        IntakeContext context = new IntakeContext(core);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        EmbeddedChannel socket = new EmbeddedChannel(new InitialPeek(context, 1, 0), new QuicServerCodecBuilder()
+                .sslContext(ServerTls.build(config.tls(), false))
+                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .initialMaxData(1 << 20)
+                .initialMaxStreamDataBidirectionalRemote(1 << 16)
+                .initialMaxStreamsBidirectional(4)
+                .tokenHandler(context.retryHandler(new RetryTokenHandler.Secret(), 1))
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+                        connections.incrementAndGet();
+                    }
+                })
+                .streamHandler(new ChannelInboundHandlerAdapter())
+                .build());
+        try {
+            InetSocketAddress full = new InetSocketAddress("127.0.0.1", 40001);
+            SourceLimits.Source held = context.sources.admit(new InetSocketAddress("127.0.0.1", 40000), config.limits());
+            assertThat(held.refusal()).isNull();
+
+            socket.writeInbound(datagram(initial, full));
+            assertThat(written(socket, full)).as("one stateless CONNECTION_CLOSE").isEqualTo(1);
+            assertThat(connections).as("the codec built no connection").hasValue(0);
+            assertThat(context.stats.refusedSourceAtDoor()).isEqualTo(1);
+
+            held.release();
+            socket.writeInbound(datagram(clientInitial(), full));
+            assertThat(written(socket, full)).as("room again: the server's handshake flight").isPositive();
+            assertThat(connections).hasValue(1);
+            assertThat(context.stats.refusedSourceAtDoor()).isEqualTo(1);
+        } finally {
+            socket.finishAndReleaseAll();
+            core.close();
+            timer.shutdownNow();
+        }
+    }
+
+    /**
      * The start-up warm-up of the refusal path (so a first rush does not meet it uncompiled)
      * drives the real door through its shedding branch: every synthetic Initial gets its refusal.
      */

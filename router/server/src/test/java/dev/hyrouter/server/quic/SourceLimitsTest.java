@@ -42,6 +42,33 @@ class SourceLimitsTest {
     }
 
     @Test
+    void theDoorsReadOnlyCheckNamesTheLimitAdmitWouldRefuseForAndCountsNothing() {
+        LimitsConfig perIp = config(2, 0, 1);
+        InetSocketAddress a = new InetSocketAddress("192.0.2.1", 40000);
+        assertThat(limits.wouldRefuse(a, perIp)).as("an unknown source").isNull();
+        SourceLimits.Source first = admit("192.0.2.1", perIp);
+        admit("192.0.2.1", perIp);
+        for (int i = 0; i < 5; i++) {
+            assertThat(limits.wouldRefuse(a, perIp)).isEqualTo(SourceLimits.Refusal.MAX_CONNECTIONS_PER_IP);
+        }
+        first.release();
+        assertThat(limits.wouldRefuse(a, perIp)).as("asking took no place").isNull();
+        assertThat(admit("192.0.2.1", perIp)).isNotNull();
+
+        LimitsConfig rate = config(0, 10, 2); // 10/s, bursts of 2
+        InetSocketAddress b = new InetSocketAddress("192.0.2.9", 40000);
+        admit("192.0.2.9", rate).release();
+        for (int i = 0; i < 5; i++) {
+            assertThat(limits.wouldRefuse(b, rate)).as("asking takes no token").isNull();
+        }
+        admit("192.0.2.9", rate).release();
+        assertThat(limits.wouldRefuse(b, rate)).isEqualTo(SourceLimits.Refusal.NEW_CONNECTIONS_PER_IP);
+        now.addAndGet(SECOND / 10);
+        assertThat(limits.wouldRefuse(b, rate)).as("a token again after 100 ms").isNull();
+        assertThat(limits.wouldRefuse(b, config(0, 0, 1))).as("no per-source limit").isNull();
+    }
+
+    @Test
     void oneIpv6Slash64IsOneSource() {
         LimitsConfig c = config(2, 0, 1);
         assertThat(admit("2001:db8:1:2::1", c)).isNotNull();
