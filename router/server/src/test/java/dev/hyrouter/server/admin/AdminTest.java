@@ -243,6 +243,8 @@ class AdminTest {
                 .containsEntry("hyrouter_refused_total{limit=\"max_connections\"}", 0.0)
                 .containsEntry("hyrouter_refused_total{limit=\"new_connections_per_ip\"}", 0.0)
                 .containsEntry("hyrouter_refused_total{limit=\"draining\"}", 0.0)
+                // Answered at the door: the codec built no connection for it.
+                .containsEntry("hyrouter_refused_source_before_codec_total", 1.0)
                 .containsEntry("hyrouter_limit_tracked_sources", 1.0)
                 .containsEntry("hyrouter_retry_active_loops", 0.0)
                 .containsEntry("hyrouter_retries_sent_total", 0.0)
