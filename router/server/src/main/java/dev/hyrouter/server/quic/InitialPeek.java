@@ -25,8 +25,10 @@ import java.net.InetSocketAddress;
  * takes the ordinary path, where {@link ConnectionHandler} sheds it all the same. Nor is an
  * Initial whose ID the codec already maps to a connection: a client the router admitted resends
  * its first Initial when the answer is slow (in a rush, the answer waits in the same queue), and
- * refusing that copy would throw away a handshake already paid for. With the NIO fallback (no
- * dispatcher) nothing is shed here.
+ * refusing that copy would throw away a handshake already paid for. The same door answers a new
+ * connection whose source is already over a per-address limit ({@link SourceLimits#wouldRefuse},
+ * read only: the connection handler still counts and decides every client let through). With
+ * the NIO fallback (no dispatcher) nothing is refused here.
  */
 final class InitialPeek extends ChannelInboundHandlerAdapter {
     static final int QUIC_V1 = 0x0000_0001;
