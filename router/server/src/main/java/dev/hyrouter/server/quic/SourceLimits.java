@@ -105,11 +105,12 @@ final class SourceLimits {
     Refusal wouldRefuse(InetSocketAddress address, LimitsConfig limits) {
         int perIp = limits.maxConnectionsPerIp();
         int rate = limits.newConnectionsPerIp();
-        if (perIp <= 0 && rate <= 0) {
+        InetAddress ip = address.getAddress();
+        if ((perIp <= 0 && rate <= 0) || ip == null) {
             return null;
         }
         Key probe = probes.get();
-        probe.set(address.getAddress());
+        probe.set(ip);
         Source s = sources.get(probe);
         if (s == null) {
             return null;
