@@ -171,14 +171,12 @@ final class SourceLimits {
          */
         boolean take(long now, int perSecond, int burst) {
             long interval = 1_000_000_000L / perSecond;
-            long tolerance = interval * (Math.max(1, burst) - 1L);
             while (true) {
                 long tat = theoreticalArrival.get();
-                long base = now - tat > 0 ? now : tat;
-                if (base - now > tolerance) {
+                if (!allows(tat, now, interval, burst)) {
                     return false;
                 }
-                if (theoreticalArrival.compareAndSet(tat, base + interval)) {
+                if (theoreticalArrival.compareAndSet(tat, base(tat, now) + interval)) {
                     return true;
                 }
             }
@@ -186,11 +184,17 @@ final class SourceLimits {
 
         /** Whether {@link #take} would allow an arrival now, taking nothing. */
         boolean couldTake(long now, int perSecond, int burst) {
-            long interval = 1_000_000_000L / perSecond;
-            long tolerance = interval * (Math.max(1, burst) - 1L);
-            long tat = theoreticalArrival.get();
-            long base = now - tat > 0 ? now : tat;
-            return base - now <= tolerance;
+            return allows(theoreticalArrival.get(), now, 1_000_000_000L / perSecond, burst);
+        }
+
+        /** The bucket's rule: an arrival fits while the theoretical arrival is at most burst - 1 intervals ahead of now. */
+        private static boolean allows(long tat, long now, long interval, int burst) {
+            return base(tat, now) - now <= interval * (Math.max(1, burst) - 1L);
+        }
+
+        /** When the next arrival counts from: now, or the theoretical arrival time if that is later. */
+        private static long base(long tat, long now) {
+            return now - tat > 0 ? now : tat;
         }
 
         void release() {
