@@ -63,6 +63,8 @@ for r in $(seq 1 "$rounds"); do
       untuned-certreq) plugin=""; handshake=full; server=untuned; untuned_args=--request-client-certificate ;;
       # The router as bundled: outcome lines on (info), and without the client-certificate request.
       log) plugin=""; router_level=info ;;
+      # The same with more JVM flags (XFLAGS: a candidate setting measured against log in one run).
+      logx) plugin=""; router_level=info; read -r -a router_x <<< "${XFLAGS:?variant logx needs XFLAGS}" ;;
       nocert) plugin=""; tls_keys='  client_certificates: "off"' ;;
       # The router on JDK 25 (JDK25_HOME, default Temurin's Debian path); every other variant runs on java_bin.
       jdk25) plugin=""; router_java="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" ;;
@@ -93,7 +95,9 @@ for r in $(seq 1 "$rounds"); do
       start_untuned "$work/sat-$variant-$r.log" "${untuned_args:-}"; pid=$started_pid; no_admin=1; untuned_args=""
     else
       with_admin "$cfg"
+      router_extra_saved=("${router_extra[@]+"${router_extra[@]}"}"); router_extra+=("${router_x[@]+"${router_x[@]}"}")
       start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}"; pid=$started_pid; router_gc=""; router_level=""; router_java=""
+      router_extra=("${router_extra_saved[@]+"${router_extra_saved[@]}"}"); router_x=()
       if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
         for task in /proc/"$pid"/task/*; do
           case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
@@ -107,6 +111,7 @@ for r in $(seq 1 "$rounds"); do
     t1=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th1"; metrics_text > "$work/m1"
     # The QUIC event loop alone (hyrouter-quic-*; Netty's default name before b5c1b15, cut to 15
     # characters by the kernel): steadier than the process total, which also carries GC, JIT and the admin listener.
+    thread_delta "$work/th0" "$work/th1" | sort -t$'\t' -k2 -nr > "$out/$variant-$r.threads.tsv"
     loop_s=$(thread_delta "$work/th0" "$work/th1" | awk -F'\t' '$1 ~ /^(hyrouter-quic|multiThreadIoEv)/ {s += $2} END {printf "%.6f", s}')
     # Heap allocated per session: by the loops, and by every thread (the router's exact per-thread counters).
     alloc_loop=$(( $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m1" | cut -d. -f1) - $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m0" | cut -d. -f1) ))
@@ -139,7 +144,7 @@ done
   echo
   cat "$out/environment.md"
   echo
-  echo "Command: \`${jar_note}loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants$( [ "$warmup" -gt 0 ] && echo " --warmup $warmup")\`"
+  echo "Command: \`${jar_note}${XFLAGS:+XFLAGS=\"$XFLAGS\" }loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants$( [ "$warmup" -gt 0 ] && echo " --warmup $warmup")\`"
   echo
   echo "Client: \`hyrouter probe --count $count --concurrency 64\` (Netty QUIC, closed loop) on core 1 with the gRPC plugin server;"
   echo "router alone on core 0, one event loop, access log at warn; a warm-up of $warm sessions before each measured run."
@@ -160,7 +165,7 @@ done
   echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"
   echo "loop, its own JVM defaults: what a user writes untuned); untuned-certreq = the same asking for a client certificate, as the"
   echo "protocol requires of a Hytale server. log = the router with its outcome lines on (info, as bundled); nocert = the router"
-  echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25. Every other router variant runs at warn."
+  echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25; logx = log with the JVM flags XFLAGS added. Every other router variant runs at warn."
   echo
   echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

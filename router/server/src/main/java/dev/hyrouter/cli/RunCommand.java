@@ -43,6 +43,13 @@ final class RunCommand {
         for (ConfigWarning w : config.warnings()) {
             LOG.warn("config: {}", w);
         }
+        boolean noCleaner = io.netty.util.internal.PlatformDependent.useDirectBufferNoCleaner();
+        String buffers = DirectBuffers.describe(noCleaner, System.getProperty(DirectBuffers.PROPERTY));
+        if (noCleaner) {
+            LOG.info(buffers);
+        } else {
+            LOG.warn(buffers);
+        }
         RouterServer server;
         try {
             server = RouterServer.start(config);
