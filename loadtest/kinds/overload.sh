@@ -3,6 +3,7 @@
 # quota, then an open-loop client offers more sessions per second than it can serve.
 [ "$variants" = "off,stdout,file" ] && variants="router"
 [ "$duration" = 30 ] && duration=15
+c_inflight="${C_INFLIGHT:-64}"
 warm_s=$(( warmup > 0 ? warmup : 20 ))
 cg_root=/sys/fs/cgroup/cpu
 if [ ! -w "$cg_root" ]; then
@@ -54,7 +55,10 @@ for r in $(seq 1 "$rounds"); do
     echo "$pid" > "$cg/cgroup.procs"
     rss0=$(rss_kib "$pid"); t0=$(cpu_ticks "$pid")
     thread_ns "$pid" > "$work/$v-$r.threads0"
-    phases=(closed:16:10)
+    # C from a closed loop deep enough to keep the quota busy: under a short quota each round trip can
+    # wait out a throttled period, so 16 in flight measured a latency bound (C 128-215/s while the
+    # same servers answered 260-340/s in the open phases); the line says how much of the quota it used.
+    phases=("closed:$c_inflight:10")
     phases+=(open:0.5:"$duration" open:1.5:"$duration" open:2.5:"$duration" open:0.5:"$duration")
     # The client's own CPU (user+sys seconds): it must stay below its one core, or the client, not the server, sets the pace.
     TIMEFORMAT='%U %S'
@@ -70,7 +74,7 @@ for r in $(seq 1 "$rounds"); do
     cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
     # The same absolute load for every server: C from the first run's measuring phase.
     if [ "$capacity" = 0 ]; then
-      capacity=$(grep '"phase":"closed:16:10"' "$work/$v-$r.jsonl" | jf capacity)
+      capacity=$(grep '"kind":"closed"' "$work/$v-$r.jsonl" | jf capacity)
     fi
     warm_sessions=$(jf answered < "$work/$v-$r.warm.jsonl")
     while read -r line; do
@@ -90,7 +94,7 @@ done
   echo
   echo "Each server pinned to core 0 and held to $quota_us µs of CPU per 100 ms (cgroup v1 quota); the client on core 1."
   echo "Warmed $warm_s s on the whole core by a closed loop of 16 (the JIT done, as on a replica that has served a while), then the quota;"
-  echo "C = $capacity sessions/s (the first run's closed loop of 16 over 10 s under the quota), the same for every server."
+  echo "C = $capacity sessions/s (the first run's closed loop of $c_inflight in flight over 10 s under the quota; C_INFLIGHT), the same for every server."
   echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
   echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
   echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
@@ -116,10 +120,12 @@ done
   echo
   echo "Server CPU under the quota (all phases after the warm-up): the whole process, its JIT compiler threads, its event loops; RSS before/after:"
   echo
-  echo "| server | round | warm-up sessions | cpu s | JIT s | loops s | client cpu s | RSS before KiB | RSS after KiB |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-  grep '"phase":"closed:16:10"' "$phases_file" | while read -r line; do
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" "$(jf warm_sessions <<<"$line")" \
+  echo "| server | round | warm-up sessions | closed loop answered/s | its CPU % of quota | cpu s | JIT s | loops s | client cpu s | RSS before KiB | RSS after KiB |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  grep '"kind":"closed"' "$phases_file" | while read -r line; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" "$(jf warm_sessions <<<"$line")" \
+      "$(jf answered_per_s <<<"$line")" \
+      "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v s="$(jf seconds <<<"$line")" -v q="$quota_us" 'BEGIN {if (c == "" || c == "null") print "—"; else printf "%.0f", 100 * c / (s * q / 100000)}')" \
       "$(jf cpu_s <<<"$line")" "$(jf jit_s <<<"$line")" "$(jf loops_s <<<"$line")" "$(jf client_cpu_s <<<"$line")" "$(jf rss0_kib <<<"$line")" "$(jf rss1_kib <<<"$line")"
   done
   echo

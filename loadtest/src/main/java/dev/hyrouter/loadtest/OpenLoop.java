@@ -71,6 +71,7 @@ public final class OpenLoop {
                 if (p[0].equals("closed")) {
                     int concurrency = Integer.parseInt(p[1]);
                     AtomicLong done = new AtomicLong();
+                    PhaseCounters cpu0 = PhaseCounters.now(client, target.getPort());
                     long t0 = System.nanoTime();
                     long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
                     for (int w = 0; w < concurrency; w++) {
@@ -78,9 +79,12 @@ public final class OpenLoop {
                     }
                     Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1);
                     double c = done.get() / ((System.nanoTime() - t0) / 1e9);
+                    // The server's CPU over the loop: C is its capacity only if the loop kept its quota busy.
+                    PhaseCounters cpu = PhaseCounters.now(client, target.getPort()).minus(cpu0);
                     capacity = Double.parseDouble(args[3]) > 0 ? capacity : c;
                     System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"closed\",\"concurrency\":%d,\"seconds\":%d,\"answered\":%d,"
-                            + "\"answered_per_s\":%.1f,\"capacity\":%.1f}%n", phase, concurrency, seconds, done.get(), c, capacity);
+                            + "\"answered_per_s\":%.1f,\"capacity\":%.1f,\"server_cpu_s\":%s,\"throttled_s\":%s}%n", phase, concurrency, seconds,
+                            done.get(), c, capacity, seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()));
                     System.out.flush();
                     Thread.sleep(1000); // the last closed-loop sessions end
                     continue;
