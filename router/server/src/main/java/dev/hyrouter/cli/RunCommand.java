@@ -9,6 +9,7 @@ import dev.hyrouter.server.admin.AdminServer;
 import dev.hyrouter.server.admin.RouterMetrics;
 import dev.hyrouter.server.quic.ListenAddress;
 import dev.hyrouter.server.quic.QuicIntake;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.time.Duration;
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ final class RunCommand {
         for (ConfigWarning w : config.warnings()) {
             LOG.warn("config: {}", w);
         }
-        boolean noCleaner = io.netty.util.internal.PlatformDependent.useDirectBufferNoCleaner();
+        boolean noCleaner = PlatformDependent.useDirectBufferNoCleaner();
         String buffers = DirectBuffers.describe(noCleaner, System.getProperty(DirectBuffers.PROPERTY));
         if (noCleaner) {
             LOG.info(buffers);

@@ -122,7 +122,8 @@ class EarlyDataTest {
             List<QuicSessionTicket> tickets = withRetries("a first session", () -> firstSession(r.server.address()));
             assertThat(tickets.get(0).getTlsSessionTicket().hasEarlyDataExtension()).as("the ticket allows 0-RTT").isTrue();
             Resumed s = withRetries("a resumed session", () -> resumedWithEarlyData(r.server.address(), tickets.get(0)));
-            assertThat(s.earlyData()).as("the router accepted the early data").isEqualTo(QuicClientConnectionImpl.EarlyDataStatus.Accepted);
+            assertThat(s.earlyData()).as("the router accepted the early data (it resumed %d handshakes)", r.server.stats().handshakesResumed())
+                    .isEqualTo(QuicClientConnectionImpl.EarlyDataStatus.Accepted);
             assertThat(s.answer().isReferral()).as("answer %s", s.answer()).isTrue();
             assertThat(s.answer().host()).isEqualTo("lobby.internal");
             assertThat(r.server.stats().handshakesResumed()).isPositive();
@@ -142,12 +143,20 @@ class EarlyDataTest {
     void aReplayedFirstFlightWithEarlyDataGetsNoSecondDecision() throws Exception {
         try (TestRouter r = TestRouter.start("quic: {early_data: true}\n" + ROUTING);
                 FirstFlightRecorder relay = new FirstFlightRecorder(r.server.address())) {
-            List<QuicSessionTicket> tickets = withRetries("a first session", () -> firstSession(r.server.address()));
-            Resumed s = withRetries("a resumed session through the relay", () -> {
-                relay.reset();
-                return resumedWithEarlyData(relay.address(), tickets.get(0));
-            });
-            assertThat(s.earlyData()).isEqualTo(QuicClientConnectionImpl.EarlyDataStatus.Accepted);
+            // What the replays send must be a flight whose early data the router accepted. The TLS
+            // stack may decline 0-RTT for a ticket (once in a full CI run: the client's status stayed
+            // Requested and its Connect went after the handshake, as a declined client's must), which
+            // is no fault of the router's; then a fresh ticket is tried, up to three in all.
+            Resumed s = null;
+            for (int attempt = 0; attempt < 3 && (s == null || s.earlyData() != QuicClientConnectionImpl.EarlyDataStatus.Accepted); attempt++) {
+                List<QuicSessionTicket> tickets = withRetries("a first session", () -> firstSession(r.server.address()));
+                s = withRetries("a resumed session through the relay", () -> {
+                    relay.reset();
+                    return resumedWithEarlyData(relay.address(), tickets.get(0));
+                });
+            }
+            assertThat(s.earlyData()).as("early data accepted in one of three resumed sessions (the router resumed %d handshakes)",
+                    r.server.stats().handshakesResumed()).isEqualTo(QuicClientConnectionImpl.EarlyDataStatus.Accepted);
             assertThat(s.answer().isReferral()).isTrue();
             List<byte[]> flight = relay.firstFlight();
             assertThat(flight).as("the first flight: an Initial and 0-RTT packets").isNotEmpty();
