@@ -95,9 +95,8 @@ for r in $(seq 1 "$rounds"); do
       start_untuned "$work/sat-$variant-$r.log" "${untuned_args:-}"; pid=$started_pid; no_admin=1; untuned_args=""
     else
       with_admin "$cfg"
-      router_extra_saved=("${router_extra[@]+"${router_extra[@]}"}"); router_extra+=("${router_x[@]+"${router_x[@]}"}")
-      start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}"; pid=$started_pid; router_gc=""; router_level=""; router_java=""
-      router_extra=("${router_extra_saved[@]+"${router_extra_saved[@]}"}"); router_x=()
+      start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}" "${router_x[@]+"${router_x[@]}"}"
+      pid=$started_pid; router_gc=""; router_level=""; router_java=""; router_x=()
       if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
         for task in /proc/"$pid"/task/*; do
           case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
@@ -112,7 +111,7 @@ for r in $(seq 1 "$rounds"); do
     # The QUIC event loop alone (hyrouter-quic-*; Netty's default name before b5c1b15, cut to 15
     # characters by the kernel): steadier than the process total, which also carries GC, JIT and the admin listener.
     thread_delta "$work/th0" "$work/th1" | sort -t$'\t' -k2 -nr > "$out/$variant-$r.threads.tsv"
-    loop_s=$(thread_delta "$work/th0" "$work/th1" | awk -F'\t' '$1 ~ /^(hyrouter-quic|multiThreadIoEv)/ {s += $2} END {printf "%.6f", s}')
+    loop_s=$(awk -F'\t' '$1 ~ /^(hyrouter-quic|multiThreadIoEv)/ {s += $2} END {printf "%.6f", s}' "$out/$variant-$r.threads.tsv")
     # Heap allocated per session: by the loops, and by every thread (the router's exact per-thread counters).
     alloc_loop=$(( $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m1" | cut -d. -f1) - $(metric_sum 'hyrouter_thread_allocated_bytes_total{threads="hyrouter-quic-#-#"}' "$work/m0" | cut -d. -f1) ))
     alloc_all=$(( $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m1" | cut -d. -f1) - $(metric_sum hyrouter_thread_allocated_bytes_total "$work/m0" | cut -d. -f1) ))
