@@ -223,7 +223,7 @@ environment() {
     echo "| pinning | $pinning |"
     case "$kind" in
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
-      overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm and measure C, then open loop at fixed rates |" ;;
+      overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm, of C_INFLIGHT (64) to measure C, then an open loop at fixed rates, phases back to back |" ;;
       startup) echo "| load | none: each router started fresh and polled on /readyz until it answers 200 |" ;;
       warmup) echo "| load | WarmupCurve (loadtest): the project's Netty QUIC client, a session every 20 ms from launch until answered, then a closed loop of 16, full handshakes, buckets of 1,000 sessions; server CPU from /proc/PID |" ;;
       *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;

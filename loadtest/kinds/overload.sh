@@ -95,27 +95,29 @@ done
   echo "Each server pinned to core 0 and held to $quota_us µs of CPU per 100 ms (cgroup v1 quota); the client on core 1."
   echo "Warmed $warm_s s on the whole core by a closed loop of 16 (the JIT done, as on a replica that has served a while), then the quota;"
   echo "C = $capacity sessions/s (the first run's closed loop of $c_inflight in flight over 10 s under the quota; C_INFLIGHT), the same for every server."
-  echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each."
+  echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each; the phases back to back."
   echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
   echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
   echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer."
   echo
-  echo "| server | round | offered/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s | JIT s | loops s | µs per answered | datagrams in per session | dropped by kernel |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| server | round | offered/s | goodput/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s | JIT s | loops s | µs per answered | datagrams in per session | dropped by kernel |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   grep '"kind":"open"' "$phases_file" | while read -r line; do
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
-      "$(jf offered_per_s <<<"$line")" "$(jf answered_per_s <<<"$line")" "$(jf p50_ms <<<"$line")" "$(jf p99_ms <<<"$line")" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(jf variant <<<"$line")" "$(jf round <<<"$line")" \
+      "$(jf offered_per_s <<<"$line")" "$(jf goodput_per_s <<<"$line")" "$(jf answered_per_s <<<"$line")" "$(jf p50_ms <<<"$line")" "$(jf p99_ms <<<"$line")" \
       "$(jf refused <<<"$line")" "$(jf refused_p99_ms <<<"$line")" "$(jf timed_out <<<"$line")" \
       "$(( $(jf failed_other <<<"$line") + $(jf unfinished <<<"$line") ))" "$(jf p99_first_2s_ms <<<"$line")" "$(jf p99_after_2s_ms <<<"$line")" \
       "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v s="$(jf seconds <<<"$line")" -v q="$quota_us" 'BEGIN {if (c == "" || c == "null") print "—"; else printf "%.0f", 100 * c / (s * q / 100000)}')" \
       "$(jf throttled_s <<<"$line")" "$(jf server_jit_s <<<"$line")" "$(jf server_loops_s <<<"$line")" \
-      "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v a="$(jf answered <<<"$line")" 'BEGIN {if (c == "" || c == "null" || a == 0) print "—"; else printf "%.0f", 1e6 * c / a}')" \
+      "$(awk -v c="$(jf server_cpu_s <<<"$line")" -v a="$(jf goodput <<<"$line")" 'BEGIN {if (c == "" || c == "null" || a == 0) print "—"; else printf "%.0f", 1e6 * c / a}')" \
       "$(awk -v d="$(jf client_sent <<<"$line")" -v n="$(jf started <<<"$line")" 'BEGIN {if (d == "" || n == 0) print "—"; else printf "%.1f", d / n}')" \
       "$(jf server_socket_drops <<<"$line")"
   done
   echo
   echo "CPU % of quota: the server's CPU while the phase offered load, over the quota for that time (100 = the quota used to the full); throttled s: how long the quota held the server back meanwhile;"
-  echo "JIT s / loops s: that CPU's share spent by its JIT compiler threads and its event loops; µs per answered: the server's CPU over the sessions it answered;"
+  echo "goodput/s: answers the server completed inside the phase's window (whichever phase their session started in); answered/s and the columns after it: the sessions that started in the phase, over its length"
+  echo "(a server still behind when the phase ends answers some of them in the next phase, on that phase's CPU);"
+  echo "JIT s / loops s: that CPU's share spent by its JIT compiler threads and its event loops; µs per answered: the server's CPU in the window over the answers it completed in it;"
   echo "datagrams in per session: datagrams the client sent (to the server) per session started, resends included; dropped by kernel: datagrams the server's sockets lost to a full receive buffer."
   echo
   echo "Server CPU under the quota (all phases after the warm-up): the whole process, its JIT compiler threads, its event loops; RSS before/after:"

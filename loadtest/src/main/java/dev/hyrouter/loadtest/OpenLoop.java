@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Every session is a full TLS handshake and one Connect, with {@code TIMEOUT_S} to be answered;
  * a session that times out closes its attempt, as a player's client gives up. A session counts
- * in the phase it started in. Per phase: offered, answered (referrals) per second, the answered
- * sessions' p50/p99, and the failures split into refused (the server said so: a
- * CONNECTION_CLOSE or a Disconnect) with how long the client took to learn it, and timed out.
+ * in the phase it started in. Open phases run back to back. Per phase: offered, answered
+ * (referrals) per second, goodput (answers completed inside the phase's window, whichever phase
+ * their session started in), the answered sessions' p50/p99, and the failures split into refused
+ * (the server said so: a CONNECTION_CLOSE or a Disconnect) with how long the client took to
+ * learn it, and timed out.
  *
  * <p>Usage: {@code OpenLoop HOST:PORT SNI TIMEOUT_S CAPACITY PHASE...}; CAPACITY 0 takes C from
  * the last closed phase, a number fixes it (the same absolute load for two servers).
@@ -43,8 +45,55 @@ public final class OpenLoop {
     /** Every 200th failure is printed with its time and message, for the run's log. */
     private static final AtomicLong SAMPLES = new AtomicLong();
 
-    /** One session's ending. */
-    private record Ending(long startNanos, long tookNanos, int kind) {
+    /** One open phase: its rate and window, and the server's counters over the window. */
+    private static final class OpenPhase {
+        final String name;
+        final double rate;
+        final int seconds;
+        final AtomicLong started;
+        final long t0;
+        long t1;
+        PhaseCounters cpu;
+
+        OpenPhase(String name, double rate, int seconds, AtomicLong started, long t0) {
+            this.name = name;
+            this.rate = rate;
+            this.seconds = seconds;
+            this.started = started;
+            this.t0 = t0;
+        }
+
+        void close(PhaseCounters counters, long end) {
+            cpu = counters;
+            t1 = end;
+        }
+    }
+
+    /**
+     * Waits until every session of the pending phases has ended (each has its timeout; 2 s more
+     * for stragglers), then reports each phase. Only here, after the last phase of a run of back
+     * to back ones: waiting between phases would let a server drain its queue in a pause no real
+     * rush gives it.
+     */
+    private static void drain(List<OpenPhase> pending, ConcurrentLinkedQueue<Ending> endings, Duration timeout) throws InterruptedException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long startedTotal = pending.stream().mapToLong(x -> x.started.get()).sum();
+        long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
+        while (endings.size() < startedTotal && System.nanoTime() < wait) {
+            Thread.sleep(50);
+        }
+        List<Ending> all = new ArrayList<>(endings);
+        for (OpenPhase ph : pending) {
+            report(ph, all);
+        }
+        pending.clear();
+        endings.clear();
+    }
+
+    /** One session's ending, with the phase it started in. */
+    private record Ending(OpenPhase phase, long startNanos, long tookNanos, int kind) {
         static final int ANSWERED = 0;
         static final int REFUSED = 1;
         static final int TIMED_OUT = 2;
@@ -63,12 +112,16 @@ public final class OpenLoop {
             t.setDaemon(true);
             return t;
         });
+        // Open phases since the last report, and every ending of their sessions.
+        List<OpenPhase> pending = new ArrayList<>();
+        ConcurrentLinkedQueue<Ending> endings = new ConcurrentLinkedQueue<>();
         try {
             for (String phase : Arrays.copyOfRange(args, 4, args.length)) {
                 String[] p = phase.split(":");
                 int seconds = Integer.parseInt(p[2]);
                 ClientRequest request = ClientRequest.to(target, sni).withTimeout(timeout);
                 if (p[0].equals("closed")) {
+                    drain(pending, endings, timeout);
                     int concurrency = Integer.parseInt(p[1]);
                     AtomicLong done = new AtomicLong();
                     PhaseCounters cpu0 = PhaseCounters.now(client, target.getPort());
@@ -90,29 +143,25 @@ public final class OpenLoop {
                     continue;
                 }
                 double rate = Double.parseDouble(p[1]) * capacity;
-                ConcurrentLinkedQueue<Ending> endings = new ConcurrentLinkedQueue<>();
-                AtomicLong started = new AtomicLong();
-                long t0 = System.nanoTime();
+                OpenPhase ph = new OpenPhase(phase, rate, seconds, new AtomicLong(), System.nanoTime());
                 long total = Math.round(rate * seconds);
+                // Back to back: the next phase's rate starts the moment this one ends, as a rush
+                // follows calm and calm follows a rush, with whatever queue the server has built.
                 var tick = ticker.scheduleAtFixedRate(() -> {
-                    long due = Math.min(total, (long) ((System.nanoTime() - t0) / 1e9 * rate));
-                    while (started.get() < due) {
-                        started.incrementAndGet();
+                    long due = Math.min(total, (long) ((System.nanoTime() - ph.t0) / 1e9 * rate));
+                    while (ph.started.get() < due) {
+                        ph.started.incrementAndGet();
                         long s0 = System.nanoTime();
-                        client.run(request).whenComplete((r, e) -> endings.add(ending(s0, r, e)));
+                        client.run(request).whenComplete((r, e) -> endings.add(ending(ph, s0, r, e)));
                     }
                 }, 0, 2, TimeUnit.MILLISECONDS);
                 PhaseCounters cpu0 = PhaseCounters.now(client, target.getPort());
                 Thread.sleep(seconds * 1000L);
                 tick.cancel(false);
-                PhaseCounters cpu = PhaseCounters.now(client, target.getPort()).minus(cpu0);
-                // Sessions started in the phase end within the timeout.
-                long wait = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
-                while (endings.size() < started.get() && System.nanoTime() < wait) {
-                    Thread.sleep(50);
-                }
-                report(phase, rate, seconds, started.get(), t0, new ArrayList<>(endings), cpu);
+                ph.close(PhaseCounters.now(client, target.getPort()).minus(cpu0), System.nanoTime());
+                pending.add(ph);
             }
+            drain(pending, endings, timeout);
         } finally {
             ticker.shutdownNow();
             client.close();
@@ -132,14 +181,14 @@ public final class OpenLoop {
         });
     }
 
-    private static Ending ending(long start, SessionResult r, Throwable e) {
+    private static Ending ending(OpenPhase phase, long start, SessionResult r, Throwable e) {
         long took = System.nanoTime() - start;
         if (e == null) {
-            return new Ending(start, took, r.answer().isReferral() ? Ending.ANSWERED : Ending.REFUSED);
+            return new Ending(phase, start, took, r.answer().isReferral() ? Ending.ANSWERED : Ending.REFUSED);
         }
         Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         if (c instanceof TimeoutException) {
-            return new Ending(start, took, Ending.TIMED_OUT);
+            return new Ending(phase, start, took, Ending.TIMED_OUT);
         }
         // A CONNECTION_CLOSE during the handshake (the router refusing or shedding) ends the attempt
         // when it arrives; a close seen only as the channel ending (another server's stack) still counts.
@@ -149,7 +198,7 @@ public final class OpenLoop {
         if (SAMPLES.getAndIncrement() % 200 == 0) {
             System.err.printf(Locale.ROOT, "failure after %.1f ms (%s): %s%n", took / 1e6, refused ? "refused" : "other", m);
         }
-        return new Ending(start, took, refused ? Ending.REFUSED : Ending.FAILED);
+        return new Ending(phase, start, took, refused ? Ending.REFUSED : Ending.FAILED);
     }
 
     /**
@@ -239,23 +288,38 @@ public final class OpenLoop {
         }
     }
 
-    private static void report(String phase, double rate, int seconds, long started, long t0, List<Ending> endings, PhaseCounters cpu) {
+    /**
+     * One phase's line. Sessions count in the phase they started in (answered, latency, refused,
+     * timed out); goodput counts the answers the server completed inside the phase's window,
+     * whichever phase their session started in: what it delivered while that load lasted. The
+     * two differ by the queue: a server that is seconds behind when a rush phase ends answers
+     * that phase's sessions in the next one, on the next phase's CPU.
+     */
+    private static void report(OpenPhase ph, List<Ending> all) {
+        List<Ending> endings = all.stream().filter(x -> x.phase == ph).toList();
+        long t0 = ph.t0;
         long[] answered = endings.stream().filter(x -> x.kind == Ending.ANSWERED).mapToLong(Ending::tookNanos).sorted().toArray();
         long[] refused = endings.stream().filter(x -> x.kind == Ending.REFUSED).mapToLong(Ending::tookNanos).sorted().toArray();
         long timedOut = endings.stream().filter(x -> x.kind == Ending.TIMED_OUT).count();
         long failed = endings.stream().filter(x -> x.kind == Ending.FAILED).count();
-        long unfinished = started - endings.size();
+        long unfinished = ph.started.get() - endings.size();
+        long goodput = all.stream().filter(x -> x.kind == Ending.ANSWERED)
+                .filter(x -> x.startNanos + x.tookNanos >= ph.t0 && x.startNanos + x.tookNanos < ph.t1).count();
+        double window = (ph.t1 - ph.t0) / 1e9;
         // The first 2 s of a phase apart: how fast latency recovers after a rush.
         long[] first2s = endings.stream().filter(x -> x.kind == Ending.ANSWERED && x.startNanos - t0 < 2_000_000_000L)
                 .mapToLong(Ending::tookNanos).sorted().toArray();
         long[] after2s = endings.stream().filter(x -> x.kind == Ending.ANSWERED && x.startNanos - t0 >= 2_000_000_000L)
                 .mapToLong(Ending::tookNanos).sorted().toArray();
+        PhaseCounters cpu = ph.cpu;
         System.out.printf(Locale.ROOT, "{\"phase\":\"%s\",\"kind\":\"open\",\"offered_per_s\":%.1f,\"seconds\":%d,\"started\":%d,"
-                        + "\"answered\":%d,\"answered_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
+                        + "\"answered\":%d,\"answered_per_s\":%.1f,\"goodput\":%d,\"goodput_per_s\":%.1f,\"window_s\":%.2f,"
+                        + "\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
                         + "\"refused\":%d,\"refused_p99_ms\":%.1f,\"refused_max_ms\":%.1f,\"timed_out\":%d,\"failed_other\":%d,\"unfinished\":%d,"
                         + "\"p99_first_2s_ms\":%.1f,\"p99_after_2s_ms\":%.1f,\"server_cpu_s\":%s,\"throttled_s\":%s,"
                         + "\"server_jit_s\":%s,\"server_loops_s\":%s,\"server_socket_drops\":%d,\"client_sent\":%d,\"client_received\":%d}%n",
-                phase, rate, seconds, started, answered.length, answered.length / (double) seconds, ms(answered, 0.50), ms(answered, 0.99),
+                ph.name, ph.rate, ph.seconds, ph.started.get(), answered.length, answered.length / (double) ph.seconds, goodput, goodput / window, window,
+                ms(answered, 0.50), ms(answered, 0.99),
                 ms(answered, 1.0), refused.length, ms(refused, 0.99), ms(refused, 1.0), timedOut, failed, unfinished,
                 ms(first2s, 0.99), ms(after2s, 0.99), seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()),
                 seconds(cpu.jitSeconds()), seconds(cpu.loopSeconds()), cpu.socketDrops(), cpu.client().sent(), cpu.client().received());
