@@ -45,7 +45,11 @@ for r in $(seq 1 "$rounds"); do
       untuned)
         # The untuned reference (UntunedQuicServer): Netty's QUIC example with its defaults.
         start_untuned "$work/$v-$r.log" ;;
-      *) echo "loadtest/run.sh overload: unknown variant $v (router, router-<target>, router-buf<bytes>, before, untuned)" >&2; exit 2 ;;
+      untuned-certreq)
+        # The same asking for a client certificate, as the protocol requires of a Hytale server:
+        # the client then sends its certificate and a signature the server verifies in every handshake.
+        start_untuned "$work/$v-$r.log" --request-client-certificate ;;
+      *) echo "loadtest/run.sh overload: unknown variant $v (router, router-<target>, router-buf<bytes>, before, untuned, untuned-certreq)" >&2; exit 2 ;;
     esac
     pid=$started_pid
     # Warmed on the whole core first, so the JIT has compiled the serving path as on a replica that
@@ -98,7 +102,8 @@ done
   echo "Then an open loop: new sessions at a fixed rate whatever the server answers, full TLS handshakes, 5 s timeout each; the phases back to back."
   echo "router = this build, the bundled config (access log off, per-address limits off, Retry never), the launcher's JVM flags;"
   echo "before = BEFORE_JAR=${BEFORE_JAR:-} with the same config and its own launcher's flags."
-  echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer."
+  echo "untuned = UntunedQuicServer: Netty's QUIC server example with its defaults (one NIO loop, kernel socket buffers, the example's transport parameters, no Retry), a self-signed ECDSA P-256 certificate like the router's default, the same fixed answer;"
+  echo "untuned-certreq = the same asking for a client certificate, as the protocol requires (the client sends its certificate and a signature the server verifies)."
   echo
   echo "| server | round | offered/s | goodput/s | answered/s | p50 ms | p99 ms | refused | refused p99 ms | timed out | other failures | p99 first 2 s / after ms | CPU % of quota | throttled s | JIT s | loops s | µs per answered | datagrams in per session | dropped by kernel |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
