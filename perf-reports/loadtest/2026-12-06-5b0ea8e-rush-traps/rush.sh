@@ -1,7 +1,10 @@
 #!/bin/bash
 # Rush profile: server on core 0 under a 15 ms/100 ms quota, warmed 20 s, closed:16:10 for C, then open:2.5:15 under perf record.
+# PHASES replaces the measured phases (OpenLoop's syntax, e.g. "open:0.5:10 open:1.5:15"); perf starts
+# PERF_AFTER seconds into them (default 0) and records PERF_SECONDS (default 14); NOPERF=1 records nothing;
+# EXTRA adds JVM flags; JITP sets the router's compiler-thread priority (the launcher's is 1); TAG names /tmp/rp/TAG.
 set -u
-cd /work/main
+cd "$(dirname "$0")/../../.."
 V="$1"; C="${2:-0}"; OUT=/tmp/rp/${TAG:-$V}; mkdir -p $OUT
 cp="$PWD/loadtest/target/classes:$(cat loadtest/target/classpath.txt)"
 port=15520
@@ -27,9 +30,10 @@ if [ "$C" = 0 ]; then
 fi
 echo "C=$C"
 echo "rush starts at ms $(( ($(date +%s%N) - tstart) / 1000000 ))"; t0=$(awk '{print $14+$15}' /proc/$pid/stat)
-if [ -z "${NOPERF:-}" ]; then taskset -c 1 perf record -F 1999 -g -p $pid -o $OUT/perf.data -- sleep 14 > $OUT/perf.log 2>&1 & else sleep 14 & fi
+after=${PERF_AFTER:-0}; secs=${PERF_SECONDS:-14}
+if [ -z "${NOPERF:-}" ]; then (sleep "$after"; exec taskset -c 1 perf record -F 1999 -g -p $pid -o $OUT/perf.data -- sleep "$secs" > $OUT/perf.log 2>&1) & else sleep "$(awk -v a="$after" -v s="$secs" 'BEGIN {print a + s}')" & fi
 ppid=$!
-taskset -c 1 java -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.serverPid=$pid -Dhyrouter.cgroup=$cg -cp "$cp" dev.hyrouter.loadtest.OpenLoop 127.0.0.1:$port play.localhost 5 $C open:2.5:15 > $OUT/rush.jsonl 2>$OUT/rush.log
+taskset -c 1 java -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.serverPid=$pid -Dhyrouter.cgroup=$cg -cp "$cp" dev.hyrouter.loadtest.OpenLoop 127.0.0.1:$port play.localhost 5 $C ${PHASES:-open:2.5:15} > $OUT/rush.jsonl 2>$OUT/rush.log
 wait $ppid
 t1=$(awk '{print $14+$15}' /proc/$pid/stat)
 echo "cpu ticks $((t1-t0))"
