@@ -46,7 +46,7 @@ public final class OpenLoop {
     private static final AtomicLong SAMPLES = new AtomicLong();
 
     /** One open phase: its rate and window, and the server's counters over the window. */
-    private static final class OpenPhase {
+    static final class OpenPhase {
         final String name;
         final double rate;
         final int seconds;
@@ -93,7 +93,7 @@ public final class OpenLoop {
     }
 
     /** One session's ending, with the phase it started in. */
-    private record Ending(OpenPhase phase, long startNanos, long tookNanos, int kind) {
+    record Ending(OpenPhase phase, long startNanos, long tookNanos, int kind) {
         static final int ANSWERED = 0;
         static final int REFUSED = 1;
         static final int TIMED_OUT = 2;
@@ -303,8 +303,7 @@ public final class OpenLoop {
         long timedOut = endings.stream().filter(x -> x.kind == Ending.TIMED_OUT).count();
         long failed = endings.stream().filter(x -> x.kind == Ending.FAILED).count();
         long unfinished = ph.started.get() - endings.size();
-        long goodput = all.stream().filter(x -> x.kind == Ending.ANSWERED)
-                .filter(x -> x.startNanos + x.tookNanos >= ph.t0 && x.startNanos + x.tookNanos < ph.t1).count();
+        long goodput = answeredWithin(all, ph.t0, ph.t1);
         double window = (ph.t1 - ph.t0) / 1e9;
         // The first 2 s of a phase apart: how fast latency recovers after a rush.
         long[] first2s = endings.stream().filter(x -> x.kind == Ending.ANSWERED && x.startNanos - t0 < 2_000_000_000L)
@@ -324,6 +323,12 @@ public final class OpenLoop {
                 ms(first2s, 0.99), ms(after2s, 0.99), seconds(cpu.cpuSeconds()), seconds(cpu.throttledSeconds()),
                 seconds(cpu.jitSeconds()), seconds(cpu.loopSeconds()), cpu.socketDrops(), cpu.client().sent(), cpu.client().received());
         System.out.flush();
+    }
+
+    /** Answers completed in [{@code t0}, {@code t1}), whichever phase their session started in. */
+    static long answeredWithin(List<Ending> all, long t0, long t1) {
+        return all.stream().filter(x -> x.kind == Ending.ANSWERED)
+                .filter(x -> x.startNanos + x.tookNanos >= t0 && x.startNanos + x.tookNanos < t1).count();
     }
 
     /** JSON for a figure that may be missing (no pid or cgroup given). */
