@@ -88,9 +88,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             held.abandon();
             held = null;
         }
+        javax.net.ssl.SSLEngine engine = channel.sslEngine();
         if (fingerprint == null) {
-            ClientCertificates.forget(channel.sslEngine());
+            ClientCertificates.forget(engine);
         }
+        // The connection is gone: its native object's finalizer must not keep this channel for a collection.
+        io.netty.handler.codec.quic.QuicConnectionRelease.release(engine);
         // Always runs when the connection goes, handshake or not: the one place to give back its slots.
         if (handshaking) {
             handshaking = false;
