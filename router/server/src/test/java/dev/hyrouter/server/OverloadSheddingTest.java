@@ -51,7 +51,10 @@ class OverloadSheddingTest {
             return ConnectResponse.EMPTY;
         });
         try (TestRouter r = TestRouter.start(CONFIG, Map.of("slow", plugin))) {
+            // The router's own probe datagrams reach its socket and are measured (an idle socket: microseconds).
+            Await.until("the socket queue probe is read", () -> r.server.intake().socketQueueDelaySeconds() > 0);
             List<CompletableFuture<SessionResult>> sessions = new ArrayList<>();
+            double longestQueue = 0;
             // Clients keep arriving, far faster than the slow loop serves them, until it sheds: the
             // evidence (handshakes that waited behind the plugin calls) comes in while they arrive.
             for (int wave = 0; wave < 300 && r.server.stats().refusedByLimit("handshake_queue_target") == 0; wave++) {
@@ -59,7 +62,10 @@ class OverloadSheddingTest {
                     sessions.add(r.client.run(r.request("play.example.com").withTimeout(java.time.Duration.ofMinutes(2))));
                 }
                 Thread.sleep(100);
+                longestQueue = Math.max(longestQueue, r.server.intake().socketQueueDelaySeconds());
             }
+            // Datagrams waited in the socket behind the plugin's 50 ms calls, and the probe saw it.
+            assertThat(longestQueue).as("the socket queue delay seen while the loop was behind").isGreaterThan(0.050);
             assertThat(r.server.stats().refusedByLimit("handshake_queue_target")).as("the loop shed").isPositive();
             int referred = 0;
             int refused = 0;

@@ -161,9 +161,14 @@ public final class RouterMetrics {
                 + " Initial (no connection state, no TLS object); the rest of hyrouter_refused_total{limit=~\".*_per_ip\"} were refused after",
                 s, IntakeStats::refusedSourceAtDoor);
         GaugeWithCallback.builder().name("hyrouter_loops_shedding")
-                .help("Event loops refusing new connections now because their fastest recent handshakes took longer than "
-                        + "limits.handshake_queue_target (a standing queue); refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")
+                .help("Event loops refusing new connections now for a standing queue (limits.handshake_queue_target: datagrams waiting in"
+                        + " the socket for over half of it, a socket full for longer than it, or fastest recent handshakes slower than it);"
+                        + " refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")
                 .callback(cb -> cb.call(router.intake().sheddingLoops())).register(r);
+        GaugeWithCallback.builder().name("hyrouter_socket_queue_delay_seconds")
+                .help("How long a datagram waits in the router's socket receive buffers now (the longest of its sockets, measured by a"
+                        + " probe datagram the router sends itself every 20 ms; 0 when none arrived in the last second or on NIO)")
+                .callback(cb -> cb.call(router.intake().socketQueueDelaySeconds())).register(r);
         counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (limits.retry)", s, IntakeStats::retriesSent);
         counter(r, "hyrouter_gso_writes", "writes sent as one GSO batch of datagrams to one peer (quic.gso_segments)", s, IntakeStats::gsoWrites);
         counter(r, "hyrouter_gso_datagrams", "datagrams that left in GSO batches", s, IntakeStats::gsoDatagrams);

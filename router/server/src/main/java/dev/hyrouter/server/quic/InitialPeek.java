@@ -46,10 +46,21 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     /** Datagrams read since the last read completed. */
     private int readCount;
 
+    /** The router's socket queue probe, or {@code null} (none: the warm-up's door, the NIO fallback). */
+    private final SocketProbe probe;
+    /** This socket's index among the router's (which probe sockets reach it). */
+    private final int socketIndex;
+
     InitialPeek(IntakeContext context, int sockets, int fullRead) {
+        this(context, sockets, fullRead, null, 0);
+    }
+
+    InitialPeek(IntakeContext context, int sockets, int fullRead, SocketProbe probe, int socketIndex) {
         this.context = context;
         this.sockets = sockets;
         this.fullRead = fullRead;
+        this.probe = probe;
+        this.socketIndex = socketIndex;
     }
 
     private static final FastThreadLocal<Header> CURRENT = new FastThreadLocal<>() {
@@ -75,6 +86,15 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readCount++;
         if (msg instanceof DatagramPacket p) {
+            if (probe != null && SocketProbe.shaped(p.content())) {
+                long sent = probe.sentAt(p.content(), socketIndex);
+                if (sent != -1) {
+                    long now = System.nanoTime();
+                    context.loop().socketDelay(Math.max(0, now - sent), now);
+                    p.release();
+                    return;
+                }
+            }
             Header h = CURRENT.get();
             if (h.parse(p.content(), p.sender())) {
                 try {
@@ -324,6 +344,12 @@ final class InitialPeek extends ChannelInboundHandlerAdapter {
         s.handshakeEnded();
         s.admitNew(t, target);
         s.socketRead(false, t);
+        s.socketDelay(target, t);
+        s.admitNew(t, target);
+        s.handshakeEnded();
+        s.socketDelay(2 * target, t);
+        s.admitNew(t, target);
+        s.socketDelay(0, t);
         s.handshakeCompleted(1);
         s.handshakeEnded();
         s.handshakeEnded();

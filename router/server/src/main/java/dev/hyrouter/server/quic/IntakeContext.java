@@ -69,8 +69,28 @@ final class IntakeContext {
         private boolean slowHandshakes;
         /** Since when every read of the loop's socket came back full ({@code 0}: the last one emptied it). */
         private long backlogSince;
-        /** The socket has stayed full for longer than the target, as of the last decision; cleared by a read that empties it. */
+        /** The socket has stayed full for longer than the target, or its queue delay passed it, as of the last decision. */
         private boolean socketQueue;
+        /** The socket's queue delay as of the last probe this loop read ({@link SocketProbe}), and when it read it (0: never). */
+        private long probeDelay;
+        private long probeAt;
+        /** The probe's delay passed half the target at the last decision. */
+        private boolean probeQueue;
+
+        /**
+         * A probe this loop read had waited {@code delayNanos} in the socket: so does every
+         * datagram that arrived with it, a new client's Initial and an admitted client's next flight.
+         */
+        void socketDelay(long delayNanos, long now) {
+            probeDelay = delayNanos;
+            probeAt = now;
+        }
+
+        /** The socket's queue delay as of the last probe, or 0 when none was read in the last {@code staleNanos}. */
+        long socketDelayNanos(long now, long staleNanos) {
+            long at = probeAt;
+            return at != 0 && now - at <= staleNanos ? probeDelay : 0;
+        }
 
         /** A handshake admitted on this loop completed after {@code sojournNanos}. */
         void handshakeCompleted(long sojournNanos) {
@@ -81,14 +101,16 @@ final class IntakeContext {
         }
 
         /**
-         * Whether this loop has a standing queue: its socket has stayed full for longer than
-         * {@code target} ({@link #socketRead}), or, CoDel's way, the fastest handshake completed in
-         * the last interval ({@code target} long) took longer than {@code target}. A rush's queue
-         * sits mostly in the socket's receive buffer, where a client's next flight waits behind
-         * everyone else's, so the handshake time of the luckiest client is the queue's delay. The
-         * decision is taken anew each interval and needs {@link #MIN_SAMPLES} completions as
-         * evidence: with fewer (shedding worked, or traffic is light) the loop admits again, so a
-         * few slow far-away clients, or handshakes that never complete, cannot keep it shut.
+         * Whether this loop has a standing queue: a datagram now waits in its socket for longer
+         * than half of {@code target} ({@link #socketDelay}: an admitted client's handshake passes
+         * that queue twice, its Initial and its next flight), or its socket has stayed full for
+         * longer than {@code target} ({@link #socketRead}: the signal when no probe arrives), or,
+         * CoDel's way, the fastest handshake completed in the last interval ({@code target} long)
+         * took longer than {@code target}. The handshake rule is decided anew each interval and
+         * needs {@link #MIN_SAMPLES} completions as evidence: with fewer (shedding worked, or
+         * traffic is light) the loop admits again, so a few slow far-away clients, or handshakes
+         * that never complete, cannot keep it shut. A probe older than {@code target} counts for
+         * nothing, so a prober that stopped cannot keep the loop shedding either.
          */
         boolean overloaded(long now, long target) {
             if (now - intervalStart >= target) {
@@ -97,8 +119,10 @@ final class IntakeContext {
                 intervalMin = Long.MAX_VALUE;
                 samples = 0;
             }
-            socketQueue = backlogSince != 0 && now - backlogSince > target;
-            shedding = slowHandshakes || socketQueue;
+            long delay = socketDelayNanos(now, target);
+            probeQueue = delay > target / 2;
+            socketQueue = backlogSince != 0 && now - backlogSince > target || delay > target;
+            shedding = slowHandshakes || socketQueue || probeQueue;
             return shedding;
         }
 

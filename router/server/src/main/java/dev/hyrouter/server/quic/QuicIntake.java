@@ -56,9 +56,12 @@ public final class QuicIntake implements AutoCloseable {
     private final InetSocketAddress address;
     private final boolean epoll;
     private final dev.hyrouter.server.tls.ServerCertificates certificates;
+    /** Measures the sockets' queue delay ({@code null} on NIO); stopped by {@link #close()}. */
+    private final SocketProbe probe;
 
     private QuicIntake(EventLoopGroup group, List<Channel> channels, IntakeContext context, InetSocketAddress address, boolean epoll,
-            dev.hyrouter.server.tls.ServerCertificates certificates, AccessLog accessLog) {
+            dev.hyrouter.server.tls.ServerCertificates certificates, AccessLog accessLog, SocketProbe probe) {
+        this.probe = probe;
         this.accessLog = accessLog;
         this.certificates = certificates;
         this.group = group;
@@ -139,14 +142,16 @@ public final class QuicIntake implements AutoCloseable {
 
         List<Channel> channels = new ArrayList<>();
         InetSocketAddress bound;
+        SocketProbe probe = epoll ? new SocketProbe(loops) : null;
         try {
             if (epoll) {
+                java.util.concurrent.atomic.AtomicInteger socketIndex = new java.util.concurrent.atomic.AtomicInteger();
                 QuicCodecDispatcher dispatcher = new QuicCodecDispatcher() {
                     @Override
                     protected void initChannel(Channel channel, int localConnectionIdLength, QuicConnectionIdGenerator idGenerator) {
                         // With GRO a read's datagram count says nothing of the queue: the socket-full signal is off.
                         channel.pipeline().addLast(new InitialPeek(context, loops, q.udpGro() ? 0 : channel.config().getMaxMessagesPerRead()
-                                * (batchedReads ? q.datagramsPerRead() : 1)), codec.clone()
+                                * (batchedReads ? q.datagramsPerRead() : 1), probe, socketIndex.getAndIncrement()), codec.clone()
                                 .tokenHandler(context.retryHandler(retrySecret, loops))
                                 .localConnectionIdLength(localConnectionIdLength)
                                 .connectionIdAddressGenerator(idGenerator)
@@ -191,7 +196,10 @@ public final class QuicIntake implements AutoCloseable {
             channels.forEach(Channel::close);
             throw e;
         }
-        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates, accessLog);
+        if (probe != null) {
+            probe.start(bound);
+        }
+        QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates, accessLog, probe);
         InitialPeek.warmInBackground(core, channels, 20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
@@ -301,6 +309,19 @@ public final class QuicIntake implements AutoCloseable {
             n += s.shedding() ? 1 : 0;
         }
         return n;
+    }
+
+    /**
+     * The longest wait of a datagram in any of the router's sockets, as of each loop's last probe
+     * ({@link SocketProbe}; 0 when a loop read none in the last second, or on NIO).
+     */
+    public double socketQueueDelaySeconds() {
+        long now = System.nanoTime();
+        long max = 0;
+        for (IntakeContext.LoopState s : context.loopStateList) {
+            max = Math.max(max, s.socketDelayNanos(now, 1_000_000_000L));
+        }
+        return max / 1e9;
     }
 
     /** Source addresses the per-source limits currently track. */
@@ -431,6 +452,9 @@ public final class QuicIntake implements AutoCloseable {
     /** Stops accepting packets; the group is the caller's to shut down. */
     @Override
     public void close() {
+        if (probe != null) {
+            probe.close();
+        }
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();
         }

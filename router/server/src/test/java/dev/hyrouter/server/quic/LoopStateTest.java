@@ -69,6 +69,54 @@ class LoopStateTest {
         assertThat(s.overloaded(t + 170 * MS, TARGET)).isFalse();
     }
 
+    @Test
+    void aProbeThatWaitedOverHalfTheTargetShedsAndKeepsTheWorkInProgress() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.socketDelay(40 * MS, t);
+        assertThat(s.admitNew(t, TARGET)).as("40 ms in the socket: under half the target").isTrue();
+        s.socketDelay(60 * MS, t + 10 * MS);
+        s.handshaking = 3;
+        assertThat(s.admitNew(t + 10 * MS, TARGET)).as("60 ms: over half the target").isFalse();
+        assertThat(s.shedding()).isTrue();
+        // Under half the target's delay is not yet the socket's standing queue: an ended handshake is replaced.
+        s.handshakeEnded();
+        assertThat(s.admitNew(t + 11 * MS, TARGET)).isTrue();
+        assertThat(s.admitNew(t + 11 * MS, TARGET)).isFalse();
+        s.socketDelay(10 * MS, t + 30 * MS);
+        assertThat(s.admitNew(t + 30 * MS, TARGET)).as("the queue drained").isTrue();
+        assertThat(s.shedding()).isFalse();
+    }
+
+    @Test
+    void aProbeThatWaitedLongerThanTheTargetStopsReplacingEndedHandshakes() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.handshaking = 4;
+        s.socketDelay(60 * MS, t);
+        assertThat(s.admitNew(t, TARGET)).isFalse();
+        s.socketDelay(150 * MS, t + 20 * MS);
+        assertThat(s.admitNew(t + 20 * MS, TARGET)).isFalse();
+        s.handshakeEnded();
+        s.handshakeEnded();
+        assertThat(s.admitNew(t + 21 * MS, TARGET)).as("the work in progress shrinks").isFalse();
+        // The next probe finds the queue drained.
+        s.socketDelay(5 * MS, t + 30 * MS);
+        assertThat(s.admitNew(t + 31 * MS, TARGET)).isTrue();
+    }
+
+    @Test
+    void aProbeOlderThanTheTargetCountsForNothing() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.socketDelay(500 * MS, t);
+        assertThat(s.overloaded(t + 50 * MS, TARGET)).isTrue();
+        // The prober stopped (or its datagrams were lost): the last delay must not keep the loop shut.
+        assertThat(s.overloaded(t + 101 * MS, TARGET)).isFalse();
+        assertThat(s.socketDelayNanos(t + 101 * MS, TARGET)).isZero();
+        assertThat(s.socketDelayNanos(t + 50 * MS, TARGET)).isEqualTo(500 * MS);
+    }
+
     /** Five slow completions in the interval that ends at {@code end}: the loop sheds from then on. */
     private static void slowInterval(IntakeContext.LoopState s, long end) {
         for (int i = 0; i < 5; i++) {
