@@ -30,6 +30,9 @@ for r in $(seq 1 "$rounds"); do
           router-buf*) sed -i "s/^quic:\$/quic:\n  socket_buffer_bytes: ${v#router-buf}/" "$cfg" ;;
           router-*) sed -i "s/retry: never}/retry: never, handshake_queue_target: ${v#router-}}/" "$cfg" ;;
         esac
+        # SCRAPE_MS=N (a diagnosis, not a comparison: the scrapes cost the router CPU under its quota):
+        # the admin listener on, its queue gauges read every N ms into <variant>-<round>.scrape.tsv.
+        [ -n "${SCRAPE_MS:-}" ] && printf '\nadmin: {listen: "127.0.0.1:%s"}\n' "$((port + 1))" >> "$cfg"
         start_router "$cfg" "$work/$v-$r.log" warn ;;
       before)
         # An earlier build (BEFORE_JAR), alternating with this one: as it shipped, with its launcher's
@@ -66,10 +69,25 @@ for r in $(seq 1 "$rounds"); do
     phases+=(open:0.5:"$duration" open:1.5:"$duration" open:2.5:"$duration" open:0.5:"$duration")
     # The client's own CPU (user+sys seconds): it must stay below its one core, or the client, not the server, sets the pace.
     TIMEFORMAT='%U %S'
+    scraper=""
+    if [ -n "${SCRAPE_MS:-}" ] && [[ "$v" == router* ]]; then
+      # ms since the client started (its phases back to back: closed 10 s, then $duration s each),
+      # then the socket queue delay (s), loops shedding, handshakes in progress, refusals so far.
+      ( set +e +o pipefail; c0=$(date +%s%3N); printf 'ms\tsocket_delay_s\tshedding\thandshaking\trefused\n'
+        while sleep "$(awk -v m="$SCRAPE_MS" 'BEGIN {print m / 1000}')"; do
+          curl -s --max-time 1 "http://127.0.0.1:$((port + 1))/metrics" | awk -v t="$(( $(date +%s%3N) - c0 ))" '
+            /^hyrouter_socket_queue_delay_seconds / {d = $2} /^hyrouter_loops_shedding / {s = $2}
+            /^hyrouter_handshakes_in_progress / {h = $2} /^hyrouter_refused_total\{limit="handshake_queue_target"\}/ {f = $2}
+            END {printf "%s\t%s\t%s\t%s\t%s\n", t, d, s, h, f}'
+        done ) > "$out/$v-$r.scrape.tsv" &
+      scraper=$!
+      taskset -pc 1 "$scraper" >/dev/null 2>&1 || true
+    fi
     # The server's pid and cgroup: each open phase then reports the server's CPU and the time its quota throttled it.
     { time "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -Dhyrouter.serverPid="$pid" -Dhyrouter.cgroup="$cg" \
       -cp "$cp" dev.hyrouter.loadtest.OpenLoop \
       "127.0.0.1:$port" play.localhost 5 "$capacity" "${phases[@]}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || status=$?; } 2> "$work/$v-$r.client.time"
+    if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; fi
     client_s=$(awk '{printf "%.2f", $1 + $2}' "$work/$v-$r.client.time")
     t1=$(cpu_ticks "$pid"); rss1=$(rss_kib "$pid")
     thread_ns "$pid" > "$work/$v-$r.threads1"
