@@ -167,7 +167,7 @@ public final class RouterMetrics {
                 .callback(cb -> cb.call(router.intake().sheddingLoops())).register(r);
         GaugeWithCallback.builder().name("hyrouter_socket_queue_delay_seconds")
                 .help("How long a datagram waits in the router's socket receive buffers now (the longest of its sockets, measured by a"
-                        + " probe datagram the router sends itself every 20 ms; 0 when none arrived in the last second or on NIO)")
+                        + " probe datagram the router sends itself every 50 ms; 0 when none arrived in the last second or on NIO)")
                 .callback(cb -> cb.call(router.intake().socketQueueDelaySeconds())).register(r);
         counter(r, "hyrouter_retries_sent", "QUIC Retry packets sent (limits.retry)", s, IntakeStats::retriesSent);
         counter(r, "hyrouter_gso_writes", "writes sent as one GSO batch of datagrams to one peer (quic.gso_segments)", s, IntakeStats::gsoWrites);
