@@ -63,6 +63,7 @@ class OverloadSheddingTest {
                     java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
                 }
             });
+            sampler.setDaemon(true); // an assertion failing before it is stopped must not hold the test JVM
             sampler.start();
             // Clients keep arriving, far faster than the slow loop serves them, until it sheds: the
             // evidence (handshakes that waited behind the plugin calls) comes in while they arrive.

@@ -37,12 +37,27 @@ public final class QuicBackend implements AutoCloseable {
     private volatile Channel channel;
     private int port;
 
+    /** Made per connection and added after the handshake counter, or {@code null}. */
+    private final java.util.function.Supplier<io.netty.channel.ChannelHandler> connectionHandler;
+
     private QuicBackend() {
+        this(null);
+    }
+
+    private QuicBackend(java.util.function.Supplier<io.netty.channel.ChannelHandler> connectionHandler) {
+        this.connectionHandler = connectionHandler;
     }
 
     /** A backend answering handshakes on a free loopback port. */
     public static QuicBackend start() {
         QuicBackend b = new QuicBackend();
+        b.bindQuic(0);
+        return b;
+    }
+
+    /** The same, each connection's pipeline also getting a handler from {@code connectionHandler} (to look at Netty's connection). */
+    public static QuicBackend start(java.util.function.Supplier<io.netty.channel.ChannelHandler> connectionHandler) {
+        QuicBackend b = new QuicBackend(connectionHandler);
         b.bindQuic(0);
         return b;
     }
@@ -54,6 +69,20 @@ public final class QuicBackend implements AutoCloseable {
         return b;
     }
 
+    private final ChannelInboundHandlerAdapter handshakeCounter = new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            // Active = the handshake completed.
+            handshakes.incrementAndGet();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    };
+
     private void bindQuic(int wanted) {
         io.netty.channel.ChannelHandler codec = new QuicServerCodecBuilder()
                 .sslContext(TLS)
@@ -61,17 +90,13 @@ public final class QuicBackend implements AutoCloseable {
                 .initialMaxData(1 << 20)
                 .initialMaxStreamDataBidirectionalRemote(1 << 16)
                 .initialMaxStreamsBidirectional(10)
-                .handler(new ChannelInboundHandlerAdapter() {
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        // Active = the handshake completed.
-                        handshakes.incrementAndGet();
-                        ctx.fireChannelActive();
-                    }
-
-                    @Override
-                    public boolean isSharable() {
-                        return true;
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(handshakeCounter);
+                        if (connectionHandler != null) {
+                            ch.pipeline().addLast(connectionHandler.get());
+                        }
                     }
                 })
                 .streamHandler(new ChannelInboundHandlerAdapter() {
