@@ -118,6 +118,12 @@ for r in $(seq 1 "$rounds"); do
     stop "$pid"
     no_admin=0
     read -r sessions failed sps elapsed < <(sed -E 's/.*"sessions":([0-9]+).*"failed":([0-9]+).*"elapsed_s":([0-9.eE+-]+).*"sessions_per_s":([0-9.eE+-]+).*/\1 \2 \4 \3/' "$work/probe.json")
+    # A round with failed sessions keeps the probe's report: it names each failure's kind (the router's refusal reason or what the client saw).
+    if [ "${failed:-0}" -gt 0 ]; then
+      cp "$work/probe.json" "$out/$variant-$r.probe.json"
+      # and, from the router, which admission signal began each shedding episode (before / after the measured run)
+      grep -h '^hyrouter_shedding_episodes_total' "$work/m0" "$work/m1" > "$out/$variant-$r.shedding.txt" 2>/dev/null || true
+    fi
     read -r cl99 cl999 < <(sed -E 's/.*"p99":([0-9.eE+-]+),"p999":([0-9.eE+-]+).*/\1 \2/' "$work/probe.json")
     resumed=$(sed -E 's/.*"resumed":([0-9]+).*/\1/' "$work/probe.json"); case "$resumed" in ''|*[!0-9]*) resumed=0 ;; esac
     read -r dg_in dg_out by_in by_out < <(sed -E 's/.*"datagrams_per_session":\{"sent":([0-9.eE+-]+),"received":([0-9.eE+-]+),"bytes_sent":([0-9.eE+-]+),"bytes_received":([0-9.eE+-]+)\}.*/\1 \2 \3 \4/' "$work/probe.json")

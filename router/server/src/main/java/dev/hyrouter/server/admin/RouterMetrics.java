@@ -165,6 +165,17 @@ public final class RouterMetrics {
                         + " the socket for over half of it, a socket full for longer than it, or fastest recent handshakes slower than it);"
                         + " refusals are hyrouter_refused_total{limit=\"handshake_queue_target\"}")
                 .callback(cb -> cb.call(router.intake().sheddingLoops())).register(r);
+        CounterWithCallback.builder().name("hyrouter_shedding_episodes")
+                .help("Times an event loop began refusing new connections for a standing queue (hyrouter_loops_shedding), by the signal"
+                        + " that began it: socket_delay (a datagram waited in the socket for over half of limits.handshake_queue_target),"
+                        + " socket_full (every read found the socket full for longer than it), slow_handshakes (the fastest handshakes"
+                        + " of an interval took longer than it)")
+                .labelNames("signal").callback(cb -> {
+                    long[] n = router.intake().sheddingOnsets();
+                    for (int i = 0; i < n.length; i++) {
+                        cb.call(n[i], dev.hyrouter.server.quic.QuicIntake.SHEDDING_SIGNALS.get(i));
+                    }
+                }).register(r);
         GaugeWithCallback.builder().name("hyrouter_socket_queue_delay_seconds")
                 .help("How long a datagram waits in the router's socket receive buffers now (the longest of its sockets, measured by a"
                         + " probe datagram the router sends itself every 50 ms; 0 when none arrived in the last second or on NIO)")

@@ -121,10 +121,33 @@ final class IntakeContext {
             }
             long delay = socketDelayNanos(now, target);
             probeQueue = delay > target / 2;
-            socketQueue = backlogSince != 0 && now - backlogSince > target || delay > target;
+            // A fresh probe measures the queue itself; a socket full at every read only says that more
+            // datagrams waited than one read takes, which a busy loop that keeps up sees too (a few
+            // milliseconds of queue): it refused clients of a router at 55 % of its core when it
+            // was the rule beside a working probe (perf-reports/dataplane/2026-12-06-closed-connections.md).
+            // So the full socket speaks only while no probe does (NIO, GRO, a prober that stopped).
+            socketQueue = probeAt != 0 && now - probeAt <= target ? delay > target
+                    : backlogSince != 0 && now - backlogSince > target;
+            boolean was = shedding;
             shedding = slowHandshakes || socketQueue || probeQueue;
+            if (shedding && !was) {
+                onsets[probeQueue ? SIGNAL_SOCKET_DELAY : socketQueue ? SIGNAL_SOCKET_FULL : SIGNAL_SLOW_HANDSHAKES]++;
+            }
             return shedding;
         }
+
+        /** Which signal started a shedding episode (the first that held, in this order), for {@link #onsets}. */
+        static final int SIGNAL_SOCKET_DELAY = 0;
+        static final int SIGNAL_SOCKET_FULL = 1;
+        static final int SIGNAL_SLOW_HANDSHAKES = 2;
+        static final java.util.List<String> SIGNALS = java.util.List.of("socket_delay", "socket_full", "slow_handshakes");
+
+        /**
+         * Shedding episodes this loop began, by the signal that began each: an operator who sees
+         * refusals asks which evidence the router acted on. Written by the loop only, read by the
+         * metrics thread (a moment old at worst).
+         */
+        final long[] onsets = new long[SIGNALS.size()];
 
         /**
          * The loop's socket read: {@code full} when it took as many datagrams as one read may

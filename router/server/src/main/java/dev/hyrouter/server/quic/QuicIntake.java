@@ -311,6 +311,20 @@ public final class QuicIntake implements AutoCloseable {
         return n;
     }
 
+    /** Shedding episodes begun on all loops, by the signal that began them, in the order of {@link #SHEDDING_SIGNALS}. */
+    public long[] sheddingOnsets() {
+        long[] n = new long[SHEDDING_SIGNALS.size()];
+        for (IntakeContext.LoopState s : context.loopStateList) {
+            for (int i = 0; i < n.length; i++) {
+                n[i] += s.onsets[i];
+            }
+        }
+        return n;
+    }
+
+    /** The admission signals, as labels: the socket's queue delay past half the target, the socket full past it, slow handshakes. */
+    public static final java.util.List<String> SHEDDING_SIGNALS = IntakeContext.LoopState.SIGNALS;
+
     /**
      * The longest wait of a datagram in any of the router's sockets, as of each loop's last probe
      * ({@link SocketProbe}; 0 when a loop read none in the last second, or on NIO).

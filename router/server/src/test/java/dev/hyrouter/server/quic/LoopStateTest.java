@@ -70,6 +70,39 @@ class LoopStateTest {
     }
 
     @Test
+    void aFullSocketIsNoEvidenceWhileAFreshProbeSaysTheQueueIsShort() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        // A busy loop that keeps up: every read finds more than one read takes, yet a datagram waits 3 ms.
+        for (int ms = 0; ms <= 300; ms += 10) {
+            s.socketRead(true, t + ms * MS);
+            if (ms % 50 == 0) {
+                s.socketDelay(3 * MS, t + ms * MS);
+            }
+            assertThat(s.overloaded(t + ms * MS, TARGET)).as("full for %d ms, probe at 3 ms", ms).isFalse();
+        }
+        assertThat(s.onsets).containsOnly(0L);
+        // The probe stops arriving (its prober ended): the full socket is the evidence again.
+        s.socketRead(true, t + 420 * MS);
+        assertThat(s.overloaded(t + 420 * MS, TARGET)).as("last probe 120 ms ago, full for 420 ms").isTrue();
+        assertThat(s.onsets[IntakeContext.LoopState.SIGNAL_SOCKET_FULL]).isEqualTo(1);
+    }
+
+    @Test
+    void eachSheddingEpisodeIsCountedOnceUnderTheSignalThatBeganIt() {
+        IntakeContext.LoopState s = new IntakeContext.LoopState();
+        long t = System.nanoTime();
+        s.socketDelay(60 * MS, t);
+        assertThat(s.overloaded(t, TARGET)).isTrue();
+        assertThat(s.overloaded(t + 10 * MS, TARGET)).isTrue();
+        s.socketDelay(1 * MS, t + 20 * MS);
+        assertThat(s.overloaded(t + 20 * MS, TARGET)).isFalse();
+        slowInterval(s, t + 200 * MS);
+        assertThat(s.overloaded(t + 200 * MS, TARGET)).isTrue();
+        assertThat(s.onsets).containsExactly(1L, 0L, 1L);
+    }
+
+    @Test
     void aProbeThatWaitedOverHalfTheTargetShedsAndKeepsTheWorkInProgress() {
         IntakeContext.LoopState s = new IntakeContext.LoopState();
         long t = System.nanoTime();
