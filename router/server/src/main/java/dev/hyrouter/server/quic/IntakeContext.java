@@ -121,13 +121,17 @@ final class IntakeContext {
             }
             long delay = socketDelayNanos(now, target);
             probeQueue = delay > target / 2;
-            // A fresh probe measures the queue itself; a socket full at every read only says that more
-            // datagrams waited than one read takes, which a busy loop that keeps up sees too (a few
-            // milliseconds of queue): it refused clients of a router at 55 % of its core when it
-            // was the rule beside a working probe (perf-reports/dataplane/2026-12-06-closed-connections.md).
-            // So the full socket speaks only while no probe does (NIO, GRO, a prober that stopped).
-            socketQueue = probeAt != 0 && now - probeAt <= target ? delay > target
-                    : backlogSince != 0 && now - backlogSince > target;
+            // A socket full at every read only says that more datagrams waited than one read takes,
+            // which a busy loop that keeps up sees too: alone, it refused clients of a router at 55 %
+            // of its core. Beside a fresh probe it counts only when the probe also finds a real queue
+            // (a quarter of the target): a rush reaches that before the streak's target (at 1.5 times
+            // capacity a queue grows half a second of work per second), and without the streak rule
+            // there a rush's answers waited 1.0-1.6 s instead of 0.5-0.9 s at p99
+            // (perf-reports/dataplane/2026-12-06-closed-connections.md, session 21). Without a probe
+            // (NIO, GRO, a prober that stopped) the streak speaks alone.
+            boolean streak = backlogSince != 0 && now - backlogSince > target;
+            boolean probed = probeAt != 0 && now - probeAt <= target;
+            socketQueue = delay > target || streak && (!probed || delay > target / 4);
             boolean was = shedding;
             shedding = slowHandshakes || socketQueue || probeQueue;
             if (shedding && !was) {

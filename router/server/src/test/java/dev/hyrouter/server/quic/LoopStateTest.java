@@ -82,10 +82,20 @@ class LoopStateTest {
             assertThat(s.overloaded(t + ms * MS, TARGET)).as("full for %d ms, probe at 3 ms", ms).isFalse();
         }
         assertThat(s.onsets).containsOnly(0L);
-        // The probe stops arriving (its prober ended): the full socket is the evidence again.
-        s.socketRead(true, t + 420 * MS);
-        assertThat(s.overloaded(t + 420 * MS, TARGET)).as("last probe 120 ms ago, full for 420 ms").isTrue();
+        // A probe that finds a real queue (over a quarter of the target) makes the streak evidence again.
+        s.socketRead(true, t + 310 * MS);
+        s.socketDelay(30 * MS, t + 310 * MS);
+        assertThat(s.overloaded(t + 310 * MS, TARGET)).as("full for 310 ms, probe at 30 ms").isTrue();
         assertThat(s.onsets[IntakeContext.LoopState.SIGNAL_SOCKET_FULL]).isEqualTo(1);
+        s.socketRead(false, t + 315 * MS);
+        assertThat(s.overloaded(t + 315 * MS, TARGET)).as("a read emptied the socket").isFalse();
+        // The probe stops arriving (its prober ended): the full socket is the evidence again.
+        s.socketRead(true, t + 320 * MS);
+        s.socketRead(true, t + 420 * MS);
+        assertThat(s.overloaded(t + 420 * MS, TARGET)).as("full for 100 ms, no probe for 110 ms").isFalse();
+        s.socketRead(true, t + 430 * MS);
+        assertThat(s.overloaded(t + 430 * MS, TARGET)).as("full for 110 ms, no probe for 120 ms").isTrue();
+        assertThat(s.onsets[IntakeContext.LoopState.SIGNAL_SOCKET_FULL]).isEqualTo(2);
     }
 
     @Test
