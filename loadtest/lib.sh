@@ -53,7 +53,7 @@ cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plug
 grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
-  # KIND[+warm[N]][+cds]: the plugin kind; with +warm the router's own warm-up before ready
+  # KIND[+warm[N]][+cds][+before]: the plugin kind; with +warm the router's own warm-up before ready
   # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds
   # the class-data archive router/dist/src/dist/train-cds makes for this jar (as router/hyrouter,
   # the distribution and the image start it), made once per run.
@@ -64,22 +64,27 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     wat) cfg=$(router_config "$v" "$wat") ;;
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN, and +cds)" >&2; exit 2 ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN, +cds, +before)" >&2; exit 2 ;;
   esac
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
   if [[ "$v" =~ \+warm([0-9]*) ]]; then
     n="${BASH_REMATCH[1]}"
     printf 'warmup: {sessions: %s}\n' "${n:-15000}" >> "$cfg"
   fi
+  # +before: the jar BEFORE_JAR names (an older build, measured the same way in the same run), with its own archive.
+  local jar="$router_jar" jsa="$work/hyrouter.jsa"
+  if [[ "$v" == *+before* ]]; then
+    jar="${BEFORE_JAR:?loadtest/run.sh: a +before variant needs BEFORE_JAR=the older hyrouter.jar}"; jsa="$work/before.jsa"
+  fi
   if [[ "$v" == *+cds* ]]; then
-    [ -f "$work/hyrouter.jsa" ] || sh router/dist/src/dist/train-cds "$java_bin" "$router_jar" "$work/hyrouter.jsa" router/config/hyrouter.yaml >&2
-    jvm=(-XX:SharedArchiveFile="$work/hyrouter.jsa")
+    [ -f "$jsa" ] || sh router/dist/src/dist/train-cds "$java_bin" "$jar" "$jsa" router/config/hyrouter.yaml >&2
+    jvm=(-XX:SharedArchiveFile="$jsa")
   fi
   # +t4: lower C2 thresholds (tried in session 18 and not kept: the C2 queue, not the thresholds,
   # decided when per-session methods were compiled).
   [[ "$v" == *+t4* ]] && jvm+=(-XX:Tier4InvocationThreshold=1000 -XX:Tier4MinInvocationThreshold=100 -XX:Tier4CompileThreshold=1500)
   t0=$(date +%s%N)
-  launch_router "$router_jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+  launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
   pid=$started_pid
   "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
     "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?

@@ -87,7 +87,13 @@ public final class DecisionPipeline {
         decide(request, sink, warmChain, true);
     }
 
-    private void decide(DecisionRequest request, OutcomeSink sink, PluginChain chain, boolean warmup) {
+    /**
+     * {@link #decide(DecisionRequest, OutcomeSink)} through {@code chain} (this pipeline's {@link #plugins()}, or
+     * for the router's warm-up its {@link PluginChain#forWarmup} chain with {@code warmup} set, as
+     * {@link #decideWarmup}): for a caller that picks both once per connection, so that its decision path
+     * holds no branch on which kind of session it is.
+     */
+    public void decide(DecisionRequest request, OutcomeSink sink, PluginChain chain, boolean warmup) {
         RoutingResult r = scratch.get();
         routing.decide(request, r);
         String sni = request.sni();

@@ -27,15 +27,15 @@ public interface Plugin extends AutoCloseable {
     }
 
     /**
-     * The call for a warm-up session (only when {@link #warmsUp}): the same code path as
-     * {@link #onConnect}, on state kept apart from the players' (a WASM plugin's own instances).
+     * For the router's warm-up (only when {@link #warmsUp}): a plugin of this one's own class
+     * whose {@link #onConnect} runs the same code on state of its own (a WASM plugin's own
+     * instances and counters), which players' calls never see; closing it frees that state and
+     * nothing of this plugin's. The same class rather than a wrapper: the chain's compiled call to
+     * {@code onConnect} then meets one class before ready and after, and the first player's call
+     * does not throw the compiled chain away.
      */
-    default CompletionStage<ConnectResponse> onWarmupConnect(ConnectRequest request) {
+    default Plugin warmupTwin() {
         throw new UnsupportedOperationException("plugin " + name() + " takes no part in the warm-up");
-    }
-
-    /** The warm-up has ended: free what {@link #onWarmupConnect} made (called once no warm-up call is running). */
-    default void endWarmup() {
     }
 
     /** Reports the runtime's own figures (called at scrape time, off the event loops). */

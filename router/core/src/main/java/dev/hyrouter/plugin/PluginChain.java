@@ -120,44 +120,39 @@ public final class PluginChain implements AutoCloseable {
 
     /**
      * The chain for the router's warm-up sessions: the plugins that take part ({@link Plugin#warmsUp}),
-     * in order, each called through {@link Plugin#onWarmupConnect}, counted on counters of their
-     * own that no metric reports.
+     * in order, each as its {@link Plugin#warmupTwin}, counted on counters of their own that no
+     * metric reports.
      */
     public PluginChain forWarmup() {
         List<Entry> warm = new ArrayList<>();
         for (Entry e : entries) {
             if (e.plugin.warmsUp()) {
-                warm.add(new Entry(new WarmupCall(e.plugin), Duration.ofNanos(e.timeoutNanos), null,
+                warm.add(new Entry(e.plugin.warmupTwin(), Duration.ofNanos(e.timeoutNanos), null,
                         e.failClosed ? PluginConfig.FailureMode.CLOSED : PluginConfig.FailureMode.OPEN));
             }
         }
-        return warm.isEmpty() ? empty() : new PluginChain(warm, timer);
+        if (warm.isEmpty()) {
+            return empty();
+        }
+        PluginChain chain = new PluginChain(warm, timer);
+        chain.twins = true;
+        return chain;
     }
 
-    /** On the chain {@link #forWarmup} made: tells each of its plugins that the warm-up has ended. */
+    /** Set on a chain {@link #forWarmup} made: its plugins are twins, closed by {@link #endWarmup}. */
+    private boolean twins;
+
+    /** On the chain {@link #forWarmup} made: closes its twins (once no warm-up call is running); a no-op on any other chain. */
     public void endWarmup() {
+        if (!twins) {
+            return;
+        }
         for (Entry e : entries) {
-            if (e.plugin instanceof WarmupCall w) {
-                w.target().endWarmup();
+            try {
+                e.plugin.close();
+            } catch (Exception ex) {
+                LOG.warn("plugin {}: closing its warm-up twin failed: {}", e.plugin.name(), ex.toString());
             }
-        }
-    }
-
-    /** A plugin seen through its warm-up call. */
-    private record WarmupCall(Plugin target) implements Plugin {
-        @Override
-        public String name() {
-            return target.name();
-        }
-
-        @Override
-        public CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
-            return target.onWarmupConnect(request);
-        }
-
-        @Override
-        public void close() {
-            // The target belongs to the players' chain, which closes it.
         }
     }
 

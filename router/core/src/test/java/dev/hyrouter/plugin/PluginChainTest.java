@@ -43,6 +43,63 @@ class PluginChainTest {
         return r;
     }
 
+    /** A plugin in the process that warms up: its twin is a second instance of its class, counting apart. */
+    private static final class Twinned implements Plugin {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean closed;
+        final List<Twinned> twins = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "twinned";
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<ConnectResponse> onConnect(ConnectRequest request) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(ConnectResponse.EMPTY);
+        }
+
+        @Override
+        public boolean warmsUp() {
+            return true;
+        }
+
+        @Override
+        public Plugin warmupTwin() {
+            Twinned t = new Twinned();
+            twins.add(t);
+            return t;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void theWarmUpChainCallsTwinsOfTheSameClassAndClosesOnlyThem() throws Exception {
+        Twinned plugin = new Twinned();
+        TestPlugin remote = TestPlugin.answering("remote", r -> ConnectResponse.EMPTY);
+        PluginChain players = new PluginChain(List.of(new PluginChain.Entry(plugin, Duration.ofSeconds(1)),
+                new PluginChain.Entry(remote, Duration.ofSeconds(1))), TIMER.get());
+        PluginChain warm = players.forWarmup();
+        for (int i = 0; i < 3; i++) {
+            warm.run(EVENT, "round_robin", List.of(A, B), 0, A).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(plugin.twins).singleElement().satisfies(t -> assertThat(t.calls).hasValue(3)).hasSameClassAs(plugin);
+        assertThat(plugin.calls).as("the players' instance saw no warm-up call").hasValue(0);
+        assertThat(remote.requests()).as("a plugin that does not warm up is left out").isEmpty();
+        assertThat(players.stats().get(0).calls()).as("the players' counters saw nothing").isZero();
+
+        players.endWarmup();
+        assertThat(plugin.twins.get(0).closed).as("endWarmup on the players' chain closes nothing").isFalse();
+        warm.endWarmup();
+        assertThat(plugin.twins.get(0).closed).isTrue();
+        assertThat(plugin.closed).as("the players' plugin stays open").isFalse();
+    }
+
     @Test
     void failureModeClosedRefusesOnEveryKindOfFailure() throws Exception {
         TestPlugin after = TestPlugin.answering("after", r -> ConnectResponse.EMPTY);

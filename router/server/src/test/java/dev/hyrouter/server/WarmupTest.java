@@ -63,6 +63,40 @@ class WarmupTest {
     }
 
     @Test
+    void warmUpSessionsRunThePlayersPathOnTwinsAndLeaveNoLineNoCountAndNoThread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path log = dir.resolve("access.jsonl");
+        try (TestRouter r = TestRouter.start(TestRouter.ONE_BACKEND + "logging: {access_log: \"" + log + "\"}\n", Map.of())) {
+            int threadsBefore = accessLogThreads();
+            String name = r.server.intake().beginWarmup();
+            assertThat(accessLogThreads()).as("the warm-up's twin of the access log has its own agent").isEqualTo(threadsBefore + 1);
+            for (int i = 0; i < 20; i++) {
+                assertThat(r.run(name).answer().isReferral()).isTrue();
+            }
+            r.server.intake().endWarmup();
+            assertThat(accessLogThreads()).as("the twin's agent ended with the warm-up").isEqualTo(threadsBefore);
+            assertThat(r.server.stats().warmupSessions()).isEqualTo(20);
+            assertThat(r.server.stats().referrals()).isZero();
+            assertThat(r.server.stats().connectsReceived()).isZero();
+            assertThat(r.server.intake().generation().referralsByRoute()).containsOnly(0L);
+            assertThat(r.server.latency().cumulative().getTotalCount()).as("no warm-up session in the answer latency").isZero();
+
+            assertThat(r.run("player.example.com").answer().isReferral()).isTrue();
+            r.server.intake().flushAccessLog(10_000);
+            assertThat(java.nio.file.Files.readAllLines(log)).as("only the player's outcome is logged")
+                    .singleElement().asString().contains("\"sni\":\"player.example.com\"");
+            assertThat(r.server.stats().referrals()).isEqualTo(1);
+            r.assertNothingLeaks();
+        }
+    }
+
+    private static int accessLogThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("hyrouter-access-log") && t.isAlive())
+                .count();
+    }
+
+    @Test
     void aWarmUpEndsAtItsTimeLimit() throws Exception {
         try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", TestPlugin.answering("counting", q -> ConnectResponse.EMPTY)))) {
             RouterServer.WarmupResult w = r.server.warmUp(1_000_000, Duration.ofMillis(300));

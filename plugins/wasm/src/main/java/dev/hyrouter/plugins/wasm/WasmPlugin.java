@@ -202,20 +202,6 @@ public final class WasmPlugin implements Plugin {
         return failure == null ? CompletableFuture.completedFuture(response) : CompletableFuture.failedFuture(failure);
     }
 
-    /** Instances for the warm-up's calls, one per calling thread, apart from the players'; dropped at its end. */
-    private final List<Inline> warmInlines = new CopyOnWriteArrayList<>();
-    private final FastThreadLocal<Inline> warmInline = new FastThreadLocal<>() {
-        @Override
-        protected Inline initialValue() {
-            // Counted on stats of their own (instances, recycling, interrupts): the warm-up's calls are not the plugin's.
-            WasmStats warmStats = new WasmStats();
-            Inline in = new Inline(new WasmInstanceRunner(name, loaded, settings, warmStats), WasmWatchdog.register(timeoutNanos, warmStats),
-                    warmStats);
-            warmInlines.add(in);
-            return in;
-        }
-    };
-
     /** In the process, and its warm-up calls run on instances of their own: a plugin's memory never holds an invented connection. */
     @Override
     public boolean warmsUp() {
@@ -223,30 +209,15 @@ public final class WasmPlugin implements Plugin {
     }
 
     /**
-     * The same call as an inline player's (JSON, the compiled module, the deadline), on this
-     * thread's warm-up instance, in either mode: compiling the runner and the module's code is
-     * the point, and a worker's code is the same code.
+     * The same class over the same compiled module, with instances and counters of its own (made
+     * per calling thread on its first call, instancing and recycling counted apart from the
+     * plugin's), always called inline: compiling the runner and the module's code is the point,
+     * and a worker's code is the same code. {@link #close} frees them.
      */
     @Override
-    public CompletionStage<ConnectResponse> onWarmupConnect(ConnectRequest request) {
-        if (closed || warmEnded) {
-            return CompletableFuture.failedFuture(new WasmPluginException("plugin " + name + " is closed to warm-up calls"));
-        }
-        return callOn(warmInline.get(), request);
+    public dev.hyrouter.plugin.Plugin warmupTwin() {
+        return new WasmPlugin(name, new WasmStats(), new WasmWorker[0], loaded, settings, timeoutNanos, new ConcurrentLinkedQueue<>());
     }
-
-    @Override
-    public void endWarmup() {
-        warmEnded = true;
-        for (Inline in : warmInlines) {
-            WasmWatchdog.unregister(in.slot);
-            in.runner.close();
-        }
-        warmInlines.clear();
-    }
-
-    /** The warm-up is over: its instances are closed, and a late warm-up call is refused rather than given a new one. */
-    private volatile boolean warmEnded;
 
     public WasmStats stats() {
         return stats;

@@ -211,14 +211,17 @@ class WasmPluginTest {
     }
 
     @Test
-    void warmUpCallsRunOnInstancesOfTheirOwnAndEndWithTheWarmUp() throws Exception {
+    void warmUpCallsRunOnATwinOfTheSameClassWithInstancesOfItsOwn() throws Exception {
         WasmPlugin p = WasmPlugin.load(Modules.config("leak", Modules.settings("leak").withPoolSize(1).withMaxMemoryBytes(1L << 20).withMaxCallsPerInstance(0)));
         try {
             assertThat(p.warmsUp()).isTrue();
+            WasmPlugin twin = (WasmPlugin) p.warmupTwin();
+            assertThat(twin).isNotSameAs(p).hasSameClassAs(p);
             for (int i = 0; i < 40; i++) {
-                assertThat(p.onWarmupConnect(request("warm")).toCompletableFuture().get()).isEqualTo(ConnectResponse.EMPTY);
+                assertThat(call(twin, "warm")).isEqualTo(ConnectResponse.EMPTY);
             }
-            // The warm-up's instance grew and was recycled on its own: the players' instance and counters saw nothing.
+            // The twin's instance grew and was recycled on its own: the players' instance and counters saw nothing.
+            assertThat(twin.stats().recycledForMemory()).isEqualTo(2);
             assertThat(p.stats().recycledForMemory()).isZero();
             assertThat(p.stats().instancesCreated()).isEqualTo(1);
             for (int i = 0; i < 14; i++) {
@@ -226,9 +229,9 @@ class WasmPluginTest {
             }
             assertThat(p.stats().recycledForMemory()).as("the players' instance starts from its own first page").isZero();
 
-            p.endWarmup();
-            assertThat(p.onWarmupConnect(request("late")).toCompletableFuture()).isCompletedExceptionally();
-            assertThat(call(p, "alex")).isEqualTo(ConnectResponse.EMPTY);
+            twin.close();
+            assertThat(twin.onConnect(request("late")).toCompletableFuture()).isCompletedExceptionally();
+            assertThat(call(p, "alex")).as("closing the twin leaves the plugin serving").isEqualTo(ConnectResponse.EMPTY);
         } finally {
             p.close();
         }

@@ -125,6 +125,19 @@ final class AccessLog {
         agent.start();
     }
 
+    /** The ring of a {@link #discardingTwin}: the warm-up's outcomes are few at a time. */
+    private static final int TWIN_CAPACITY = 1 << 16;
+
+    /**
+     * A log on exactly when this one is (its target's format; off when it is off) whose agent
+     * formats each record and then drops it: the start-up warm-up's, so that its sessions run the
+     * code a player's runs, and the agent's formatting is compiled before the first player's line.
+     */
+    AccessLog discardingTwin() {
+        Target t = target;
+        return new AccessLog(TWIN_CAPACITY, textLogger, t.sink() == null ? OFF : new Target((bytes, length) -> { }, t.json()));
+    }
+
     /**
      * Writes what is queued (waiting up to {@code timeoutMillis}), then ends the agent and closes
      * the target; from then on {@link #enabled} is false, so nothing more is recorded. Idempotent.

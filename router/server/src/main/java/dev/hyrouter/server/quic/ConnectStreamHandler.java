@@ -52,6 +52,24 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     /** A 0-RTT Connect's payload (a copy) while it waits for the handshake; held rarely, so copied. */
     private ByteBuf held;
 
+    /*
+     * Where this stream's counts, latency and outcome go and how it is decided: the intake's own,
+     * or, for a session of the router's start-up warm-up, twins of the same classes that nothing
+     * reads (IntakeContext.Warmup). Chosen once when the stream is added, so the decision path
+     * after it holds no warm-up branch: one there was always taken during the warm-up and never
+     * after it, and the first player's session threw away the compiled decision path (the JIT's
+     * trap at that branch, measured after ready: perf-reports/loadtest/2026-12-05-warm-start.md,
+     * session 21), which then ran in profiling code for seconds.
+     */
+    private IntakeStats stats;
+    private dev.hyrouter.util.LatencyRecorder latency;
+    private OutcomeLog outcomes;
+    private java.util.concurrent.atomic.LongAdder[] routeCounters;
+    private dev.hyrouter.plugin.PluginChain chain;
+    /** The server name the decision is made under: the connection's, or a configured one for a warm-up session. */
+    private String decisionSni;
+    private boolean warmupDecision;
+
     ConnectStreamHandler(IntakeContext context) {
         this.context = context;
     }
@@ -60,9 +78,28 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.gen = context.current();
-        context.stats.streamsOpened.increment();
         reader = new FrameReader(ctx.alloc(), context.maxFrameBytes);
         connection = ((QuicStreamChannel) ctx.channel()).parent().attr(ConnectionHandler.KEY).get();
+        IntakeContext.Warmup w = context.warmup;
+        if (w != null && w.sni().equals(connection.sni()) && connection.fromLoopback()) {
+            context.stats.warmupSessions.increment();
+            stats = w.stats();
+            latency = w.latency();
+            outcomes = w.outcomes();
+            routeCounters = w.routeCounters();
+            chain = w.chain();
+            decisionSni = w.names()[java.util.concurrent.ThreadLocalRandom.current().nextInt(w.names().length)];
+            warmupDecision = true;
+        } else {
+            stats = context.stats;
+            latency = context.latency;
+            outcomes = context.outcomes;
+            routeCounters = gen.referralsByRoute;
+            chain = gen.pipeline.plugins();
+            decisionSni = connection.sni();
+            warmupDecision = false;
+        }
+        stats.streamsOpened.increment();
         deadline = ctx.executor().schedule(this::connectTimedOut, context.connectTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -71,7 +108,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         abandon();
         reader.close();
         cancelDeadline();
-        context.stats.streamsClosed.increment();
+        stats.streamsClosed.increment();
     }
 
     @Override
@@ -81,8 +118,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (reader.read((ByteBuf) msg, this) == FrameReader.Status.OVERSIZED) {
-            context.stats.oversizedFrames.increment();
-            context.outcomes.refused(connection, gen.logClientIp, "a frame declared " + reader.refusedLength()
+            stats.oversizedFrames.increment();
+            outcomes.refused(connection, gen.logClientIp, "a frame declared " + reader.refusedLength()
                     + " bytes, over the cap of " + context.maxFrameBytes + " (quic.max_frame_bytes)");
             connectSeen = true;
             answerDisconnect(TOO_LARGE_REASON);
@@ -91,30 +128,25 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public boolean onFrame(int packetId, ByteBuf payload) {
-        context.outcomes.packet(connection, gen.logClientIp, packetId, payload.readableBytes());
+        outcomes.packet(connection, gen.logClientIp, packetId, payload.readableBytes());
         if (packetId != PacketIds.CONNECT) {
             return true;
         }
         connectSeen = true;
         cancelDeadline();
-        IntakeContext.Warmup w = context.warmup;
-        if (w != null && w.sni().equals(connection.sni()) && connection.fromLoopback() && connection.established()) {
-            decideWarmup(w, payload);
-            return false;
-        }
-        context.stats.connectsReceived.increment();
+        stats.connectsReceived.increment();
         if (!connection.claimDecision()) {
             // One handshake buys one decision (routing, plugin calls, an allocation): a client needs
             // no more, and a second stream must not multiply the router's work.
-            context.stats.extraConnects.increment();
-            context.outcomes.refused(connection, gen.logClientIp, "a second Connect on one connection (one decision per connection)");
+            stats.extraConnects.increment();
+            outcomes.refused(connection, gen.logClientIp, "a second Connect on one connection (one decision per connection)");
             answerDisconnect(SECOND_CONNECT_REASON);
             return false;
         }
         if (!connection.established()) {
             // 0-RTT early data (quic.early_data on): decided only once the handshake completes, so a
             // replayed first flight, which never completes it, gets no decision, plugin call or allocation.
-            context.stats.earlyConnects.increment();
+            stats.earlyConnects.increment();
             held = ctx.alloc().buffer(payload.readableBytes()).writeBytes(payload, payload.readerIndex(), payload.readableBytes());
             connection.holdUntilEstablished(this);
             return false;
@@ -144,7 +176,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (held != null) {
             held.release();
             held = null;
-            context.stats.earlyConnectsAbandoned.increment();
+            stats.earlyConnectsAbandoned.increment();
         }
     }
 
@@ -154,41 +186,17 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         ConnectView view = context.view();
         boolean decoded = view.wrap(payload);
         if (!decoded) {
-            context.stats.undecodable(view.undecodable());
-            context.outcomes.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
+            stats.undecodable(view.undecodable());
+            outcomes.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
         }
-        DecisionRequest request = context.request().set(connection.sni(),
+        DecisionRequest request = context.request().set(decisionSni,
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
-            gen.pipeline.decide(request, this);
+            gen.pipeline.decide(request, this, chain, warmupDecision);
         } finally {
             view.reset();
         }
     }
-
-    /**
-     * The router's own warm-up session: decided as a player's (the Connect decoded, routing, the
-     * plugins that take part in the warm-up, the answer encoded and sent), the code the JIT should
-     * compile, but nothing leaves the process (see {@code DecisionPipeline.decideWarmup}) and
-     * nothing reaches the outcome log or the answer counters.
-     */
-    private void decideWarmup(IntakeContext.Warmup w, ByteBuf payload) {
-        warmup = true;
-        context.stats.warmupSessions.increment();
-        ConnectView view = context.view();
-        boolean decoded = view.wrap(payload);
-        String sni = w.names()[java.util.concurrent.ThreadLocalRandom.current().nextInt(w.names().length)];
-        DecisionRequest request = context.request().set(sni,
-                gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
-        try {
-            gen.pipeline.decideWarmup(request, this, w.chain());
-        } finally {
-            view.reset();
-        }
-    }
-
-    /** A warm-up session's answer: written like any other, neither logged nor counted. */
-    private boolean warmup;
 
     @Override
     public void referral(Backend backend, byte[] content, int routeIndex) {
@@ -200,13 +208,9 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             return;
         }
         ByteBuf frame = gen.encoder().encode(ctx.alloc(), backend.hostUtf8(), backend.port(), content);
-        if (warmup) {
-            write(frame);
-            return;
-        }
-        context.stats.referrals.increment();
-        gen.referral(routeIndex);
-        context.outcomes.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
+        stats.referrals.increment();
+        Generation.count(routeCounters, routeIndex);
+        outcomes.referral(connection, gen.logClientIp, routeIndex, backend, content == null ? 0 : content.length);
         write(frame);
     }
 
@@ -219,12 +223,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (answered || !ctx.channel().isActive()) {
             return;
         }
-        if (warmup) {
-            write(DisconnectEncoder.encode(ctx.alloc(), reason));
-            return;
-        }
-        context.outcomes.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);
-        context.stats.outcome(kind);
+        outcomes.disconnect(connection, gen.logClientIp, routeIndex, kind, reason);
+        stats.outcome(kind);
         answerDisconnect(reason);
     }
 
@@ -232,7 +232,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (answered) {
             return;
         }
-        context.stats.disconnects.increment();
+        stats.disconnects.increment();
         write(DisconnectEncoder.encode(ctx.alloc(), reason));
     }
 
@@ -250,12 +250,12 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     @Override
     public void operationComplete(ChannelFuture future) {
         if (!future.isSuccess()) {
-            context.stats.writeFailures.increment();
+            stats.writeFailures.increment();
             ctx.close();
             return;
         }
         if (measured) {
-            context.latency.record(System.nanoTime() - connectNanos);
+            latency.record(System.nanoTime() - connectNanos);
         }
         ctx.close();
     }
@@ -265,9 +265,9 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
         if (evt instanceof ChannelInputShutdownEvent && !connectSeen) {
             // The client finished its side without a whole Connect.
             connectSeen = true;
-            context.stats.incompleteStreams.increment();
+            stats.incompleteStreams.increment();
             if (reader.bufferedBytes() > 0) {
-                context.outcomes.refused(connection, gen.logClientIp, "the stream ended inside a frame");
+                outcomes.refused(connection, gen.logClientIp, "the stream ended inside a frame");
                 answerDisconnect(INCOMPLETE_REASON);
             } else {
                 ctx.close();
@@ -278,15 +278,15 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        context.outcomes.streamError(connection, gen.logClientIp, cause);
+        outcomes.streamError(connection, gen.logClientIp, cause);
         ctx.close();
     }
 
     private void connectTimedOut() {
         if (!connectSeen && !answered && ctx.channel().isActive()) {
             connectSeen = true;
-            context.stats.connectTimeouts.increment();
-            context.outcomes.refused(connection, gen.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
+            stats.connectTimeouts.increment();
+            outcomes.refused(connection, gen.logClientIp, "no Connect within the connect timeout (quic.connect_timeout)");
             answerDisconnect(TIMEOUT_REASON);
         }
     }

@@ -49,10 +49,11 @@ public final class Generation {
         return encoders.get();
     }
 
-    void referral(int routeIndex) {
+    /** Counts a referral on {@code counters} ({@link #referralsByRoute}, or a warm-up's twin of them). */
+    static void count(LongAdder[] counters, int routeIndex) {
         int slot = routeIndex + 1;
-        if (slot >= 0 && slot < referralsByRoute.length) {
-            referralsByRoute[slot].increment();
+        if (slot >= 0 && slot < counters.length) {
+            counters[slot].increment();
         }
     }
 

@@ -34,8 +34,12 @@ final class IntakeContext {
      *              ({@code *} read as {@code warmup}) and {@code sni} (the default pool), so every
      *              route's branch is compiled, not only the default pool's
      * @param chain the plugins that take part ({@code PluginChain.forWarmup})
+     * @param stats, latency, outcomes, routeCounters twins of the intake's own (same classes, same
+     *              configuration, nothing reads them; the outcome log's discards what it formats),
+     *              so a warm-up session runs the very code a player's does
      */
-    record Warmup(String sni, String[] names, dev.hyrouter.plugin.PluginChain chain) {
+    record Warmup(String sni, String[] names, dev.hyrouter.plugin.PluginChain chain, IntakeStats stats, LatencyRecorder latency,
+            OutcomeLog outcomes, java.util.concurrent.atomic.LongAdder[] routeCounters) {
     }
 
     volatile Warmup warmup;

@@ -24,6 +24,22 @@ final class OutcomeLog {
         this.access = access;
     }
 
+    /**
+     * A log that takes the same path as this one and keeps nothing: over a twin of its access log
+     * that is on exactly when this one is and discards what it formats (for the start-up warm-up,
+     * {@link IntakeContext.Warmup}). {@link #close} it when done.
+     */
+    OutcomeLog discardingTwin() {
+        return access == null ? this : new OutcomeLog(access.discardingTwin());
+    }
+
+    /** Ends a twin's access log (a no-op for {@link #NONE} and for a log without one). */
+    void close() throws InterruptedException {
+        if (access != null && this != NONE) {
+            access.close(1_000);
+        }
+    }
+
     private static String client(ConnectionHandler c, boolean logClientIp) {
         return logClientIp ? c.clientText() : "";
     }

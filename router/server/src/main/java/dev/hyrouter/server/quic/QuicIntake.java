@@ -426,8 +426,9 @@ public final class QuicIntake implements AutoCloseable {
 
     /**
      * Opens the warm-up path: sessions from this host with the returned server name are decided
-     * by {@code DecisionPipeline.decideWarmup} (no allocation, only in-process plugins, on their
-     * warm-up state) and neither logged nor counted. The name is random (64 bits) and lives only until
+     * as {@code DecisionPipeline.decideWarmup} decides (no allocation, only in-process plugins, on their
+     * warm-up state) and counted and logged on twins that nothing reads (only
+     * {@code hyrouter_warmup_sessions} counts them). The name is random (64 bits) and lives only until
      * {@link #endWarmup}.
      */
     public String beginWarmup() {
@@ -442,7 +443,12 @@ public final class QuicIntake implements AutoCloseable {
             }
         }
         names.add(name);
-        context.warmup = new IntakeContext.Warmup(name, names.toArray(new String[0]), gen.pipeline.plugins().forWarmup());
+        java.util.concurrent.atomic.LongAdder[] routeCounters = new java.util.concurrent.atomic.LongAdder[gen.referralsByRoute.length];
+        for (int i = 0; i < routeCounters.length; i++) {
+            routeCounters[i] = new java.util.concurrent.atomic.LongAdder();
+        }
+        context.warmup = new IntakeContext.Warmup(name, names.toArray(new String[0]), gen.pipeline.plugins().forWarmup(),
+                new IntakeStats(), new dev.hyrouter.util.LatencyRecorder(), context.outcomes.discardingTwin(), routeCounters);
         return name;
     }
 
@@ -452,6 +458,11 @@ public final class QuicIntake implements AutoCloseable {
         context.warmup = null;
         if (w != null) {
             w.chain().endWarmup();
+            try {
+                w.outcomes().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
