@@ -66,8 +66,6 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
     private OutcomeLog outcomes;
     private java.util.concurrent.atomic.LongAdder[] routeCounters;
     private dev.hyrouter.plugin.PluginChain chain;
-    /** The server name the decision is made under: the connection's, or a configured one for a warm-up session. */
-    private String decisionSni;
     private boolean warmupDecision;
 
     ConnectStreamHandler(IntakeContext context) {
@@ -88,7 +86,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             outcomes = w.outcomes();
             routeCounters = w.routeCounters();
             chain = w.chain();
-            decisionSni = w.names()[java.util.concurrent.ThreadLocalRandom.current().nextInt(w.names().length)];
+            connection.decideUnder(w.names()[java.util.concurrent.ThreadLocalRandom.current().nextInt(w.names().length)]);
             warmupDecision = true;
         } else {
             stats = context.stats;
@@ -96,7 +94,6 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             outcomes = context.outcomes;
             routeCounters = gen.referralsByRoute;
             chain = gen.pipeline.plugins();
-            decisionSni = connection.sni();
             warmupDecision = false;
         }
         stats.streamsOpened.increment();
@@ -189,7 +186,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter
             stats.undecodable(view.undecodable());
             outcomes.undecodable(connection, gen.logClientIp, payload.readableBytes(), view.undecodable());
         }
-        DecisionRequest request = context.request().set(decisionSni,
+        DecisionRequest request = context.request().set(connection.sni(),
                 gen.pluginsConfigured ? connection.fingerprint() : "", decoded ? view : null);
         try {
             gen.pipeline.decide(request, this, chain, warmupDecision);

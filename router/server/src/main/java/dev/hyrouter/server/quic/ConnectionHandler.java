@@ -247,6 +247,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** TLS server name, {@code ""} when the client sent none. */
+    /**
+     * A warm-up connection of the router's own is decided under {@code name} (a configured route's
+     * name) instead of its random one: set on the connection, so the decision reads the server name
+     * the same way for it as for a player's.
+     */
+    void decideUnder(String name) {
+        sni = name;
+    }
+
     String sni() {
         return sni;
     }
