@@ -78,20 +78,12 @@ public final class DecisionPipeline {
     }
 
     /**
-     * Decides a warm-up session of the router's own (before ready) as a player's, except that
-     * nothing leaves the process: a pool that allocates a backend per connection is not asked
-     * (the session is answered {@code no_backends}), and only the plugins that take part in the
-     * warm-up run, through {@code warmChain} ({@link PluginChain#forWarmup}).
-     */
-    public void decideWarmup(DecisionRequest request, OutcomeSink sink, PluginChain warmChain) {
-        decide(request, sink, warmChain, true);
-    }
-
-    /**
-     * {@link #decide(DecisionRequest, OutcomeSink)} through {@code chain} (this pipeline's {@link #plugins()}, or
-     * for the router's warm-up its {@link PluginChain#forWarmup} chain with {@code warmup} set, as
-     * {@link #decideWarmup}): for a caller that picks both once per connection, so that its decision path
-     * holds no branch on which kind of session it is.
+     * {@link #decide(DecisionRequest, OutcomeSink)} through {@code chain}: this pipeline's {@link #plugins()}, or,
+     * for a warm-up session of the router's own before ready, its {@link PluginChain#forWarmup} chain with
+     * {@code warmup} set, which decides it as a player's except that nothing leaves the process: a pool that
+     * allocates a backend per connection is not asked (the session is answered {@code no_backends}) and only
+     * the plugins that take part in the warm-up run. For a caller that picks both once per connection, so
+     * that its decision path holds no branch on which kind of session it is.
      */
     public void decide(DecisionRequest request, OutcomeSink sink, PluginChain chain, boolean warmup) {
         RoutingResult r = scratch.get();

@@ -426,7 +426,7 @@ public final class QuicIntake implements AutoCloseable {
 
     /**
      * Opens the warm-up path: sessions from this host with the returned server name are decided
-     * as {@code DecisionPipeline.decideWarmup} decides (no allocation, only in-process plugins, on their
+     * as {@code DecisionPipeline.decide} decides them with {@code warmup} set (no allocation, only in-process plugins, on their
      * warm-up state) and counted and logged on twins that nothing reads (only
      * {@code hyrouter_warmup_sessions} counts them). The name is random (64 bits) and lives only until
      * {@link #endWarmup}.
