@@ -22,10 +22,10 @@ class AccessLogPerRouterTest {
     void eachRouterLogsItsOwnOutcomesAndStoppingOneClosesOnlyItsLog() throws Exception {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
-        int threadsBefore = accessLogThreads();
+        int threadsBefore = TestRouter.accessLogThreads();
         try (TestRouter second = TestRouter.start(TestRouter.ONE_BACKEND + "logging: {access_log: \"" + b + "\"}\n", Map.of())) {
             try (TestRouter first = TestRouter.start(TestRouter.ONE_BACKEND + "logging: {access_log: \"" + a + "\"}\n", Map.of())) {
-                assertThat(accessLogThreads()).as("one access-log thread per router").isEqualTo(threadsBefore + 2);
+                assertThat(TestRouter.accessLogThreads()).as("one access-log thread per router").isEqualTo(threadsBefore + 2);
                 assertThat(first.run("first.example.com").answer().isReferral()).isTrue();
                 assertThat(second.run("second.example.com").answer().isReferral()).isTrue();
                 first.server.intake().flushAccessLog(10_000);
@@ -34,7 +34,7 @@ class AccessLogPerRouterTest {
                 assertThat(Files.readAllLines(b)).singleElement().asString().contains("\"sni\":\"second.example.com\"");
                 assertThat(first.server.intake().accessLogDropped()).isZero();
             }
-            assertThat(accessLogThreads()).as("the stopped router's log thread ended").isEqualTo(threadsBefore + 1);
+            assertThat(TestRouter.accessLogThreads()).as("the stopped router's log thread ended").isEqualTo(threadsBefore + 1);
             assertThat(openFiles()).as("the stopped router's file closed, the running one's open").contains(b).doesNotContain(a);
 
             assertThat(second.run("again.example.com").answer().isReferral()).isTrue();
@@ -42,15 +42,10 @@ class AccessLogPerRouterTest {
             assertThat(Files.readAllLines(b)).hasSize(2);
             assertThat(Files.readAllLines(a)).hasSize(1);
         }
-        assertThat(accessLogThreads()).isEqualTo(threadsBefore);
+        assertThat(TestRouter.accessLogThreads()).isEqualTo(threadsBefore);
         assertThat(openFiles()).doesNotContain(a, b);
     }
 
-    private static int accessLogThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("hyrouter-access-log") && t.isAlive())
-                .count();
-    }
 
     /** What this process's file descriptors point at (Linux, where the tests run). */
     private static List<Path> openFiles() throws Exception {

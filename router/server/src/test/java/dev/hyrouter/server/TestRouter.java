@@ -157,4 +157,11 @@ public final class TestRouter implements AutoCloseable {
         client.close();
         server.close();
     }
+
+    /** Live access-log agent threads in this process (one per router's log, one per warm-up's twin of it). */
+    static int accessLogThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("hyrouter-access-log") && t.isAlive())
+                .count();
+    }
 }

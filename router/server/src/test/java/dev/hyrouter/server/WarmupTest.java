@@ -67,14 +67,14 @@ class WarmupTest {
             throws Exception {
         java.nio.file.Path log = dir.resolve("access.jsonl");
         try (TestRouter r = TestRouter.start(TestRouter.ONE_BACKEND + "logging: {access_log: \"" + log + "\"}\n", Map.of())) {
-            int threadsBefore = accessLogThreads();
+            int threadsBefore = TestRouter.accessLogThreads();
             String name = r.server.intake().beginWarmup();
-            assertThat(accessLogThreads()).as("the warm-up's twin of the access log has its own agent").isEqualTo(threadsBefore + 1);
+            assertThat(TestRouter.accessLogThreads()).as("the warm-up's twin of the access log has its own agent").isEqualTo(threadsBefore + 1);
             for (int i = 0; i < 20; i++) {
                 assertThat(r.run(name).answer().isReferral()).isTrue();
             }
             r.server.intake().endWarmup();
-            assertThat(accessLogThreads()).as("the twin's agent ended with the warm-up").isEqualTo(threadsBefore);
+            assertThat(TestRouter.accessLogThreads()).as("the twin's agent ended with the warm-up").isEqualTo(threadsBefore);
             assertThat(r.server.stats().warmupSessions()).isEqualTo(20);
             assertThat(r.server.stats().referrals()).isZero();
             assertThat(r.server.stats().connectsReceived()).isZero();
@@ -88,12 +88,6 @@ class WarmupTest {
             assertThat(r.server.stats().referrals()).isEqualTo(1);
             r.assertNothingLeaks();
         }
-    }
-
-    private static int accessLogThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("hyrouter-access-log") && t.isAlive())
-                .count();
     }
 
     @Test

@@ -215,7 +215,7 @@ public final class WasmPlugin implements Plugin {
      * and a worker's code is the same code. {@link #close} frees them.
      */
     @Override
-    public dev.hyrouter.plugin.Plugin warmupTwin() {
+    public Plugin warmupTwin() {
         return new WasmPlugin(name, new WasmStats(), new WasmWorker[0], loaded, settings, timeoutNanos, new ConcurrentLinkedQueue<>());
     }
 

@@ -246,7 +246,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         held = stream;
     }
 
-    /** TLS server name, {@code ""} when the client sent none. */
     /**
      * A warm-up connection of the router's own is decided under {@code name} (a configured route's
      * name) instead of its random one: set on the connection, so the decision reads the server name
@@ -256,6 +255,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         sni = name;
     }
 
+    /** TLS server name, {@code ""} when the client sent none. */
     String sni() {
         return sni;
     }

@@ -31,10 +31,7 @@ public final class Generation {
         this.logClientIp = core.config().logging().logClientIp();
         this.limits = core.config().limits();
         int routes = core.config().routing().routes().size();
-        this.referralsByRoute = new LongAdder[routes + 1];
-        for (int i = 0; i < referralsByRoute.length; i++) {
-            referralsByRoute[i] = new LongAdder();
-        }
+        this.referralsByRoute = routeCounters(routes + 1);
         ClientReferralEncoder prototype = core.referralEncoderPrototype();
         // One slot per generation in every event loop's thread-local map: a few per reload, never per connection.
         this.encoders = new FastThreadLocal<>() {
@@ -47,6 +44,15 @@ public final class Generation {
 
     ClientReferralEncoder encoder() {
         return encoders.get();
+    }
+
+    /** {@code slots} fresh referral counters: index 0 the default pool, index i route i-1. */
+    static LongAdder[] routeCounters(int slots) {
+        LongAdder[] counters = new LongAdder[slots];
+        for (int i = 0; i < slots; i++) {
+            counters[i] = new LongAdder();
+        }
+        return counters;
     }
 
     /** Counts a referral on {@code counters} ({@link #referralsByRoute}, or a warm-up's twin of them). */

@@ -33,9 +33,9 @@ final class OutcomeLog {
         return access == null ? this : new OutcomeLog(access.discardingTwin());
     }
 
-    /** Ends a twin's access log (a no-op for {@link #NONE} and for a log without one). */
+    /** Ends a twin's access log (a no-op for {@link #NONE}, which has none). */
     void close() throws InterruptedException {
-        if (access != null && this != NONE) {
+        if (access != null) {
             access.close(1_000);
         }
     }

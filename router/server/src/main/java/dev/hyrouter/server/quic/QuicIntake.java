@@ -443,12 +443,9 @@ public final class QuicIntake implements AutoCloseable {
             }
         }
         names.add(name);
-        java.util.concurrent.atomic.LongAdder[] routeCounters = new java.util.concurrent.atomic.LongAdder[gen.referralsByRoute.length];
-        for (int i = 0; i < routeCounters.length; i++) {
-            routeCounters[i] = new java.util.concurrent.atomic.LongAdder();
-        }
         context.warmup = new IntakeContext.Warmup(name, names.toArray(new String[0]), gen.pipeline.plugins().forWarmup(),
-                new IntakeStats(), new dev.hyrouter.util.LatencyRecorder(), context.outcomes.discardingTwin(), routeCounters);
+                new IntakeStats(), new dev.hyrouter.util.LatencyRecorder(), context.outcomes.discardingTwin(),
+                Generation.routeCounters(gen.referralsByRoute.length));
         return name;
     }
 
