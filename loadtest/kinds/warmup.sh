@@ -4,7 +4,8 @@
 [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
 buckets="${count:-30}"
 sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
-if [[ ",$variants," == *",grpc,"* ]]; then
+# Any grpc variant (grpc, grpc+warm, ...) needs the SDK's example server.
+if [[ ",$variants," =~ ,grpc[+,] ]]; then
   "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
   pids+=($!)
 fi

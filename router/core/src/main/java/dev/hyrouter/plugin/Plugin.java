@@ -17,10 +17,11 @@ public interface Plugin extends AutoCloseable {
     CompletionStage<ConnectResponse> onConnect(ConnectRequest request);
 
     /**
-     * Whether this plugin takes part in the router's warm-up before ready ({@code warmup.sessions}):
-     * only a plugin that runs inside the process and can answer invented connections on state of
-     * its own, which players' calls never see. A plugin in another process never does: it must
-     * not receive connections that no player made.
+     * Whether this plugin takes part in the router's warm-up before ready ({@code warmup.sessions})
+     * through a {@link #warmupTwin} that answers invented connections on state of its own, which
+     * players' calls never see. A plugin whose code runs in another process must never receive a
+     * connection no player made: its twin may only run this process's side of the call (a gRPC
+     * plugin's twin calls a server of the router's own on loopback).
      */
     default boolean warmsUp() {
         return false;

@@ -127,7 +127,15 @@ public final class PluginChain implements AutoCloseable {
         List<Entry> warm = new ArrayList<>();
         for (Entry e : entries) {
             if (e.plugin.warmsUp()) {
-                warm.add(new Entry(e.plugin.warmupTwin(), Duration.ofNanos(e.timeoutNanos), null,
+                Plugin twin;
+                try {
+                    twin = e.plugin.warmupTwin();
+                } catch (RuntimeException ex) {
+                    // The warm-up is an optimisation: without the twin this plugin's path is compiled on players' time.
+                    LOG.warn("plugin {}: no warm-up twin, its call path stays cold until players' calls: {}", e.plugin.name(), ex.toString());
+                    continue;
+                }
+                warm.add(new Entry(twin, Duration.ofNanos(e.timeoutNanos), null,
                         e.failClosed ? PluginConfig.FailureMode.CLOSED : PluginConfig.FailureMode.OPEN));
             }
         }

@@ -460,7 +460,8 @@ public final class RouterServer implements AutoCloseable {
      * warm-up and reach C2 only on the first players' time (perf-reports/loadtest/2026-12-05-warm-start.md,
      * session 13). The sessions carry a random server name the intake decides with nothing
      * leaving the process (see {@link QuicIntake#beginWarmup}): no allocation, no
-     * out-of-process plugin, no log line or answer counter. Ends after {@code maxTime} however
+     * call to an out-of-process plugin (a gRPC plugin's twin calls a loopback server of the router's own),
+     * no log line or answer counter. Ends after {@code maxTime} however
      * many ran. Never on an event loop.
      */
     public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException {

@@ -5,6 +5,7 @@ import dev.hyrouter.plugin.ConnectRequest;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.plugins.sdk.PluginGrpc;
+import dev.hyrouter.plugins.sdk.PluginServer;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -29,6 +30,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -65,15 +70,23 @@ public final class GrpcPlugin implements Plugin {
     private final LongAdder finished = new LongAdder();
     private final LongAdder skippedByBreaker = new LongAdder();
     private final LongAdder onOwnLoop = new LongAdder();
+    /** What {@link #warmupTwin} builds its twin from: this plugin's settings and the loops its channels are on. */
+    private final PluginConfig config;
+    private final EventExecutorGroup eventLoops;
+    /** A twin's loopback plugin server, closed with it; {@code null} on a plugin that calls the operator's server. */
+    private final PluginServer twinServer;
 
-    private GrpcPlugin(String name, ManagedChannel[] channels, Map<EventExecutor, ManagedChannel> perLoop, EventLoopGroup group,
-            Duration deadline, CircuitBreaker breaker) {
-        this.name = name;
+    private GrpcPlugin(PluginConfig config, EventExecutorGroup eventLoops, ManagedChannel[] channels,
+            Map<EventExecutor, ManagedChannel> perLoop, EventLoopGroup group, CircuitBreaker breaker, PluginServer twinServer) {
+        this.name = config.name();
+        this.config = config;
+        this.eventLoops = eventLoops;
         this.channels = channels;
         this.perLoop = perLoop;
         this.group = group;
-        this.deadlineNanos = deadline.toNanos();
+        this.deadlineNanos = config.timeout().toNanos();
         this.breaker = breaker;
+        this.twinServer = twinServer;
     }
 
     /** Creates channels on a group of the plugin's own (outside a router) and starts connecting them. */
@@ -87,6 +100,10 @@ public final class GrpcPlugin implements Plugin {
      * @param eventLoops the router's event loops, to build one channel on each; {@code null} for channels on a group of the plugin's own
      */
     public static GrpcPlugin connect(PluginConfig config, EventExecutorGroup eventLoops) throws Exception {
+        return open(config, eventLoops, null);
+    }
+
+    private static GrpcPlugin open(PluginConfig config, EventExecutorGroup eventLoops, PluginServer twinServer) throws Exception {
         PluginConfig.GrpcSettings s = config.grpc();
         SslContext ssl = null;
         if (s.tls()) {
@@ -115,11 +132,56 @@ public final class GrpcPlugin implements Plugin {
             }
         }
         CircuitBreaker breaker = new CircuitBreaker(config.name(), s.breakerFailures(), s.breakerCooldown(), System::nanoTime);
+        if (twinServer != null) {
+            LOG.debug("grpc plugin {}: warm-up twin calling its own server on {}", config.name(), s.address());
+            return new GrpcPlugin(config, eventLoops, channels, Map.copyOf(perLoop), group, breaker, twinServer);
+        }
         LOG.info("grpc plugin {}: {} to {} ({}), deadline {} ms, circuit breaker {}", config.name(),
                 perLoop.isEmpty() ? channels.length + " channel(s)" : "one channel per event loop (" + perLoop.size() + ")",
                 s.address(), s.tls() ? "TLS" : "plaintext", config.timeout().toMillis(),
                 s.breakerFailures() > 0 ? "after " + s.breakerFailures() + " failures for " + s.breakerCooldown().toMillis() + " ms" : "off");
-        return new GrpcPlugin(config.name(), channels, Map.copyOf(perLoop), group, config.timeout(), breaker);
+        return new GrpcPlugin(config, eventLoops, channels, Map.copyOf(perLoop), group, breaker, null);
+    }
+
+    /**
+     * A gRPC plugin takes part in the warm-up without its server ever seeing an invented
+     * connection: its {@link #warmupTwin} calls a plugin server of the router's own on loopback.
+     */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    /**
+     * A plugin of this class whose channels (as many, on the same event loops, the same transport,
+     * deadline and breaker settings) call a plugin server started for it on a loopback port, which
+     * answers as {@link TwinAnswers} says. The warm-up's calls
+     * thus run the players' client path (channel lookup, call, JSON both ways, HTTP/2 on the loop,
+     * the deadline) while the operator's plugin server receives nothing. TLS is not warmed: the
+     * twin's channels are plaintext whatever this plugin's are (its own server has no certificate
+     * the plugin's trust roots would accept). Closing the twin closes its channels and its server.
+     */
+    @Override
+    public Plugin warmupTwin() {
+        PluginServer server;
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try {
+            server = PluginServer.startNonBlocking(new InetSocketAddress(loopback, 0), new TwinAnswers());
+        } catch (IOException e) {
+            throw new UncheckedIOException("grpc plugin " + name + ": the warm-up's loopback plugin server did not start", e);
+        }
+        String host = loopback instanceof java.net.Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
+        PluginConfig.GrpcSettings s = config.grpc();
+        PluginConfig.GrpcSettings twin = new PluginConfig.GrpcSettings(host + ":" + server.port(), s.channels(), false, "", "",
+                s.keepaliveTime(), s.keepaliveTimeout(), s.breakerFailures(), s.breakerCooldown());
+        PluginConfig twinConfig = new PluginConfig(config.name(), config.type(), config.stage(), config.before(), config.after(),
+                config.timeout(), twin, config.wasm(), config.line(), config.failureMode());
+        try {
+            return open(twinConfig, eventLoops, server);
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("grpc plugin " + name + ": its warm-up twin's channels could not be built: " + e, e);
+        }
     }
 
     private static ManagedChannel build(PluginConfig.GrpcSettings s, SslContext ssl, EventLoopGroup loops, boolean epoll) {
@@ -238,6 +300,35 @@ public final class GrpcPlugin implements Plugin {
         return breaker.timesOpened();
     }
 
+    /**
+     * The twin's server's answers, in turn the shapes a plugin's answers take, so the players'
+     * first answers meet client code (JSON decoding, the chain applying the response) already
+     * compiled for each: unchanged; steered to the backend routing chose, with referral content;
+     * denied (one in eight). The warm-up's client takes a Disconnect as an answer like a referral.
+     */
+    static final class TwinAnswers implements java.util.function.Function<ConnectRequest, ConnectResponse> {
+        private static final byte[] CONTENT = "warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final ConnectResponse DENIED = ConnectResponse.denyWith("warm-up");
+        private final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public ConnectResponse apply(ConnectRequest request) {
+            int n = calls.getAndIncrement() & 7;
+            if (n == 7) {
+                return DENIED;
+            }
+            if ((n & 1) == 0 || request.backend() == null) {
+                return ConnectResponse.EMPTY;
+            }
+            return ConnectResponse.EMPTY.withBackend(request.backend()).withReferralContent(CONTENT);
+        }
+    }
+
+    /** A twin's loopback plugin server's port; -1 on a plugin that calls the operator's server. */
+    int twinServerPort() {
+        return twinServer == null ? -1 : twinServer.port();
+    }
+
     public int channelCount() {
         return channels.length;
     }
@@ -257,6 +348,9 @@ public final class GrpcPlugin implements Plugin {
             }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (twinServer != null) {
+            twinServer.close();
+        }
     }
 
     /** One unary call as a future; cancelling it (the chain's timeout) cancels the RPC. */

@@ -1,6 +1,7 @@
 package dev.hyrouter.plugins.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
@@ -120,6 +121,50 @@ class GrpcEndToEndTest {
             var own = (io.prometheus.metrics.model.snapshots.CounterSnapshot) snapshots.stream()
                     .filter(m -> m.getMetadata().getName().equals("hyrouter_grpc_calls_on_own_loop")).findFirst().orElseThrow();
             assertThat(own.getDataPoints()).singleElement().satisfies(d -> assertThat(d.getValue()).isEqualTo(400.0));
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
+    void theWarmUpRunsThePluginsClientPathAgainstATwinAndThePluginServerSeesNoInventedConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (PluginServer example = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), q -> {
+            calls.incrementAndGet();
+            return ExamplePluginServer.decide(q);
+        });
+             TestRouter r = TestRouter.startWithRuntimes(ROUTES + "  default: {strategy: round_robin, backends: [{host: c.internal, port: 5523}]}\n"
+                     + "plugins:\n" + plugin("example", example.port(), ""))) {
+            // Warm-up sessions are decided under the routes' names and the default pool's, in turn.
+            String name = r.server.intake().beginWarmup();
+            dev.hyrouter.plugin.PluginChain warm = r.server.intake().warmupChain();
+            GrpcPlugin twin = (GrpcPlugin) warm.plugin("example");
+            assertThat(twin).as("the warm-up calls the gRPC plugin's twin").isNotNull().isNotSameAs(r.server.core().plugins().plugin("example"));
+            int port = twin.twinServerPort();
+            int denied = 0;
+            for (int i = 0; i < 20; i++) {
+                ServerAnswer a = r.run(name).answer();
+                if (a.isReferral()) {
+                    assertThat(a.host()).endsWith(".internal");
+                } else {
+                    assertThat(a.reason()).as("the twin's server denies one call in eight").isEqualTo("warm-up");
+                    denied++;
+                }
+            }
+            assertThat(denied).isEqualTo(2);
+            r.server.intake().endWarmup();
+            assertThat(warm.stats().get(0).calls()).as("every warm-up session made its gRPC call").isEqualTo(20);
+            assertThat(warm.stats().get(0).errors() + warm.stats().get(0).timeouts()).isZero();
+            assertThat(twin.callsOnOwnLoop()).as("on the channel of the session's own event loop, as a player's").isEqualTo(20);
+            assertThat(calls).as("the operator's plugin server saw no warm-up session").hasValue(0);
+            PluginStats stats = r.server.core().plugins().stats().get(0);
+            assertThat(stats.calls()).as("the player's plugin counters saw none either").isZero();
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                    .as("the twin's loopback server closed with the warm-up").isInstanceOf(java.net.ConnectException.class);
+
+            ServerAnswer steered = r.run("grpc.example.com").answer();
+            assertThat(steered.host()).isEqualTo("play.hyvane.com");
+            assertThat(calls).hasValue(1);
+            assertThat(stats.calls()).isEqualTo(1);
             r.assertNothingLeaks();
         }
     }

@@ -72,6 +72,56 @@ class GrpcPluginTest {
     }
 
     @Test
+    void aWarmUpTwinCallsALoopbackServerOfItsOwnAndNeverTheOperators() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger operatorCalls = new java.util.concurrent.atomic.AtomicInteger();
+        try (PluginServer operator = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), r -> {
+            operatorCalls.incrementAndGet();
+            return ConnectResponse.denyWith("the operator's server");
+        })) {
+            GrpcPlugin plugin = GrpcPlugin.connect(config("guard", "127.0.0.1:" + operator.port(), Duration.ofSeconds(30)));
+            try {
+                assertThat(plugin.warmsUp()).isTrue();
+                GrpcPlugin twin = (GrpcPlugin) plugin.warmupTwin();
+                assertThat(twin).as("the same class, so the chain's compiled call meets one class before ready and after")
+                        .isExactlyInstanceOf(GrpcPlugin.class).isNotSameAs(plugin);
+                assertThat(twin.name()).isEqualTo("guard");
+                assertThat(twin.channelCount()).isEqualTo(plugin.channelCount());
+                int port = twin.twinServerPort();
+                assertThat(port).isPositive().isNotEqualTo(operator.port());
+                int denied = 0;
+                int steered = 0;
+                int unchanged = 0;
+                for (int i = 0; i < 16; i++) {
+                    ConnectResponse r = twin.onConnect(request("steve" + i, "play.example.com")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    if (r.deny()) {
+                        denied++;
+                    } else if (r.backend() != null) {
+                        assertThat(r.backend()).as("steered only to the backend routing chose").isEqualTo(new Backend("a.internal", 5520));
+                        assertThat(r.referralContent()).isNotEmpty();
+                        steered++;
+                    } else {
+                        assertThat(r.referralContent()).isNull();
+                        unchanged++;
+                    }
+                }
+                assertThat(List.of(denied, steered, unchanged)).as("each shape of answer, in turn").containsExactly(2, 6, 8);
+                assertThat(operatorCalls).as("the operator's plugin server saw no warm-up call").hasValue(0);
+                Await.until("no twin call in flight", () -> twin.inFlight() == 0);
+                twin.close();
+                assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                        .as("the twin's loopback server closed with it").isInstanceOf(java.net.ConnectException.class);
+
+                assertThat(plugin.onConnect(request("alex", "play.example.com")).toCompletableFuture().get(30, TimeUnit.SECONDS).denyReason())
+                        .isEqualTo("the operator's server");
+                assertThat(operatorCalls).hasValue(1);
+                assertThat(plugin.twinServerPort()).isEqualTo(-1);
+            } finally {
+                plugin.close();
+            }
+        }
+    }
+
+    @Test
     void ourSdkServerAcceptsBothContentTypes() throws Exception {
         try (PluginServer server = PluginServer.start(new InetSocketAddress("127.0.0.1", 0), r -> ConnectResponse.denyWith("sdk"))) {
             GrpcPlugin plugin = GrpcPlugin.connect(config("sdk", "127.0.0.1:" + server.port(), Duration.ofSeconds(30)));

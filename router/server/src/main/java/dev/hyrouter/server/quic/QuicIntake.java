@@ -426,7 +426,7 @@ public final class QuicIntake implements AutoCloseable {
 
     /**
      * Opens the warm-up path: sessions from this host with the returned server name are decided
-     * as {@code DecisionPipeline.decide} decides them with {@code warmup} set (no allocation, only in-process plugins, on their
+     * as {@code DecisionPipeline.decide} decides them with {@code warmup} set (no allocation, plugins only through their twins, on their
      * warm-up state) and counted and logged on twins that nothing reads (only
      * {@code hyrouter_warmup_sessions} counts them). The name is random (64 bits) and lives only until
      * {@link #endWarmup}.
@@ -447,6 +447,12 @@ public final class QuicIntake implements AutoCloseable {
                 new IntakeStats(), new dev.hyrouter.util.LatencyRecorder(), context.outcomes.discardingTwin(),
                 Generation.routeCounters(gen.referralsByRoute.length));
         return name;
+    }
+
+    /** The plugins a running warm-up's sessions call (each plugin's twin, with its own counters); {@code null} when none runs. */
+    public dev.hyrouter.plugin.PluginChain warmupChain() {
+        IntakeContext.Warmup w = context.warmup;
+        return w == null ? null : w.chain();
     }
 
     /** Closes the warm-up path; call once its sessions have ended (their plugin calls with them). */
