@@ -75,9 +75,12 @@ public final class GrpcPlugin implements Plugin {
     private final EventExecutorGroup eventLoops;
     /** A twin's loopback plugin server, closed with it; {@code null} on a plugin that calls the operator's server. */
     private final PluginServer twinServer;
+    private final boolean ownsGroup;
 
     private GrpcPlugin(PluginConfig config, EventExecutorGroup eventLoops, ManagedChannel[] channels,
             Map<EventExecutor, ManagedChannel> perLoop, EventLoopGroup group, CircuitBreaker breaker, PluginServer twinServer) {
+        // A twin's fallback channels run on its plugin's group, which the twin must not shut down.
+        this.ownsGroup = twinServer == null;
         this.name = config.name();
         this.config = config;
         this.eventLoops = eventLoops;
@@ -100,10 +103,12 @@ public final class GrpcPlugin implements Plugin {
      * @param eventLoops the router's event loops, to build one channel on each; {@code null} for channels on a group of the plugin's own
      */
     public static GrpcPlugin connect(PluginConfig config, EventExecutorGroup eventLoops) throws Exception {
-        return open(config, eventLoops, null);
+        return open(config, eventLoops, null, null);
     }
 
-    private static GrpcPlugin open(PluginConfig config, EventExecutorGroup eventLoops, PluginServer twinServer) throws Exception {
+    /** @param twinOf for a warm-up twin, the plugin whose fallback group its fallback channels share; else {@code null} */
+    private static GrpcPlugin open(PluginConfig config, EventExecutorGroup eventLoops, PluginServer twinServer, GrpcPlugin twinOf)
+            throws Exception {
         PluginConfig.GrpcSettings s = config.grpc();
         SslContext ssl = null;
         if (s.tls()) {
@@ -115,8 +120,8 @@ public final class GrpcPlugin implements Plugin {
         }
         // The fallback channels, on the plugin's own NIO group: for callers that are not router loops.
         int threads = Math.max(1, Math.min(s.channels(), Runtime.getRuntime().availableProcessors()));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("grpc-" + config.name(), true),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = twinOf != null ? twinOf.group
+                : new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("grpc-" + config.name(), true), NioIoHandler.newFactory());
         ManagedChannel[] channels = new ManagedChannel[s.channels()];
         for (int i = 0; i < channels.length; i++) {
             channels[i] = build(s, ssl, group, false);
@@ -165,8 +170,18 @@ public final class GrpcPlugin implements Plugin {
     public Plugin warmupTwin() {
         PluginServer server;
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        InetSocketAddress listen = new InetSocketAddress(loopback, 0);
         try {
-            server = PluginServer.startNonBlocking(new InetSocketAddress(loopback, 0), new TwinAnswers());
+            // On the router's own loops when there are any: a server on groups of its own would shut
+            // their threads down when the warm-up ends, and the event loop code it ran then (shared
+            // with the router's loops) was thrown away by the JIT and recompiled on players' time.
+            if (eventLoops instanceof EventLoopGroup loops) {
+                server = PluginServer.startNonBlockingOn(listen, new TwinAnswers(), loops,
+                        Epoll.isAvailable() ? io.netty.channel.epoll.EpollServerSocketChannel.class
+                                : io.netty.channel.socket.nio.NioServerSocketChannel.class);
+            } else {
+                server = PluginServer.startNonBlocking(listen, new TwinAnswers());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("grpc plugin " + name + ": the warm-up's loopback plugin server did not start", e);
         }
@@ -177,7 +192,7 @@ public final class GrpcPlugin implements Plugin {
         PluginConfig twinConfig = new PluginConfig(config.name(), config.type(), config.stage(), config.before(), config.after(),
                 config.timeout(), twin, config.wasm(), config.line(), config.failureMode());
         try {
-            return open(twinConfig, eventLoops, server);
+            return open(twinConfig, eventLoops, server, this);
         } catch (Exception e) {
             server.close();
             throw new IllegalStateException("grpc plugin " + name + ": its warm-up twin's channels could not be built: " + e, e);
@@ -347,7 +362,9 @@ public final class GrpcPlugin implements Plugin {
                 Thread.currentThread().interrupt();
             }
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         if (twinServer != null) {
             twinServer.close();
         }

@@ -57,7 +57,28 @@ public final class PluginServer implements AutoCloseable {
         return start(listen, handler, false);
     }
 
+    /**
+     * Starts a non-blocking server (as {@link #startNonBlocking}) whose listener and connections
+     * run on {@code loops}, which it never shuts down: for a server inside a process that has
+     * event loops of its own (the router's warm-up starts one on the router's loops, so that
+     * stopping it stops no thread).
+     *
+     * @param channelType the server channel class for {@code loops}' transport (epoll or NIO)
+     */
+    public static PluginServer startNonBlockingOn(InetSocketAddress listen, Function<ConnectRequest, ConnectResponse> handler,
+            io.netty.channel.EventLoopGroup loops, Class<? extends io.netty.channel.ServerChannel> channelType) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        NettyServerBuilder b = NettyServerBuilder.forAddress(listen).bossEventLoopGroup(loops).workerEventLoopGroup(loops)
+                .channelType(channelType);
+        return start(b, r -> java.util.concurrent.CompletableFuture.completedFuture(handler.apply(r)), true);
+    }
+
     private static PluginServer start(InetSocketAddress listen, Function<ConnectRequest, CompletionStage<ConnectResponse>> handler,
+            boolean direct) throws IOException {
+        return start(NettyServerBuilder.forAddress(listen), handler, direct);
+    }
+
+    private static PluginServer start(NettyServerBuilder b, Function<ConnectRequest, CompletionStage<ConnectResponse>> handler,
             boolean direct) throws IOException {
         Objects.requireNonNull(handler, "handler");
         ServerServiceDefinition service = ServerServiceDefinition.builder(PluginGrpc.SERVICE)
@@ -79,7 +100,7 @@ public final class PluginServer implements AutoCloseable {
                     });
                 }))
                 .build();
-        NettyServerBuilder b = NettyServerBuilder.forAddress(listen).addService(service);
+        b.addService(service);
         if (direct) {
             b.directExecutor();
         }
