@@ -30,8 +30,9 @@ public interface Plugin extends AutoCloseable {
     /**
      * For the router's warm-up (only when {@link #warmsUp}): a plugin of this one's own class
      * whose {@link #onConnect} runs the same code on state of its own (a WASM plugin's own
-     * instances and counters), which players' calls never see; closing it frees that state and
-     * nothing of this plugin's. The same class rather than a wrapper: the chain's compiled call to
+     * instances and counters), which players' calls never see; closing it ends its part and touches
+     * nothing of this plugin's (a runtime may keep the twin, idle, until this plugin closes: a gRPC
+     * plugin's twin does, see {@code GrpcPlugin.warmupTwin}). The same class rather than a wrapper: the chain's compiled call to
      * {@code onConnect} then meets one class before ready and after, and the first player's call
      * does not throw the compiled chain away.
      */

@@ -76,6 +76,8 @@ public final class GrpcPlugin implements Plugin {
     /** A twin's loopback plugin server, closed with it; {@code null} on a plugin that calls the operator's server. */
     private final PluginServer twinServer;
     private final boolean ownsGroup;
+    /** This plugin's warm-up twins, parked when the warm-up ends and closed with this plugin. */
+    private final List<GrpcPlugin> twins = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private GrpcPlugin(PluginConfig config, EventExecutorGroup eventLoops, ManagedChannel[] channels,
             Map<EventExecutor, ManagedChannel> perLoop, EventLoopGroup group, CircuitBreaker breaker, PluginServer twinServer) {
@@ -124,7 +126,7 @@ public final class GrpcPlugin implements Plugin {
                 : new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("grpc-" + config.name(), true), NioIoHandler.newFactory());
         ManagedChannel[] channels = new ManagedChannel[s.channels()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = build(s, ssl, group, false);
+            channels[i] = build(s, ssl, group, false, twinServer != null);
         }
         Map<EventExecutor, ManagedChannel> perLoop = new IdentityHashMap<>();
         if (eventLoops != null) {
@@ -132,7 +134,7 @@ public final class GrpcPlugin implements Plugin {
             boolean epoll = Epoll.isAvailable();
             for (EventExecutor loop : eventLoops) {
                 if (loop instanceof EventLoop el) {
-                    perLoop.put(loop, build(s, ssl, el, epoll));
+                    perLoop.put(loop, build(s, ssl, el, epoll, twinServer != null));
                 }
             }
         }
@@ -164,7 +166,13 @@ public final class GrpcPlugin implements Plugin {
      * thus run the players' client path (channel lookup, call, JSON both ways, HTTP/2 on the loop,
      * the deadline) while the operator's plugin server receives nothing. TLS is not warmed: the
      * twin's channels are plaintext whatever this plugin's are (its own server has no certificate
-     * the plugin's trust roots would accept). Closing the twin closes its channels and its server.
+     * the plugin's trust roots would accept).
+     *
+     * <p>Closing the twin (the end of the warm-up) parks it: its channels and its server stay, idle
+     * (no keepalive, no idle timeout), until this plugin closes. Closing connections on the
+     * router's loops at ready ran code paths (channel close, HTTP/2 shutdown) that the warm-up had
+     * never taken through the loops' most-used methods, and the JIT threw those methods' compiled
+     * code away at the first players (perf-reports/loadtest/2026-12-05-warm-start.md, session 22).
      */
     @Override
     public Plugin warmupTwin() {
@@ -188,18 +196,21 @@ public final class GrpcPlugin implements Plugin {
         String host = loopback instanceof java.net.Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
         PluginConfig.GrpcSettings s = config.grpc();
         PluginConfig.GrpcSettings twin = new PluginConfig.GrpcSettings(host + ":" + server.port(), s.channels(), false, "", "",
-                s.keepaliveTime(), s.keepaliveTimeout(), s.breakerFailures(), s.breakerCooldown());
+                Duration.ZERO, s.keepaliveTimeout(), s.breakerFailures(), s.breakerCooldown());
         PluginConfig twinConfig = new PluginConfig(config.name(), config.type(), config.stage(), config.before(), config.after(),
                 config.timeout(), twin, config.wasm(), config.line(), config.failureMode());
         try {
-            return open(twinConfig, eventLoops, server, this);
+            GrpcPlugin t = open(twinConfig, eventLoops, server, this);
+            twins.add(t);
+            return t;
         } catch (Exception e) {
             server.close();
             throw new IllegalStateException("grpc plugin " + name + ": its warm-up twin's channels could not be built: " + e, e);
         }
     }
 
-    private static ManagedChannel build(PluginConfig.GrpcSettings s, SslContext ssl, EventLoopGroup loops, boolean epoll) {
+    /** @param parked a twin's channel: never idle (gRPC's idle mode would close its connection on the loop later) */
+    private static ManagedChannel build(PluginConfig.GrpcSettings s, SslContext ssl, EventLoopGroup loops, boolean epoll, boolean parked) {
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(s.address())
                 .eventLoopGroup(loops)
                 .directExecutor()
@@ -209,6 +220,9 @@ public final class GrpcPlugin implements Plugin {
             b.channelFactory(GrpcPlugin::jsonEpollChannel, java.net.InetSocketAddress.class);
         } else {
             b.channelFactory(JsonSocketChannel::new, java.net.InetSocketAddress.class);
+        }
+        if (parked) {
+            b.idleTimeout(31, TimeUnit.DAYS); // 30 days or more: idle mode off
         }
         if (!s.keepaliveTime().isZero()) {
             b.keepAliveTime(s.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
@@ -348,8 +362,26 @@ public final class GrpcPlugin implements Plugin {
         return channels.length;
     }
 
+    /** Whether this is a warm-up twin (its {@link #close} parks it). */
+    boolean isTwin() {
+        return twinServer != null;
+    }
+
+    /** A twin: parks it (see {@link #warmupTwin}). Otherwise: closes this plugin's twins, then its channels and group. */
     @Override
     public void close() {
+        if (twinServer != null) {
+            LOG.debug("grpc plugin {}: warm-up twin parked until the plugin closes", name);
+            return;
+        }
+        for (GrpcPlugin t : twins) {
+            t.shutDown();
+        }
+        twins.clear();
+        shutDown();
+    }
+
+    private void shutDown() {
         List<ManagedChannel> all = new ArrayList<>(List.of(channels));
         all.addAll(perLoop.values());
         for (ManagedChannel c : all) {

@@ -79,6 +79,7 @@ class GrpcPluginTest {
             return ConnectResponse.denyWith("the operator's server");
         })) {
             GrpcPlugin plugin = GrpcPlugin.connect(config("guard", "127.0.0.1:" + operator.port(), Duration.ofSeconds(30)));
+            int port;
             try {
                 assertThat(plugin.warmsUp()).isTrue();
                 GrpcPlugin twin = (GrpcPlugin) plugin.warmupTwin();
@@ -86,7 +87,7 @@ class GrpcPluginTest {
                         .isExactlyInstanceOf(GrpcPlugin.class).isNotSameAs(plugin);
                 assertThat(twin.name()).isEqualTo("guard");
                 assertThat(twin.channelCount()).isEqualTo(plugin.channelCount());
-                int port = twin.twinServerPort();
+                port = twin.twinServerPort();
                 assertThat(port).isPositive().isNotEqualTo(operator.port());
                 int denied = 0;
                 int steered = 0;
@@ -108,8 +109,9 @@ class GrpcPluginTest {
                 assertThat(operatorCalls).as("the operator's plugin server saw no warm-up call").hasValue(0);
                 Await.until("no twin call in flight", () -> twin.inFlight() == 0);
                 twin.close();
-                assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
-                        .as("the twin's loopback server closed with it").isInstanceOf(java.net.ConnectException.class);
+                new java.net.Socket("127.0.0.1", port).close(); // parked, not closed: its server still accepts
+                assertThat(twin.onConnect(request("late", "play.example.com")).toCompletableFuture().get(30, TimeUnit.SECONDS))
+                        .as("a parked twin still answers").isNotNull();
 
                 assertThat(plugin.onConnect(request("alex", "play.example.com")).toCompletableFuture().get(30, TimeUnit.SECONDS).denyReason())
                         .isEqualTo("the operator's server");
@@ -118,6 +120,8 @@ class GrpcPluginTest {
             } finally {
                 plugin.close();
             }
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                    .as("the twin's loopback server closed with its plugin").isInstanceOf(java.net.ConnectException.class);
         }
     }
 
