@@ -51,6 +51,15 @@ router_config() { # NAME [PLUGINS_YAML]
 wat="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/wat-plugin/plugin.wasm}}"
 cw="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/c-plugin/plugin.wasm}}"
 grpc="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"
+# large: a generated module of a Go-built plugin's size (1.7 MB, 24,000 functions; bench's WasmStartup,
+# needs wat2wasm), through a compile cache of the run's own, so every start after the first loads it compiled.
+large="  - {name: large, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $work/large.wasm, compile_cache: $work/wasm-cache}}"
+large_module() { # writes $work/large.wasm once per run
+  [ -f "$work/large.wasm" ] && return 0
+  command -v wat2wasm >/dev/null || { echo "loadtest/run.sh: the large variant needs wat2wasm (Debian: apt-get install wabt)" >&2; exit 2; }
+  [ -f bench/target/benchmarks.jar ] || mvn -B -q -ntp -DskipTests -pl bench -am package >&2
+  "$java_bin" -cp bench/target/benchmarks.jar dev.hyrouter.bench.WasmStartup --write "$work/large.wasm" >&2
+}
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
   # KIND[+warm[N]][+cds][+before]: the plugin kind; with +warm the router's own warm-up before ready
@@ -64,7 +73,8 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     wat) cfg=$(router_config "$v" "$wat") ;;
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, each optionally +warm or +warmN, +cds, +before)" >&2; exit 2 ;;
+    large) large_module; cfg=$(router_config "$v" "$large") ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before)" >&2; exit 2 ;;
   esac
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
   if [[ "$v" =~ \+warm([0-9]*) ]]; then

@@ -17,7 +17,7 @@
 #                              [--variants log,full,nocert,untuned,untuned-certreq,bare]   # issue 30: the router as bundled vs the untuned reference
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
-#   loadtest/run.sh warmup    [--variants none,wat,c,grpc] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session
+#   loadtest/run.sh warmup    [--variants none,wat,c,grpc,large] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session (large: a Go-sized generated module, needs wat2wasm)
 #   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,router-buf1048576][,before][,untuned][,untuned-certreq]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client

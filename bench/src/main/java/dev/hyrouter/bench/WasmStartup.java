@@ -17,6 +17,8 @@ import java.util.List;
  *
  * <pre>java -cp bench/target/benchmarks.jar --add-exports java.base/jdk.internal.misc=ALL-UNNAMED dev.hyrouter.bench.WasmStartup [module.wasm] [--cache DIR]</pre>
  *
+ * <p>With {@code --write PATH} it only writes the generated module there.
+ *
  * <p>With {@code --cache DIR} it loads once, compiled, through {@code wasm.compile_cache: DIR}: the
  * first process compiles and stores, the next loads what it stored. With {@code --instances N} it
  * prints the heap the loaded module and N instances hold (used heap after full GCs, before and after).
@@ -33,6 +35,14 @@ public final class WasmStartup {
             cache = a.get(at + 1);
             a.remove(at + 1);
             a.remove(at);
+        }
+        at = a.indexOf("--write");
+        if (at >= 0) {
+            // Only writes the generated module (for loadtest/run.sh warmup's "large" variant).
+            Path out = Path.of(a.get(at + 1));
+            Files.copy(generate(24_000), out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.printf("module %s: %d KiB%n", out, Files.size(out) / 1024);
+            return;
         }
         int instances = 2;
         at = a.indexOf("--instances");

@@ -168,8 +168,12 @@ public final class GrpcPlugin implements Plugin {
      * twin's channels are plaintext whatever this plugin's are (its own server has no certificate
      * the plugin's trust roots would accept).
      *
-     * <p>Closing the twin (the end of the warm-up) parks it: its channels and its server stay, idle
-     * (no keepalive, no idle timeout), until this plugin closes. Closing connections on the
+     * <p>Its keepalive settings are this plugin's (a channel without them takes other branches on
+     * every response, and the first players' calls then threw the compiled response path away); an
+     * idle channel sends no pings.
+     *
+     * <p>Closing the twin (the end of the warm-up) parks it: its channels (gRPC's idle mode off) and
+     * its server stay, idle, until this plugin closes. Closing connections on the
      * router's loops at ready ran code paths (channel close, HTTP/2 shutdown) that the warm-up had
      * never taken through the loops' most-used methods, and the JIT threw those methods' compiled
      * code away at the first players (perf-reports/loadtest/2026-12-05-warm-start.md, session 22).
@@ -196,7 +200,7 @@ public final class GrpcPlugin implements Plugin {
         String host = loopback instanceof java.net.Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
         PluginConfig.GrpcSettings s = config.grpc();
         PluginConfig.GrpcSettings twin = new PluginConfig.GrpcSettings(host + ":" + server.port(), s.channels(), false, "", "",
-                Duration.ZERO, s.keepaliveTimeout(), s.breakerFailures(), s.breakerCooldown());
+                s.keepaliveTime(), s.keepaliveTimeout(), s.breakerFailures(), s.breakerCooldown());
         PluginConfig twinConfig = new PluginConfig(config.name(), config.type(), config.stage(), config.before(), config.after(),
                 config.timeout(), twin, config.wasm(), config.line(), config.failureMode());
         try {
@@ -336,7 +340,9 @@ public final class GrpcPlugin implements Plugin {
      * denied (one in eight). The warm-up's client takes a Disconnect as an answer like a referral.
      */
     static final class TwinAnswers implements java.util.function.Function<ConnectRequest, ConnectResponse> {
-        private static final byte[] CONTENT = "warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        /** Lengths of each remainder by 3, so the base64 decoder meets every padding (none, one, two). */
+        private static final byte[][] CONTENT = {"warm-up!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "warm-up!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
         private static final ConnectResponse DENIED = ConnectResponse.denyWith("warm-up");
         private final AtomicInteger calls = new AtomicInteger();
 
@@ -349,7 +355,7 @@ public final class GrpcPlugin implements Plugin {
             if ((n & 1) == 0 || request.backend() == null) {
                 return ConnectResponse.EMPTY;
             }
-            return ConnectResponse.EMPTY.withBackend(request.backend()).withReferralContent(CONTENT);
+            return ConnectResponse.EMPTY.withBackend(request.backend()).withReferralContent(CONTENT[(n >> 1) % 3]);
         }
     }
 
