@@ -61,6 +61,14 @@ large_module() { # writes $work/large.wasm once per run
   "$java_bin" -cp bench/target/benchmarks.jar dev.hyrouter.bench.WasmStartup --write "$work/large.wasm" >&2
 }
 
+grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0.0.1:17777 (client's core) if any variant is grpc[+...]
+  [[ ",$1," =~ ,grpc[+,] ]] || return 0
+  local sdk_jar
+  sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
+  "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
+  pids+=($!)
+}
+
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
   # KIND[+warm[N]][+cds][+before]: the plugin kind; with +warm the router's own warm-up before ready
   # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds

@@ -3,12 +3,7 @@
 # CPU per session and latency per bucket of 1,000 sessions from the first session on.
 [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
 buckets="${count:-30}"
-sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
-# Any grpc variant (grpc, grpc+warm, ...) needs the SDK's example server.
-if [[ ",$variants," =~ ,grpc[+,] ]]; then
-  "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
-  pids+=($!)
-fi
+grpc_example_for "$variants"
 curve_file="$out/curve.jsonl"; : > "$curve_file"
 for r in $(seq 1 "$rounds"); do
   for v in ${variants//,/ }; do
