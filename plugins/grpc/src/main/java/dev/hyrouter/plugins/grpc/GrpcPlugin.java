@@ -368,11 +368,6 @@ public final class GrpcPlugin implements Plugin {
         return channels.length;
     }
 
-    /** Whether this is a warm-up twin (its {@link #close} parks it). */
-    boolean isTwin() {
-        return twinServer != null;
-    }
-
     /** A twin: parks it (see {@link #warmupTwin}). Otherwise: closes this plugin's twins, then its channels and group. */
     @Override
     public void close() {
