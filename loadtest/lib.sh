@@ -69,11 +69,21 @@ grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0
   pids+=($!)
 }
 
+client_warm_port=15530
+client_warm_server_for() { # VARIANTS: starts the untuned reference on the client's core if any variant is +cw (the client warms itself there)
+  [[ ",$1," == *"+cw"* ]] || return 0
+  "${load_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
+    -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$client_warm_port" > "$work/client-warmup-server.log" 2>&1 &
+  pids+=($!)
+  sleep 3
+}
+
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
-  # KIND[+warm[N]][+cds][+before]: the plugin kind; with +warm the router's own warm-up before ready
+  # KIND[+warm[N]][+cds][+before][+cw]: the plugin kind; with +warm the router's own warm-up before ready
   # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds
   # the class-data archive router/dist/src/dist/train-cds makes for this jar (as router/hyrouter,
-  # the distribution and the image start it), made once per run.
+  # the distribution and the image start it), made once per run; with +cw the client first warms itself
+  # with 15,000 sessions against the untuned reference on its own core while the router starts.
   local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0 jvm=()
   kind_="${v%%+*}"
   case "$kind_" in
@@ -82,7 +92,7 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
     large) large_module; cfg=$(router_config "$v" "$large") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before)" >&2; exit 2 ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw)" >&2; exit 2 ;;
   esac
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
   if [[ "$v" =~ \+warm([0-9]*) ]]; then
@@ -101,10 +111,12 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   # +t4: lower C2 thresholds (tried in session 18 and not kept: the C2 queue, not the thresholds,
   # decided when per-session methods were compiled).
   [[ "$v" == *+t4* ]] && jvm+=(-XX:Tier4InvocationThreshold=1000 -XX:Tier4MinInvocationThreshold=100 -XX:Tier4CompileThreshold=1500)
+  local client_warm=()
+  [[ "$v" == *+cw* ]] && client_warm=(-Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:15000)
   t0=$(date +%s%N)
   launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
   pid=$started_pid
-  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
     "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
   stop "$pid"
   cp "$work/$v-$r.log" "$out/$v-$r.log"

@@ -4,6 +4,7 @@
 [ "$variants" = "off,stdout,file" ] && variants="none,wat,c,grpc"
 buckets="${count:-30}"
 grpc_example_for "$variants"
+client_warm_server_for "$variants"
 curve_file="$out/curve.jsonl"; : > "$curve_file"
 for r in $(seq 1 "$rounds"); do
   for v in ${variants//,/ }; do

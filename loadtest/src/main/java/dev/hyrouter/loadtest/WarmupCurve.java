@@ -33,6 +33,13 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY [READYZ_URL]};
  * with a {@code /readyz} URL the buckets start once it answers 200 (after the router's warm-up).
+ *
+ * <p>With {@code -Dhyrouter.clientWarmup=HOST:PORT:SESSIONS} this client first warms itself with
+ * that many sessions (the same closed loop) against another server, while the server under test
+ * starts, and the buckets start only when both are done: the first buckets then measure a cold
+ * server under a warm client, as a new replica meets players whose clients are not new. Without
+ * it the client's own JVM is as cold as the server's, and in the first buckets it, not the
+ * server, sets the rate.
  */
 public final class WarmupCurve {
     private WarmupCurve() {
@@ -117,6 +124,7 @@ public final class WarmupCurve {
                 System.err.println("WarmupCurve: the server did not answer within 60 s");
                 System.exit(1);
             }
+            CompletableFuture<Void> clientWarmup = warmClient(client, System.getProperty("hyrouter.clientWarmup"), concurrency);
             // With the admin listener's /readyz given, the curve starts when the router says it is
             // ready (after a warm-up, if it runs one), as a load balancer would send players then.
             long readyAt = answeringAt;
@@ -138,6 +146,9 @@ public final class WarmupCurve {
                     }
                     Thread.sleep(20);
                 }
+            }
+            if (clientWarmup != null) {
+                clientWarmup.join();
             }
             System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f}%n",
                     (answeringAt - startedEpochNanos) / 1e6, (readyAt - startedEpochNanos) / 1e6);
@@ -168,6 +179,34 @@ public final class WarmupCurve {
                 sessionsBefore += size;
             }
         }
+    }
+
+    /** Starts the client's own warm-up against HOST:PORT:SESSIONS (or none); completes when it is done. */
+    private static CompletableFuture<Void> warmClient(HytaleClient client, String spec, int concurrency) {
+        if (spec == null || spec.isEmpty()) {
+            return null;
+        }
+        String[] f = spec.split(":");
+        ClientRequest request = ClientRequest.to(new InetSocketAddress(f[0], Integer.parseInt(f[1])), "warmup.client.invalid")
+                .withTimeout(Duration.ofSeconds(10));
+        int sessions = Integer.parseInt(f[2]);
+        Histogram ignored = new Histogram(TimeUnit.SECONDS.toNanos(20), 1);
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger issued = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(sessions);
+        for (int w = 0; w < Math.min(concurrency, sessions); w++) {
+            next(client, request, sessions, issued, done, ignored, failed);
+        }
+        return CompletableFuture.runAsync(() -> {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (failed.get() > sessions / 10) {
+                System.err.println("WarmupCurve: the client's warm-up failed " + failed.get() + " of " + sessions + " sessions");
+            }
+        });
     }
 
     private static void next(HytaleClient client, ClientRequest request, int size, AtomicInteger issued, CountDownLatch done,
