@@ -44,7 +44,7 @@ class PluginChainTest {
     }
 
     /** A plugin in the process that warms up: its twin is a second instance of its class, counting apart. */
-    private static final class Twinned implements Plugin {
+    private static class Twinned implements Plugin {
         final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         volatile boolean closed;
         final List<Twinned> twins = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,6 +98,29 @@ class PluginChainTest {
         warm.endWarmup();
         assertThat(plugin.twins.get(0).closed).isTrue();
         assertThat(plugin.closed).as("the players' plugin stays open").isFalse();
+    }
+
+    @Test
+    void aPluginWhoseTwinCannotStartIsLeftOutOfTheWarmUpAndTheOthersStay() throws Exception {
+        Twinned plugin = new Twinned();
+        Plugin broken = new Twinned() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Plugin warmupTwin() {
+                throw new IllegalStateException("its loopback server did not start");
+            }
+        };
+        PluginChain players = new PluginChain(List.of(new PluginChain.Entry(broken, Duration.ofSeconds(1)),
+                new PluginChain.Entry(plugin, Duration.ofSeconds(1))), TIMER.get());
+        PluginChain warm = players.forWarmup();
+        assertThat(warm.plugin("broken")).as("left out, not a failed start").isNull();
+        warm.run(EVENT, "round_robin", List.of(A, B), 0, A).get(30, TimeUnit.SECONDS);
+        assertThat(plugin.twins).singleElement().satisfies(t -> assertThat(t.calls).hasValue(1));
+        warm.endWarmup();
     }
 
     @Test
