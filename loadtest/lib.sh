@@ -72,10 +72,8 @@ grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0
 client_warm_port=15530
 client_warm_server_for() { # VARIANTS: starts the untuned reference on the client's core if any variant is +cw (the client warms itself there)
   [[ ",$1," == *"+cw"* ]] || return 0
-  "${load_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
-    -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$client_warm_port" > "$work/client-warmup-server.log" 2>&1 &
-  pids+=($!)
-  sleep 3
+  launch_untuned load_cpu "$client_warm_port" "$work/client-warmup-server.log"
+  wait_ready "$started_pid" "$work/client-warmup-server.log" "$client_warm_port"
 }
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
@@ -126,9 +124,9 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   return "$rc"
 }
 
-wait_ready() { # PID LOG
+wait_ready() { # PID LOG [PORT]: until the server on PORT (default the one under test) answers a probe
   for _ in $(seq 1 100); do
-    if "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe --target "127.0.0.1:$port" --sni play.localhost --timeout 2s >/dev/null 2>&1; then
+    if "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe --target "127.0.0.1:${3:-$port}" --sni play.localhost --timeout 2s >/dev/null 2>&1; then
       return 0
     fi
     kill -0 "$1" 2>/dev/null || { cat "$2" >&2; echo "loadtest/run.sh: the server exited" >&2; return 1; }
@@ -162,11 +160,15 @@ start_bare() { # CONFIG LOG
   wait_ready "$started_pid" "$2"
 }
 
-start_untuned() { # LOG [--request-client-certificate]
+launch_untuned() { # CPU_ARRAY_NAME PORT LOG [--request-client-certificate]: in the background, pid in started_pid
   # Netty's example as a user copies it: no tuning, its own JVM defaults (no collector chosen).
-  "${server_cpu[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$port" ${2:-} > "$1" 2>&1 &
+  local -n cpu_="$1"
+  "${cpu_[@]}" "$java_bin" -Dio.netty.leakDetection.level=disabled \
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.loadtest.UntunedQuicServer "$2" ${4:-} > "$3" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
+}
+start_untuned() { # LOG [--request-client-certificate]: the untuned reference as the server under test
+  launch_untuned server_cpu "$port" "$1" "${2:-}"
   wait_ready "$started_pid" "$1"
 }
 
