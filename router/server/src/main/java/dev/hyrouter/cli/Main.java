@@ -37,6 +37,7 @@ public final class Main {
 
     public static void main(String[] args) {
         DirectBuffers.preferNoCleaner(System.getProperties());
+        NettyJfrEvents.leaveOutUnlessAsked(System.getProperties());
         int code = run(Arrays.asList(args), System.out, System.err);
         if (code != RunCommand.KEEP_RUNNING) {
             Logging.flush();
