@@ -144,7 +144,10 @@ read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
 [ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
 launch_router() { # JAR CONFIG LOG LOG_LEVEL [JVM_FLAGS...]: the router under test in the background, pid in started_pid
   local jar="$1" cfg="$2" log="$3" level="$4"; shift 4
-  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} "$@" -Dio.netty.leakDetection.level="$leak" \
+  # Netty's native libraries from beside the jar where its build put them, as the launchers load them.
+  local natives=()
+  [ -d "$(dirname "$jar")/native" ] && natives=(-Djava.library.path="$(dirname "$jar")/native")
+  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} "${natives[@]+"${natives[@]}"}" "$@" -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" -config "$cfg" -log-level "$level" > "$log" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
 }
