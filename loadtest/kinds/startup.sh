@@ -11,7 +11,7 @@ case ",$variants," in
   *,cds,*) sh router/dist/src/dist/train-cds "$java_bin" "$router_jar" "$jsa" router/config/hyrouter.yaml ;;
 esac
 case ",$variants," in
-  *,before-cds,*) sh router/dist/src/dist/train-cds "$java_bin" "${BEFORE_JAR:?variant before-cds needs BEFORE_JAR=an older hyrouter.jar}" "$work/before.jsa" router/config/hyrouter.yaml ;;
+  *,before-cds,*) sh "${BEFORE_TRAIN_CDS:-router/dist/src/dist/train-cds}" "$java_bin" "${BEFORE_JAR:?variant before-cds needs BEFORE_JAR=an older hyrouter.jar}" "$work/before.jsa" router/config/hyrouter.yaml ;;
 esac
 hz=$(getconf CLK_TCK)
 rows="$out/rounds.tsv"
@@ -59,7 +59,7 @@ done
   echo "backend's health check on, as bundled) started fresh for each row on core 0; ready = the first /readyz that answers 200, polled"
   echo "every 5 ms; CPU = the process's user + system time at that moment; RSS at that moment. cds = with the class-data"
   echo "archive router/dist/src/dist/train-cds made for this jar before the rounds (one short run over loopback)."
-  [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain (before-cds: with an archive made for it the same way)."
+  [ -n "${BEFORE_JAR:-}" ] && echo "before = BEFORE_JAR=$BEFORE_JAR, started as plain (before-cds: with an archive made for it by ${BEFORE_TRAIN_CDS:-the same train-cds}); Netty's native libraries from beside a jar only where its build put them there (a copied jar has none: Netty extracts them)."
   echo
   echo "| variant | median ready ms | median CPU ms | median RSS MiB | rounds (ready ms) |"
   echo "|---|---:|---:|---:|---|"
