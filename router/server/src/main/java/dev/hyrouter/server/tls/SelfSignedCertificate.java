@@ -12,8 +12,8 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
@@ -22,6 +22,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -49,7 +50,7 @@ public final class SelfSignedCertificate {
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + commonName);
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name, pair.getPublic());
+                    time(now.minus(Duration.ofMinutes(5))), time(now.plus(validity)), name, pair.getPublic());
             b.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, commonName)));
             X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
@@ -58,6 +59,42 @@ public final class SelfSignedCertificate {
         } catch (Exception e) {
             throw new IllegalStateException("cannot generate a self-signed ECDSA P-256 certificate: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A certificate's time, built from its DER encoding: BouncyCastle's {@code Date} constructors
+     * format through {@code SimpleDateFormat}, whose calendar loads the JDK's locale data, about 5 %
+     * of the main thread's start-up on one core (perf-reports/loadtest/2026-12-05-warm-start.md,
+     * session 23). RFC 5280, 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, in UTC, to
+     * the second.
+     */
+    static Time time(Instant instant) throws java.io.IOException {
+        java.time.ZonedDateTime t = instant.atZone(java.time.ZoneOffset.UTC);
+        boolean utc = t.getYear() < 2050;
+        StringBuilder text = new StringBuilder(15);
+        if (utc) {
+            twoDigits(text, t.getYear() % 100);
+        } else {
+            twoDigits(text, t.getYear() / 100);
+            twoDigits(text, t.getYear() % 100);
+        }
+        twoDigits(text, t.getMonthValue());
+        twoDigits(text, t.getDayOfMonth());
+        twoDigits(text, t.getHour());
+        twoDigits(text, t.getMinute());
+        twoDigits(text, t.getSecond());
+        text.append('Z');
+        byte[] der = new byte[2 + text.length()];
+        der[0] = (byte) (utc ? 0x17 : 0x18);
+        der[1] = (byte) text.length();
+        for (int i = 0; i < text.length(); i++) {
+            der[2 + i] = (byte) text.charAt(i);
+        }
+        return Time.getInstance(ASN1Primitive.fromByteArray(der));
+    }
+
+    private static void twoDigits(StringBuilder out, int value) {
+        out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /**

@@ -39,4 +39,28 @@ class SelfSignedCertificateTest {
         assertThat(once.getEncoded()).isNotEqualTo(pair.getPrivate().getEncoded());
         assertThat(SelfSignedCertificate.withPublicKey(once, pair.getPublic())).isSameAs(once);
     }
+
+    @Test
+    void theValidityIsTheRequestedOneToTheSecond() throws Exception {
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        SelfSignedCertificate self = SelfSignedCertificate.generate("hyrouter.local", Duration.ofDays(30));
+        java.time.Instant after = java.time.Instant.now();
+        assertThat(self.certificate().getNotBefore().toInstant()).isBetween(before.minus(Duration.ofMinutes(5)), after.minus(Duration.ofMinutes(5)));
+        assertThat(self.certificate().getNotAfter().toInstant()).isBetween(before.plus(Duration.ofDays(30)), after.plus(Duration.ofDays(30)));
+        self.certificate().checkValidity();
+    }
+
+    @Test
+    void timesAreUtcTimeThrough2049AndGeneralizedTimeFrom2050() throws Exception {
+        assertThat(SelfSignedCertificate.time(java.time.Instant.parse("2049-12-31T23:59:59Z")).toASN1Primitive())
+                .isInstanceOf(org.bouncycastle.asn1.ASN1UTCTime.class);
+        assertThat(SelfSignedCertificate.time(java.time.Instant.parse("2049-12-31T23:59:59Z")).getDate().toInstant())
+                .isEqualTo(java.time.Instant.parse("2049-12-31T23:59:59Z"));
+        assertThat(SelfSignedCertificate.time(java.time.Instant.parse("2050-01-02T03:04:05Z")).toASN1Primitive())
+                .isInstanceOf(org.bouncycastle.asn1.ASN1GeneralizedTime.class);
+        assertThat(SelfSignedCertificate.time(java.time.Instant.parse("2050-01-02T03:04:05Z")).getDate().toInstant())
+                .isEqualTo(java.time.Instant.parse("2050-01-02T03:04:05Z"));
+        assertThat(SelfSignedCertificate.time(java.time.Instant.parse("2027-03-09T08:07:06.900Z")).getDate().toInstant())
+                .isEqualTo(java.time.Instant.parse("2027-03-09T08:07:06Z"));
+    }
 }
