@@ -77,7 +77,7 @@ client_warm_server_for() { # VARIANTS: starts the untuned reference on the clien
 }
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
-  # KIND[+warm[N]][+cds][+before][+cw]: the plugin kind; with +warm the router's own warm-up before ready
+  # KIND[+warm[N]][+cds][+before][+cw][+rN]: the plugin kind; with +warm the router's own warm-up before ready
   # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds
   # the class-data archive router/dist/src/dist/train-cds makes for this jar (as router/hyrouter,
   # the distribution and the image start it), made once per run; with +cw the client first warms itself
@@ -90,7 +90,7 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
     large) large_module; cfg=$(router_config "$v" "$large") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw)" >&2; exit 2 ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw, +rN)" >&2; exit 2 ;;
   esac
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
   if [[ "$v" =~ \+warm([0-9]*) ]]; then
@@ -111,6 +111,9 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   [[ "$v" == *+t4* ]] && jvm+=(-XX:Tier4InvocationThreshold=1000 -XX:Tier4MinInvocationThreshold=100 -XX:Tier4CompileThreshold=1500)
   local client_warm=()
   [[ "$v" == *+cw* ]] && client_warm=(-Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:15000)
+  # +rN: open loop at N sessions/s in every bucket (WarmupCurve's -Dhyrouter.rate), so the first buckets
+  # and the warm ones are compared at the same load; without it a closed loop of 16.
+  [[ "$v" =~ \+r([0-9]+) ]] && client_warm+=(-Dhyrouter.rate="${BASH_REMATCH[1]}")
   t0=$(date +%s%N)
   launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
   pid=$started_pid

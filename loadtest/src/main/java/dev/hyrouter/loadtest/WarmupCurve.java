@@ -55,6 +55,9 @@ public final class WarmupCurve {
 
     /** USER_HZ: 100 on Linux x86-64 (what {@code getconf CLK_TCK} prints). */
     private static final long CLOCK_TICKS = Long.getLong("hyrouter.clockTicks", 100);
+    /** Sessions per second, open loop ({@code -Dhyrouter.rate}); 0: closed loop of the given concurrency. */
+    private static final double RATE = Double.parseDouble(System.getProperty("hyrouter.rate", "0"));
+    private static final int MAX_IN_FLIGHT = 512;
 
     /** CPU nanoseconds of a process's threads, by kind. */
     record Cpu(long jit, long loops, long gc, long other, long process) {
@@ -171,8 +174,12 @@ public final class WarmupCurve {
                 CountDownLatch done = new CountDownLatch(size);
                 Cpu before = Cpu.of(pid);
                 long t0 = System.nanoTime();
-                for (int w = 0; w < Math.min(concurrency, size); w++) {
-                    next(client, request, size, issued, done, latency, failed);
+                if (RATE > 0) {
+                    openLoop(client, request, size, done, latency, failed);
+                } else {
+                    for (int w = 0; w < Math.min(concurrency, size); w++) {
+                        next(client, request, size, issued, done, latency, failed);
+                    }
                 }
                 done.await();
                 long wall = System.nanoTime() - t0;
@@ -236,25 +243,62 @@ public final class WarmupCurve {
             return;
         }
         long s0 = System.nanoTime();
-        CompletableFuture<SessionResult> f = client.run(request);
-        f.whenComplete((r, e) -> {
-            if (e == null && r.answer().isReferral()) {
-                long took = Math.min(System.nanoTime() - s0, latency.getHighestTrackableValue());
-                synchronized (latency) {
-                    latency.recordValue(took);
-                }
-                long sinceStart = s0 - curveStart;
-                if (sinceStart >= 0 && sinceStart < TEN_SECONDS) {
-                    synchronized (FIRST_10S) {
-                        FIRST_10S.recordValue(took);
-                    }
-                }
-            } else {
-                failed.incrementAndGet();
-            }
+        client.run(request).whenComplete((r, e) -> {
+            record(s0, r, e, latency, failed);
             done.countDown();
             next(client, request, size, issued, done, latency, failed);
         });
+    }
+
+    /**
+     * One bucket open loop ({@code -Dhyrouter.rate}): a session started every 1/rate seconds
+     * whatever the earlier ones do, so that every bucket, the first after ready and the warm ones,
+     * runs at the same rate, and the CPU per session of the two is compared at equal load (closed
+     * loop, a cold client's first buckets ran at a third of the warm rate, and the router's CPU per
+     * session falls with the rate). Latency counts from each session's scheduled start (no
+     * coordinated omission). A session that would exceed {@value #MAX_IN_FLIGHT} in flight is not
+     * started and counts as failed: the client could not hold the rate.
+     */
+    private static void openLoop(HytaleClient client, ClientRequest request, int size, CountDownLatch done,
+                                 Histogram latency, AtomicInteger failed) {
+        long period = (long) (1e9 / RATE);
+        long start = System.nanoTime();
+        AtomicInteger inFlight = new AtomicInteger();
+        for (int i = 0; i < size; i++) {
+            long at = start + i * period;
+            long wait;
+            while ((wait = at - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            if (inFlight.get() >= MAX_IN_FLIGHT) {
+                failed.incrementAndGet();
+                done.countDown();
+                continue;
+            }
+            inFlight.incrementAndGet();
+            client.run(request).whenComplete((r, e) -> {
+                record(at, r, e, latency, failed);
+                inFlight.decrementAndGet();
+                done.countDown();
+            });
+        }
+    }
+
+    private static void record(long s0, SessionResult r, Throwable e, Histogram latency, AtomicInteger failed) {
+        if (e == null && r.answer().isReferral()) {
+            long took = Math.min(System.nanoTime() - s0, latency.getHighestTrackableValue());
+            synchronized (latency) {
+                latency.recordValue(took);
+            }
+            long sinceStart = s0 - curveStart;
+            if (sinceStart >= 0 && sinceStart < TEN_SECONDS) {
+                synchronized (FIRST_10S) {
+                    FIRST_10S.recordValue(took);
+                }
+            }
+        } else {
+            failed.incrementAndGet();
+        }
     }
 
     private static long epochNanos() {
