@@ -512,6 +512,14 @@ public final class RouterServer implements AutoCloseable {
             }
         } finally {
             intake.endWarmup();
+            warming = "warming up: collecting the warm-up's garbage";
+            // One full collection before ready: the warm-up's sessions leave a young generation of
+            // connections still awaiting finalization (JDK 17) and caches half-grown, which the
+            // first young collection after ready copied, overflowing the survivor space into the
+            // old generation: 0.2-0.5 s paused in the first 10 s of players
+            // (perf-reports/loadtest/2026-12-05-warm-start.md, session 23). Not ready meanwhile,
+            // so no player waits for it. -XX:+DisableExplicitGC makes it a no-op.
+            System.gc();
             warming = null;
         }
         return new WarmupResult(done.get(), failed.get(), (System.nanoTime() - t0) / 1_000_000, rounds);
