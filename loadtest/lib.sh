@@ -117,7 +117,7 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   t0=$(date +%s%N)
   launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
   pid=$started_pid
-  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_extra[@]+"${client_extra[@]}"}" "${client_warm[@]+"${client_warm[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
     "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
   stop "$pid"
   cp "$work/$v-$r.log" "$out/$v-$r.log"
@@ -144,6 +144,8 @@ router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 router_jit=()
 # ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
 read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
+# CLIENT_FLAGS: more JVM flags for the warm-up curve's client (a diagnostic: its own GC log, say).
+read -r -a client_extra <<< "${CLIENT_FLAGS:-}"
 [ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
 launch_router() { # JAR CONFIG LOG LOG_LEVEL [JVM_FLAGS...]: the router under test in the background, pid in started_pid
   local jar="$1" cfg="$2" log="$3" level="$4"; shift 4
@@ -268,7 +270,7 @@ environment() {
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
       overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm, of C_INFLIGHT (64) to measure C, then an open loop at fixed rates, phases back to back |" ;;
       startup) echo "| load | none: each router started fresh and polled on /readyz until it answers 200 |" ;;
-      warmup) echo "| load | WarmupCurve (loadtest): the project's Netty QUIC client, a session every 20 ms from launch until answered, then a closed loop of 16, full handshakes, buckets of 1,000 sessions; server CPU from /proc/PID |" ;;
+      warmup) echo "| load | WarmupCurve (loadtest): the project's Netty QUIC client, a session every 20 ms from launch until answered, then a closed loop of 16 (variants +rN: N sessions/s, open loop), full handshakes, buckets of 1,000 sessions; server CPU from /proc/PID |" ;;
       *) echo "| load | Gatling 3.14.9, open model (constant or stepped sessions/s), one shared QUIC client |" ;;
     esac
   } > "$out/environment.md"

@@ -81,7 +81,9 @@ public final class WarmupReport {
             md.append(Files.readString(environment)).append('\n');
         }
         md.append("Each variant is started fresh for each round; the client tries a session every 20 ms from the launch ")
-                .append("until one is answered, then runs a closed loop of 16 (full TLS handshakes) in buckets of 1,000 sessions. ")
+                .append("until one is answered, then runs a closed loop of 16 (full TLS handshakes) in buckets of 1,000 sessions; ")
+                .append("a variant named +rN instead starts N sessions per second in every bucket, open loop, its latency counted from each ")
+                .append("session's scheduled start. ")
                 .append("Figures are medians over the rounds. Warm = the median of the last five buckets.\n\n");
         md.append("| variant | start to first answer, ms | start to ready, ms | CPU µs/session, first 2,000 after ready | warm | first 2,000 ÷ warm "
                 + "| p99 ms, first 2,000 | warm p99 ms |\n");
