@@ -26,6 +26,18 @@ class WarmupTest {
                 wasm: {path: counting.wasm}
             """;
 
+    /** Collections of the whole heap so far (the old generation's collector: G1's, Parallel's or Serial's). */
+    private static long fullCollections() {
+        long n = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            if (name.contains("Old") || name.contains("MarkSweep")) {
+                n += gc.getCollectionCount();
+            }
+        }
+        return n;
+    }
+
     @Test
     void warmUpSessionsAreAnsweredWithoutADecisionAndThePathClosesAfterwards() throws Exception {
         AtomicInteger calls = new AtomicInteger();
@@ -34,7 +46,9 @@ class WarmupTest {
             return ConnectResponse.EMPTY;
         });
         try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", plugin))) {
+            long fullBefore = fullCollections();
             RouterServer.WarmupResult w = r.server.warmUp(300, Duration.ofMinutes(2));
+            assertThat(fullCollections()).as("the warm-up ends with a full collection, before ready").isGreaterThan(fullBefore);
             // 300 first, then settling rounds of 100 until a round leaves the compiler little to do.
             assertThat(w.settlingRounds()).isBetween(1, 20);
             assertThat(w.sessions()).isEqualTo(300 + 100 * w.settlingRounds());
