@@ -72,7 +72,6 @@ final class RunCommand {
                 return 1;
             }
         }
-        server.startBackgroundWarmups();
         int warmup = config.operations().warmupSessions();
         if (warmup > 0) {
             try {

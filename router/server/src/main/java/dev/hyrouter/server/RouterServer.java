@@ -269,16 +269,6 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /**
-     * The start-up's background warm-ups that serve later moments (the door's refusal path for the
-     * first rush): started by the caller once its own start-up (admin listener included) is done,
-     * so they do not compete with it for the core. Before a warm-up of sessions ({@link #warmUp}),
-     * so that they still run before ready when that is configured.
-     */
-    public void startBackgroundWarmups() {
-        intake.warmRefusalsInBackground();
-    }
-
-    /**
      * Reads the config file again and, when it is valid and needs no restart, makes it the config
      * of new connections: routes, messages, referral keys, plugins (unchanged ones keep their
      * instances; removed ones are closed after their last call) and discovery (restarted only if

@@ -200,6 +200,7 @@ public final class QuicIntake implements AutoCloseable {
             probe.start(bound);
         }
         QuicIntake intake = new QuicIntake(group, channels, context, bound, epoll, certificates, accessLog, probe);
+        InitialPeek.warmInBackground(core, channels, 20_000);
         LOG.info("listening on udp {} with {} event loop(s) ({}), alpn {}", bound, channels.size(),
                 epoll ? "epoll, SO_REUSEPORT, " + batching(q) : "NIO", config.tls().alpn());
         if (!epoll && (q.udpGro() || q.datagramsPerRead() > 1 || q.gsoSegments() > 1)) {
@@ -397,16 +398,6 @@ public final class QuicIntake implements AutoCloseable {
     /** The certificate in use and its rotation. */
     public dev.hyrouter.server.tls.ServerCertificates certificates() {
         return certificates;
-    }
-
-    /**
-     * Starts compiling the door's refusal path in the background ({@link InitialPeek#warmInBackground}).
-     * Called once the router's start-up is done, not from {@link #start}: on a router's one core
-     * its 1.1-1.7 s of CPU (and the compilations it asks for) ran beside the rest of the start-up
-     * and pushed ready back by about 0.1 s where the launcher cannot lower its priority (not root).
-     */
-    public void warmRefusalsInBackground() {
-        InitialPeek.warmInBackground(generation().core(), channels, 20_000);
     }
 
     /** The config new connections are decided under. */
