@@ -21,9 +21,7 @@ final class DirectBuffers {
 
     /** Call first in {@code main}: Netty reads the property once, when its first class loads. */
     static void preferNoCleaner(Properties system) {
-        if (system.getProperty(PROPERTY) == null) {
-            system.setProperty(PROPERTY, "true");
-        }
+        system.putIfAbsent(PROPERTY, "true");
     }
 
     /** The start-up line: what the router runs with, and what to do when it is the slower path. */

@@ -19,8 +19,6 @@ final class NettyJfrEvents {
 
     /** Call first in {@code main}: Netty reads the property once, when its first class loads. */
     static void leaveOutUnlessAsked(Properties system) {
-        if (system.getProperty(PROPERTY) == null) {
-            system.setProperty(PROPERTY, "false");
-        }
+        system.putIfAbsent(PROPERTY, "false");
     }
 }

@@ -84,12 +84,11 @@ public final class SelfSignedCertificate {
         twoDigits(text, t.getMinute());
         twoDigits(text, t.getSecond());
         text.append('Z');
-        byte[] der = new byte[2 + text.length()];
+        byte[] ascii = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] der = new byte[2 + ascii.length];
         der[0] = (byte) (utc ? 0x17 : 0x18);
-        der[1] = (byte) text.length();
-        for (int i = 0; i < text.length(); i++) {
-            der[2 + i] = (byte) text.charAt(i);
-        }
+        der[1] = (byte) ascii.length;
+        System.arraycopy(ascii, 0, der, 2, ascii.length);
         return Time.getInstance(ASN1Primitive.fromByteArray(der));
     }
 
