@@ -1,6 +1,7 @@
 package dev.hyrouter.plugins.wasm;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.wasm.Parser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * for a Go-built module on one core).
  *
  * <p>An entry is named by the module's digest, in a subdirectory named after the compiler
- * itself (a digest of its code and of the entry format): a router with another Chicory, or
+ * itself (a digest of its code, of Chicory's validator and of the entry format): an entry also
+ * vouches that its module passed that validator, so a module found here is loaded without
+ * validating its functions again (WasmModuleLoader). A router with another Chicory, or
  * another entry format, never loads classes an older one made. An entry is written to a temporary file and moved into place,
  * so a crash or a second router sharing the directory never leaves half an entry. What the
  * directory holds is JVM code the router loads: it must be writable by the router alone.
@@ -121,12 +124,15 @@ final class CompileCache {
     /** Changes whenever what {@link WasmModuleLoader} stores in an entry changes. */
     private static final String ENTRY_FORMAT = "hyrouter-entry-2 (classes with WasmDeadline checks)";
 
-    /** A digest of the Chicory compiler's own main class and the entry format: another either, another directory. */
+    /** A digest of the Chicory compiler's own main class, its validator and the entry format: when any changes, another directory. */
     static String compilerDigest() {
-        try (InputStream in = MachineFactoryCompiler.class.getResourceAsStream("/com/dylibso/chicory/compiler/internal/Compiler.class")) {
+        try (InputStream compiler = MachineFactoryCompiler.class.getResourceAsStream("/com/dylibso/chicory/compiler/internal/Compiler.class");
+                InputStream validator = Parser.class.getResourceAsStream("/com/dylibso/chicory/wasm/Validator.class")) {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            if (in != null) {
-                d.update(in.readAllBytes());
+            for (InputStream in : new InputStream[] {compiler, validator}) {
+                if (in != null) {
+                    d.update(in.readAllBytes());
+                }
             }
             d.update(MachineFactoryCompiler.class.getName().getBytes(StandardCharsets.UTF_8));
             d.update(ENTRY_FORMAT.getBytes(StandardCharsets.UTF_8));

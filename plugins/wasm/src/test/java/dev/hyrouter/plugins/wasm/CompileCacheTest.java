@@ -2,10 +2,14 @@ package dev.hyrouter.plugins.wasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.dylibso.chicory.wasm.Parser;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.testing.SharedTimer;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code wasm.compile_cache}: the first start compiles and stores the module's classes, the next
  * loads them and answers the same; a damaged entry is replaced by compiling again; a directory that
- * cannot be used costs a compile, never the plugin.
+ * cannot be used costs a compile, never the plugin; a module the cache has not seen is validated
+ * before it is compiled, one it has is not validated again.
  */
 class CompileCacheTest {
     @RegisterExtension
@@ -84,5 +89,41 @@ class CompileCacheTest {
     void aCacheThatCannotBeUsedCostsACompileNotThePlugin() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
         loadAndCheck(notADirectory, false);
+    }
+
+    /**
+     * A module whose structure parses but whose one function returns an i64 where its type says
+     * i32: only the validation of the functions' code finds it.
+     */
+    private static final byte[] ILL_TYPED = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // types: () -> i32
+        0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+        0x0a, 0x06, 0x01, 0x04, 0x00, 0x42, 0x00, 0x0b, // code: i64.const 0, end
+    };
+
+    @Test
+    void aModuleTheCacheHasNotSeenIsValidatedBeforeItIsCompiled() throws Exception {
+        Path module = Files.write(dir.resolve("ill-typed.wasm"), ILL_TYPED);
+        CompileCache cache = CompileCache.open(dir.resolve("cache"));
+
+        assertThatThrownBy(() -> WasmModuleLoader.load(module, true, cache))
+                .isInstanceOf(WasmPluginException.class).hasMessageContaining("is not a valid WebAssembly binary");
+        assertThat(entries(dir.resolve("cache"))).isEmpty();
+    }
+
+    @Test
+    void aModuleTheCacheHasAnEntryForIsNotValidatedAgain() throws Exception {
+        // The entry stands for the bytes it was compiled from, which passed the validation then; a
+        // planted one shows that the functions are not checked again (the next check, the plugin
+        // ABI's exports, is what refuses this module).
+        Path module = Files.write(dir.resolve("ill-typed.wasm"), ILL_TYPED);
+        CompileCache cache = CompileCache.open(dir.resolve("cache"));
+        String digest = Parser.builder().withValidation(false).build().parse(() -> new ByteArrayInputStream(ILL_TYPED)).digest();
+        Files.write(cache.entry(digest), new byte[] {1});
+
+        assertThatThrownBy(() -> WasmModuleLoader.load(module, true, cache))
+                .isInstanceOf(WasmPluginException.class).hasMessageContaining("must export a memory");
+        assertThat(cache.hits()).isEqualTo(1);
     }
 }
