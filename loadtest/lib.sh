@@ -28,7 +28,7 @@ trap cleanup EXIT
 server_cpu=(); load_cpu=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
   server_cpu=(taskset -c 0); load_cpu=(taskset -c 1)
-  pinning="servers on core 0, Gatling on core 1 (taskset)"
+  pinning="servers on core 0, the load (Gatling or the kind's own client) on core 1 (taskset)"
 else
   pinning="not pinned (fewer than 2 cores or no taskset)"
 fi
@@ -266,6 +266,8 @@ environment() {
     echo "| cpu | $(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo) × $(nproc) cores |"
     echo "| jdk | $("$java_bin" -version 2>&1 | head -1) |"
     echo "| pinning | $pinning |"
+    if [ -n "${ROUTER_FLAGS:-}" ]; then echo "| router's extra JVM flags (ROUTER_FLAGS) | \`$ROUTER_FLAGS\` |"; fi
+    if [ -n "${CLIENT_FLAGS:-}" ]; then echo "| client's extra JVM flags (CLIENT_FLAGS) | \`$CLIENT_FLAGS\` |"; fi
     case "$kind" in
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
       overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm, of C_INFLIGHT (64) to measure C, then an open loop at fixed rates, phases back to back |" ;;
