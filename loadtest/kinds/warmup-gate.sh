@@ -9,6 +9,7 @@ curve_file="$out/curve.jsonl"; : > "$curve_file"
 # The variants: every key with a number (the limit) in the gate file.
 pending=$(grep -oE '"[^"]+"[[:space:]]*:[[:space:]]*[0-9.]+' "$gate_file" | sed 's/^"\([^"]*\)".*/\1/' | paste -sd, -)
 grpc_example_for "$pending"
+client_warm_server_for "$pending"
 gate_status=1
 for attempt in 1 2; do
   for v in ${pending//,/ }; do

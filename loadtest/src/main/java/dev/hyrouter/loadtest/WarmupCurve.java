@@ -218,22 +218,38 @@ public final class WarmupCurve {
         Histogram ignored = new Histogram(TimeUnit.SECONDS.toNanos(20), 1);
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger issued = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(sessions);
+        AtomicInteger finished = new AtomicInteger();
+        CompletableFuture<Boolean> warmed = new CompletableFuture<>();
         for (int w = 0; w < Math.min(concurrency, sessions); w++) {
-            next(client, request, sessions, issued, done, ignored, failed);
+            warmNext(client, request, sessions, issued, finished, failed, ignored, warmed);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        return warmed;
+    }
+
+    /**
+     * One more warm-up session. Gives up as soon as more than a tenth have failed: a warm-up
+     * server that is not there would otherwise hold the curve for every session's timeout.
+     */
+    private static void warmNext(HytaleClient client, ClientRequest request, int sessions, AtomicInteger issued, AtomicInteger finished,
+                                 AtomicInteger failed, Histogram ignored, CompletableFuture<Boolean> warmed) {
+        if (warmed.isDone() || issued.incrementAndGet() > sessions) {
+            return;
+        }
+        long s0 = System.nanoTime();
+        client.run(request).whenComplete((r, e) -> {
+            record(s0, r, e, ignored, failed);
             if (failed.get() > sessions / 10) {
-                System.err.println("WarmupCurve: the client's warm-up failed " + failed.get() + " of " + sessions + " sessions");
-                return false;
+                if (warmed.complete(false)) {
+                    System.err.println("WarmupCurve: the client's warm-up against " + request.target() + " failed " + failed.get()
+                            + " of " + (finished.get() + 1) + " sessions; giving up");
+                }
+                return;
             }
-            return true;
+            if (finished.incrementAndGet() == sessions) {
+                warmed.complete(true);
+            } else {
+                warmNext(client, request, sessions, issued, finished, failed, ignored, warmed);
+            }
         });
     }
 
