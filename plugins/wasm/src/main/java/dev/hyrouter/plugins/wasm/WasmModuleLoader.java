@@ -65,7 +65,7 @@ final class WasmModuleLoader {
         // With a compile cache, the functions' validation waits for the cache's answer: an entry
         // exists only for bytes that passed it under this Chicory (the entry's directory is named
         // after its compiler and validator), and validating a Go-sized module again was a fifth of
-        // a cached start (perf-reports/loadtest/2026-12-05-warm-start.md, session 24).
+        // the main thread's work in a cached start (perf-reports/loadtest/2026-12-05-warm-start.md, session 24).
         boolean trustCache = compile && cache != null;
         WasmModule module = parse(path, bytes, !trustCache);
         byte[] entry = trustCache ? cache.get(module.digest()) : null;
