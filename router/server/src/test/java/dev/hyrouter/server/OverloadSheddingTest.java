@@ -92,8 +92,11 @@ class OverloadSheddingTest {
             }
             sampling.set(false);
             sampler.join();
-            // Datagrams waited in the socket behind the plugin's 50 ms calls, and the probe saw it.
-            assertThat(longestQueue.get()).as("the socket queue delay seen while the loop was behind").isGreaterThan(0.050);
+            // Datagrams waited in the socket behind the plugin's 50 ms calls, and the probe saw it: an
+            // idle socket's wait is microseconds. How much of a call a probe waited out depends on when
+            // it arrived and on how soon the loop began to shed (31 ms in one CI run), so the bar is
+            // a fifth of one call, not a whole one.
+            assertThat(longestQueue.get()).as("the socket queue delay seen while the loop was behind").isGreaterThan(0.010);
             assertThat(referred).as("admitted connections complete").isPositive();
             // A client may try again after a refusal (its Initial retransmitted) and be admitted then:
             // the router counts attempts refused, the clients count sessions that ended refused.
