@@ -204,6 +204,10 @@ public final class ConfigLoader {
             throw ctx.error(line, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getProblem());
         } catch (YamlEngineException e) {
             throw ctx.error(0, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            // snakeyaml-engine's reader overruns its buffer on some malformed text (found by the
+            // config fuzzer): still a refused file, never a crash.
+            throw ctx.error(0, "", (ctx.json ? "invalid JSON" : "invalid YAML") + ": the YAML reader could not read this text (" + e.getMessage() + ")");
         }
     }
 
