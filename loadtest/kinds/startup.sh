@@ -9,7 +9,7 @@
 cfg=$(router_config startup)
 with_admin "$cfg"
 cfg_large=""
-if [[ ",$variants," == *-large-cds,* || ",$variants," == *,large-cds,* ]]; then
+if [[ ",$variants," == *large-cds,* ]]; then
   large_module
   cfg_large=$(router_config startup-large "$large")
   with_admin "$cfg_large"
