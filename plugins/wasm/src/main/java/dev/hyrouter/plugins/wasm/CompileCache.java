@@ -60,7 +60,16 @@ final class CompileCache {
         return lastHit;
     }
 
-    /** The entry's file: the digest Chicory gives, kept to safe file-name characters. */
+    /** An entry's key: the SHA-256 of the module's bytes (looked up before the module is parsed). */
+    static String key(byte[] module) {
+        try {
+            return "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(module));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    /** The entry's file: its key, kept to safe file-name characters. */
     Path entry(String key) {
         return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".classes");
     }
@@ -122,7 +131,7 @@ final class CompileCache {
     }
 
     /** Changes whenever what {@link WasmModuleLoader} stores in an entry changes. */
-    private static final String ENTRY_FORMAT = "hyrouter-entry-2 (classes with WasmDeadline checks)";
+    private static final String ENTRY_FORMAT = "hyrouter-entry-3 (classes with WasmDeadline checks, the interpreted functions; keyed by the bytes' SHA-256)";
 
     /** A digest of the Chicory compiler's own main class, its validator and the entry format: when any changes, another directory. */
     static String compilerDigest() {

@@ -5,13 +5,29 @@ import com.dylibso.chicory.compiler.internal.ByteClassCollector;
 import com.dylibso.chicory.compiler.internal.ClassCollector;
 import com.dylibso.chicory.compiler.internal.ClassLoadingCollector;
 import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.compiler.internal.MachineFactory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.DataCountSection;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.ElementSection;
 import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExportSection;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.FunctionSection;
+import com.dylibso.chicory.wasm.types.GlobalSection;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.MemorySection;
+import com.dylibso.chicory.wasm.types.StartSection;
+import com.dylibso.chicory.wasm.types.TableSection;
+import com.dylibso.chicory.wasm.types.TagSection;
+import com.dylibso.chicory.wasm.types.TypeSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
@@ -62,35 +78,45 @@ final class WasmModuleLoader {
             throw new WasmPluginException("module " + path + " cannot be read: " + e.getMessage());
         }
         long size = bytes.length;
-        // With a compile cache, the functions' validation waits for the cache's answer: an entry
-        // exists only for bytes that passed it under this Chicory (the entry's directory is named
-        // after its compiler and validator), and validating a Go-sized module again was a fifth of
-        // the main thread's work in a cached start (perf-reports/loadtest/2026-12-05-warm-start.md, session 24).
-        boolean trustCache = compile && cache != null;
-        WasmModule module = parse(path, bytes, !trustCache);
-        byte[] entry = trustCache ? cache.get(module.digest()) : null;
-        if (trustCache && entry == null) {
-            module = parse(path, bytes, true);
+        // With a compile cache, the entry is looked up before the module is parsed: an entry exists
+        // only for bytes that passed Chicory's validator and compiler (its directory is named after
+        // both), so a module found there is not validated again, and when every function of it was
+        // compiled (none left to the interpreter) its code section is not parsed at all: the classes
+        // carry the code. Parsing and validating a Go-sized module's 24,000 functions, and the
+        // collections their parsed instructions caused, were most of a cached start
+        // (perf-reports/loadtest/2026-12-05-warm-start.md, sessions 24 and 25).
+        String key = compile && cache != null ? CompileCache.key(bytes) : null;
+        Cached entry = null;
+        if (key != null) {
+            byte[] stored = cache.get(key);
+            if (stored != null) {
+                try {
+                    entry = Cached.read(stored);
+                } catch (IOException e) {
+                    throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: the cached classes are unreadable ("
+                            + e.getMessage() + ")");
+                }
+            }
         }
+        WasmModule module = entry == null ? parse(path, bytes, true)
+                : entry.interpreted().length == 0 ? parseWithoutCode(path, bytes, key) : parse(path, bytes, false);
         requireExport(module, path, "memory", ExternalType.MEMORY, null);
         requireExport(module, path, "alloc", ExternalType.FUNCTION, List.of(List.of(ValType.I32), List.of(ValType.I32)));
         requireExport(module, path, "on_connect", ExternalType.FUNCTION,
                 List.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
         boolean reactor = findExport(module, "_initialize") != null;
         Function<Instance, Machine> machines;
-        boolean cached = false;
         if (compile) {
             try {
-                machines = compile(module, cache, entry);
+                machines = compile(module, cache, key, entry);
             } catch (RuntimeException | LinkageError e) {
                 // LinkageError: cached classes that do not define (damaged, or another build's).
                 throw new WasmPluginException("module " + path + " could not be compiled to JVM bytecode: " + e.getMessage());
             }
-            cached = entry != null;
         } else {
             machines = InterpreterMachine::new;
         }
-        return new Loaded(module, machines, reactor, compile, (System.nanoTime() - start) / 1_000_000, size, cache, cached);
+        return new Loaded(module, machines, reactor, compile, (System.nanoTime() - start) / 1_000_000, size, cache, entry != null);
     }
 
     /** {@code validate} false checks the module's structure only, not its functions' code. */
@@ -102,19 +128,81 @@ final class WasmModuleLoader {
         }
     }
 
-    /** {@code entry}: the cache's classes for this module, {@code null} to compile (and keep them when {@code cache} is set). */
-    private static Function<Instance, Machine> compile(WasmModule module, CompileCache cache, byte[] entry) {
-        String key = cache == null ? null : module.digest();
-        String main;
-        Map<String, byte[]> classes;
-        if (entry != null) {
+    /** Every section's id but the code section's (10), and the custom sections (0). */
+    private static final int CODE_SECTION = 10;
+    private static final int LAST_SECTION = 13;
+
+    /**
+     * The module without its functions' code, for classes that need none of it: each function gets
+     * the same empty body (the interpreter, which would read one, runs none of this module's
+     * functions), so the module still has one body per function, as Chicory's instances count them.
+     */
+    private static WasmModule parseWithoutCode(Path path, byte[] bytes, String digest) throws WasmPluginException {
+        Parser.Builder parser = Parser.builder().withValidation(false);
+        for (int id = 0; id <= LAST_SECTION; id++) {
+            if (id != CODE_SECTION) {
+                parser.includeSectionId(id);
+            }
+        }
+        WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(digest);
+        try {
+            parser.build().parse(new ByteArrayInputStream(bytes), section -> {
+                if (section instanceof CustomSection c) {
+                    module.addCustomSection(c.name(), c);
+                } else if (section instanceof TypeSection t) {
+                    module.setTypeSection(t);
+                } else if (section instanceof ImportSection i) {
+                    module.setImportSection(i);
+                } else if (section instanceof FunctionSection f) {
+                    module.setFunctionSection(f);
+                    FunctionBody none = new FunctionBody(List.of(), List.of());
+                    CodeSection.Builder code = CodeSection.builder();
+                    for (int n = 0; n < f.functionCount(); n++) {
+                        code.addFunctionBody(none);
+                    }
+                    module.setCodeSection(code.build());
+                } else if (section instanceof TableSection t) {
+                    module.setTableSection(t);
+                } else if (section instanceof MemorySection m) {
+                    module.setMemorySection(m);
+                } else if (section instanceof GlobalSection g) {
+                    module.setGlobalSection(g);
+                } else if (section instanceof ExportSection e) {
+                    module.setExportSection(e);
+                } else if (section instanceof StartSection st) {
+                    module.setStartSection(st);
+                } else if (section instanceof ElementSection e) {
+                    module.setElementSection(e);
+                } else if (section instanceof DataSection d) {
+                    module.setDataSection(d);
+                } else if (section instanceof DataCountSection d) {
+                    module.setDataCountSection(d);
+                } else if (section instanceof TagSection t) {
+                    module.setTagSection(t);
+                } else {
+                    module.addIgnoredSection(section.sectionId());
+                }
+            });
+            return module.build();
+        } catch (Exception e) {
+            throw new WasmPluginException("module " + path + " is not a valid WebAssembly binary: " + e.getMessage());
+        }
+    }
+
+    /** A compile-cache entry: the main class, the functions the classes leave to the interpreter, every class by name. */
+    record Cached(String main, int[] interpreted, Map<String, byte[]> classes) {
+        static Cached read(byte[] entry) throws IOException {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
                 if (in.readInt() != ENTRY_MAGIC) {
                     throw new IOException("not an entry of this router");
                 }
-                main = in.readUTF();
+                String main = in.readUTF();
+                int[] interpreted = new int[in.readInt()];
+                for (int i = 0; i < interpreted.length; i++) {
+                    interpreted[i] = in.readInt();
+                }
                 int n = in.readInt();
-                classes = new LinkedHashMap<>();
+                Map<String, byte[]> classes = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
                     String name = in.readUTF();
                     classes.put(name, in.readNBytes(in.readInt()));
@@ -122,21 +210,49 @@ final class WasmModuleLoader {
                 if (in.read() != -1 || !classes.containsKey(main)) {
                     throw new IOException("malformed entry");
                 }
-            } catch (IOException e) {
-                throw new IllegalStateException("the cached classes are unreadable (" + e.getMessage() + ")", e);
+                return new Cached(main, interpreted, classes);
+            } catch (java.io.EOFException | NegativeArraySizeException e) {
+                throw new IOException("truncated entry", e);
             }
-        } else {
-            ClassCollector compiled = Compiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
-                    .withClassCollectorFactory(ByteClassCollector::new).build().compile().collector();
-            main = compiled.mainClassName();
-            classes = CompiledDeadlines.rewrite(compiled.classBytes());
+        }
+
+        byte[] write() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(ENTRY_MAGIC);
+                out.writeUTF(main);
+                out.writeInt(interpreted.length);
+                for (int f : interpreted) {
+                    out.writeInt(f);
+                }
+                out.writeInt(classes.size());
+                for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                    out.writeUTF(c.getKey());
+                    out.writeInt(c.getValue().length);
+                    out.write(c.getValue());
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e); // a byte array stream does not fail
+            }
+            return bytes.toByteArray();
+        }
+    }
+
+    /** {@code entry}: the cache's classes for this module, {@code null} to compile (and keep them under {@code key} when {@code cache} is set). */
+    private static Function<Instance, Machine> compile(WasmModule module, CompileCache cache, String key, Cached entry) {
+        if (entry == null) {
+            CompilerResult result = Compiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN)
+                    .withClassCollectorFactory(ByteClassCollector::new).build().compile();
+            ClassCollector compiled = result.collector();
+            entry = new Cached(compiled.mainClassName(), result.interpretedFunctions().stream().mapToInt(Integer::intValue).sorted().toArray(),
+                    CompiledDeadlines.rewrite(compiled.classBytes()));
             if (key != null) {
-                cache.putIfAbsent(key, entry(main, classes));
+                cache.putIfAbsent(key, entry.write());
             }
         }
         ClassLoadingCollector loaded = new ClassLoadingCollector();
-        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-            if (c.getKey().equals(main)) {
+        for (Map.Entry<String, byte[]> c : entry.classes().entrySet()) {
+            if (c.getKey().equals(entry.main())) {
                 loaded.putMainClass(c.getKey(), c.getValue());
             } else {
                 loaded.put(c.getKey(), c.getValue());
@@ -145,25 +261,8 @@ final class WasmModuleLoader {
         return new MachineFactory(module, loaded.machineFactory());
     }
 
-    /** "HRWC": a compile-cache entry of ours (the main class's name, then every class by name). */
-    private static final int ENTRY_MAGIC = 0x48525743;
-
-    private static byte[] entry(String main, Map<String, byte[]> classes) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(ENTRY_MAGIC);
-            out.writeUTF(main);
-            out.writeInt(classes.size());
-            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-                out.writeUTF(c.getKey());
-                out.writeInt(c.getValue().length);
-                out.write(c.getValue());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // a byte array stream does not fail
-        }
-        return bytes.toByteArray();
-    }
+    /** "HRW3": a compile-cache entry of ours (the main class's name, the interpreted functions, then every class by name). */
+    private static final int ENTRY_MAGIC = 0x48525733;
 
     private static Export findExport(WasmModule module, String name) {
         var exports = module.exportSection();

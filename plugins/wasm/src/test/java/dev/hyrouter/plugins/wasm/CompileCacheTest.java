@@ -3,15 +3,16 @@ package dev.hyrouter.plugins.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.types.FunctionBody;
 import dev.hyrouter.plugin.ConnectResponse;
 import dev.hyrouter.plugin.Plugin;
 import dev.hyrouter.routing.Backend;
 import dev.hyrouter.testing.SharedTimer;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wasm.compile_cache}: the first start compiles and stores the module's classes, the next
  * loads them and answers the same; a damaged entry is replaced by compiling again; a directory that
  * cannot be used costs a compile, never the plugin; a module the cache has not seen is validated
- * before it is compiled, one it has is not validated again.
+ * before it is compiled, one it has is not validated again, and its code is not even parsed when
+ * the classes left none of its functions to the interpreter.
  */
 class CompileCacheTest {
     @RegisterExtension
@@ -118,11 +120,56 @@ class CompileCacheTest {
         // ABI's exports, is what refuses this module).
         Path module = Files.write(dir.resolve("ill-typed.wasm"), ILL_TYPED);
         CompileCache cache = CompileCache.open(dir.resolve("cache"));
-        String digest = Parser.builder().withValidation(false).build().parse(() -> new ByteArrayInputStream(ILL_TYPED)).digest();
-        Files.write(cache.entry(digest), new byte[] {1});
+        Files.write(cache.entry(CompileCache.key(ILL_TYPED)),
+                new WasmModuleLoader.Cached("Main", new int[] {0}, Map.of("Main", new byte[0])).write());
 
         assertThatThrownBy(() -> WasmModuleLoader.load(module, true, cache))
                 .isInstanceOf(WasmPluginException.class).hasMessageContaining("must export a memory");
         assertThat(cache.hits()).isEqualTo(1);
+    }
+
+    private static boolean everyBodyEmpty(WasmPlugin p) {
+        return Arrays.stream(p.loaded().module().codeSection().functionBodies()).allMatch(b -> b.instructions().isEmpty());
+    }
+
+    @Test
+    void aCachedModuleWhoseFunctionsWereAllCompiledIsLoadedWithoutItsCode() throws Exception {
+        WasmPlugin first = load(dir);
+        try {
+            assertThat(everyBodyEmpty(first)).as("the first start parses the code it compiles").isFalse();
+        } finally {
+            first.close();
+        }
+        Path entry = entries(dir).get(0);
+        assertThat(WasmModuleLoader.Cached.read(Files.readAllBytes(entry)).interpreted()).as("nothing left to the interpreter").isEmpty();
+
+        WasmPlugin second = load(dir);
+        try {
+            assertThat(second.loaded().cached()).isTrue();
+            FunctionBody[] bodies = second.loaded().module().codeSection().functionBodies();
+            assertThat(bodies).as("one body per function, as the instances count them")
+                    .hasSize(second.loaded().module().functionSection().functionCount());
+            assertThat(everyBodyEmpty(second)).as("the classes carry the code; it is not parsed").isTrue();
+            assertAnswersLikeTheCExample(second);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void aCachedModuleWithFunctionsLeftToTheInterpreterIsParsedWhole() throws Exception {
+        load(dir).close();
+        Path entry = entries(dir).get(0);
+        WasmModuleLoader.Cached stored = WasmModuleLoader.Cached.read(Files.readAllBytes(entry));
+        Files.write(entry, new WasmModuleLoader.Cached(stored.main(), new int[] {0}, stored.classes()).write());
+
+        WasmPlugin p = load(dir);
+        try {
+            assertThat(p.loaded().cached()).isTrue();
+            assertThat(everyBodyEmpty(p)).as("the interpreter may run a function: its code is parsed").isFalse();
+            assertAnswersLikeTheCExample(p);
+        } finally {
+            p.close();
+        }
     }
 }
