@@ -197,7 +197,11 @@ final class WasmModuleLoader {
                     throw new IOException("not an entry of this router");
                 }
                 String main = in.readUTF();
-                int[] interpreted = new int[in.readInt()];
+                int count = in.readInt();
+                if (count < 0 || count > in.available() / 4) {
+                    throw new IOException("truncated entry");
+                }
+                int[] interpreted = new int[count];
                 for (int i = 0; i < interpreted.length; i++) {
                     interpreted[i] = in.readInt();
                 }
@@ -205,13 +209,20 @@ final class WasmModuleLoader {
                 Map<String, byte[]> classes = new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
                     String name = in.readUTF();
-                    classes.put(name, in.readNBytes(in.readInt()));
+                    // One array per class, filled in place (readNBytes collects chunks and copies them: twice the 7.6 MB of a Go-sized module's classes).
+                    int length = in.readInt();
+                    if (length < 0 || length > in.available()) {
+                        throw new IOException("truncated entry");
+                    }
+                    byte[] b = new byte[length];
+                    in.readFully(b);
+                    classes.put(name, b);
                 }
                 if (in.read() != -1 || !classes.containsKey(main)) {
                     throw new IOException("malformed entry");
                 }
                 return new Cached(main, interpreted, classes);
-            } catch (java.io.EOFException | NegativeArraySizeException e) {
+            } catch (java.io.EOFException e) {
                 throw new IOException("truncated entry", e);
             }
         }

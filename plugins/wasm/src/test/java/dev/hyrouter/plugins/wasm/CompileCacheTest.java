@@ -172,4 +172,14 @@ class CompileCacheTest {
             p.close();
         }
     }
+
+    @Test
+    void anEntryThatClaimsMoreThanItHoldsIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        byte[] good = new WasmModuleLoader.Cached("Main", new int[0], Map.of("Main", new byte[] {1, 2, 3})).write();
+        // The class's length field (the last 4 bytes before its 3 bytes) claims 2 GB.
+        byte[] lying = good.clone();
+        java.nio.ByteBuffer.wrap(lying).putInt(lying.length - 7, Integer.MAX_VALUE);
+        assertThat(WasmModuleLoader.Cached.read(good).classes().get("Main")).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> WasmModuleLoader.Cached.read(lying)).isInstanceOf(java.io.IOException.class).hasMessage("truncated entry");
+    }
 }
