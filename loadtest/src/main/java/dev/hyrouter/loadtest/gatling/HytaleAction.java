@@ -1,6 +1,7 @@
 package dev.hyrouter.loadtest.gatling;
 
 import dev.hyrouter.client.ClientRequest;
+import dev.hyrouter.client.ServerClosedException;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
 import io.gatling.commons.stats.KO$;
@@ -23,6 +24,8 @@ import scala.Option;
  */
 final class HytaleAction implements Action {
     private static final String HANDSHAKE_FAILED = "handshake failed";
+    /** The router's admission control answered (a CONNECTION_CLOSE with CONNECTION_REFUSED and its reason, e.g. "server busy"). */
+    private static final String REFUSED = "refused at the door: ";
     private final HytaleRequestBuilder request;
     private final StatsEngine stats;
     private final Action next;
@@ -69,7 +72,8 @@ final class HytaleAction implements Action {
             String failure = error != null ? kind(error) : request.check.failure(result.answer());
             if (error != null) {
                 // A failed session is reported once, under the step that failed.
-                report(session, failure.equals(HANDSHAKE_FAILED) ? handshakeName : answerName, startMillis, endMillis, failure);
+                report(session, failure.equals(HANDSHAKE_FAILED) || failure.startsWith(REFUSED) ? handshakeName : answerName, startMillis,
+                        endMillis, failure);
             } else {
                 long handshakeEnd = startMillis + result.handshakeNanos() / 1_000_000;
                 report(session, handshakeName, startMillis, handshakeEnd, null);
@@ -100,6 +104,9 @@ final class HytaleAction implements Action {
         Throwable t = unwrap(error);
         if (t instanceof TimeoutException) {
             return "timeout";
+        }
+        if (t instanceof ServerClosedException closed && closed.refused()) {
+            return REFUSED + closed.reason();
         }
         if (t instanceof IOException && t.getMessage() != null && t.getMessage().startsWith("QUIC handshake")) {
             return HANDSHAKE_FAILED;
