@@ -22,7 +22,7 @@
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client
 #                             # offers 0.5, 1.5, 2.5, 0.5 × C; variant before needs BEFORE_JAR=an older hyrouter.jar
-#   loadtest/run.sh smoke     # CI: a short reference run with generous assertions
+#   loadtest/run.sh smoke     # CI: a short reference run (after 5 s of unmeasured warm-up) with generous assertions
 #   loadtest/run.sh startup   [--rounds R] [--variants plain,cds[,large-cds,before,before-cds,before-large-cds]]   # issue 27: launch to /readyz on one core, CPU, RSS; cds = with the class-data archive (train-cds)
 #                             # large-cds: with the Go-sized WASM module from its compile cache (needs wat2wasm)
 #                             # before/before-cds need BEFORE_JAR=an older hyrouter.jar; BEFORE_TRAIN_CDS=an older train-cds script trains before-cds
