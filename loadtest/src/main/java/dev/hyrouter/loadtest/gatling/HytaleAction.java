@@ -4,6 +4,7 @@ import dev.hyrouter.client.ClientRequest;
 import dev.hyrouter.client.ServerClosedException;
 import dev.hyrouter.client.SessionResult;
 import dev.hyrouter.codec.ConnectFields;
+import dev.hyrouter.util.LogText;
 import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.commons.stats.Status;
@@ -106,7 +107,7 @@ final class HytaleAction implements Action {
             return "timeout";
         }
         if (t instanceof ServerClosedException closed && closed.refused()) {
-            return REFUSED + closed.reason();
+            return REFUSED + LogText.client(closed.reason()); // the server's text, into Gatling's console and report
         }
         if (t instanceof IOException && t.getMessage() != null && t.getMessage().startsWith("QUIC handshake")) {
             return HANDSHAKE_FAILED;

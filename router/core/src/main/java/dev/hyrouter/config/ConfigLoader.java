@@ -197,17 +197,18 @@ public final class ConfigLoader {
 
     private static Optional<Node> compose(String text, ParseContext ctx) throws ConfigException {
         LoadSettings settings = LoadSettings.builder().setLabel(ctx.file).setUseMarks(true).build();
+        String invalid = ctx.json ? "invalid JSON: " : "invalid YAML: ";
         try {
             return new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().map(mk -> mk.getLine() + 1).orElse(0);
-            throw ctx.error(line, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getProblem());
+            throw ctx.error(line, "", invalid + e.getProblem());
         } catch (YamlEngineException e) {
-            throw ctx.error(0, "", (ctx.json ? "invalid JSON: " : "invalid YAML: ") + e.getMessage());
+            throw ctx.error(0, "", invalid + e.getMessage());
         } catch (IndexOutOfBoundsException e) {
             // snakeyaml-engine's reader overruns its buffer on some malformed text (found by the
             // config fuzzer): still a refused file, never a crash.
-            throw ctx.error(0, "", (ctx.json ? "invalid JSON" : "invalid YAML") + ": the YAML reader could not read this text (" + e.getMessage() + ")");
+            throw ctx.error(0, "", invalid + "the YAML reader could not read this text (" + e.getMessage() + ")");
         }
     }
 
