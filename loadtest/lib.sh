@@ -72,7 +72,10 @@ grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0
 client_warm_port=15530
 client_warm_server_for() { # VARIANTS: starts the untuned reference on the client's core if any variant is +cw (the client warms itself there)
   [[ ",$1," == *"+cw"* ]] || return 0
-  launch_untuned load_cpu "$client_warm_port" "$work/client-warmup-server.log"
+  # Asking for a client certificate, as the router does, so the client's certificate path (its key
+  # manager, its signature) is warm too. (A second router in its place refused part of the client's
+  # open-loop warm-up, the two sharing one core: session 26.)
+  launch_untuned load_cpu "$client_warm_port" "$work/client-warmup-server.log" --request-client-certificate
   wait_ready "$started_pid" "$work/client-warmup-server.log" "$client_warm_port"
 }
 
@@ -110,17 +113,24 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   # decided when per-session methods were compiled).
   [[ "$v" == *+t4* ]] && jvm+=(-XX:Tier4InvocationThreshold=1000 -XX:Tier4MinInvocationThreshold=100 -XX:Tier4CompileThreshold=1500)
   local client_warm=()
-  [[ "$v" == *+cw* ]] && client_warm=(-Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:15000)
+  # A warm client also keeps its collector out of the curve: on its one core the JVM would pick the
+  # serial collector with a small young generation (pauses of 86-221 ms every 11 s), and ZGC's
+  # concurrent cycles took its core for 2.4-2.5 s of a bucket (2026-12-05-warm-start.md, session 26).
+  # With a 2 GB young generation, collected just before the first bucket, none falls in a 12-bucket
+  # curve at 400/s. CLIENT_FLAGS, after these, still override.
+  [[ "$v" == *+cw* ]] && client_warm=(-XX:+UseParallelGC -Xmn2g -Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:15000)
   # +rN: open loop at N sessions/s in every bucket (WarmupCurve's -Dhyrouter.rate), so the first buckets
   # and the warm ones are compared at the same load; without it a closed loop of 16.
   [[ "$v" =~ \+r([0-9]+) ]] && client_warm+=(-Dhyrouter.rate="${BASH_REMATCH[1]}")
   t0=$(date +%s%N)
   launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
   pid=$started_pid
-  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_extra[@]+"${client_extra[@]}"}" "${client_warm[@]+"${client_warm[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
     "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
   stop "$pid"
   cp "$work/$v-$r.log" "$out/$v-$r.log"
+  # A failed curve keeps what its client said (why it stopped).
+  [ "$rc" -eq 0 ] || cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
   while read -r line; do
     printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve"
   done < "$work/$v-$r.jsonl"

@@ -32,11 +32,17 @@ import org.HdrHistogram.Histogram;
  * {@code /proc/PID/stat}, which keeps the time of threads that have ended.
  *
  * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY [READYZ_URL]};
- * with a {@code /readyz} URL the buckets start once it answers 200 (after the router's warm-up).
+ * with a {@code /readyz} URL the buckets start once it answers 200 (after the router's warm-up),
+ * and each bucket also carries the router's own view of it: the p99 bounds of its handshake and
+ * answer latency histograms over the bucket (from {@code /metrics} on the same listener, scraped
+ * between buckets, outside their CPU window). Open loop, a bucket also says how late its sender
+ * started its latest session: a client that fell behind its own schedule shows there, whatever
+ * the server did, so a slow bucket can be told the client's or the server's.
  *
  * <p>With {@code -Dhyrouter.clientWarmup=HOST:PORT:SESSIONS} this client first warms itself with
- * that many sessions (the same closed loop) against another server, while the server under test
- * starts, and the buckets start only when both are done: the first buckets then measure a cold
+ * that many sessions against another server (the same closed loop; open loop, its last 12.5 s of
+ * sessions at the curve's rate), while the server under test starts, is collected, and the
+ * buckets start only when both are done: the first buckets then measure a cold
  * server under a warm client, as a new replica meets players whose clients are not new. Without
  * it the client's own JVM is as cold as the server's, and in the first buckets it, not the
  * server, sets the rate.
@@ -158,24 +164,48 @@ public final class WarmupCurve {
                     Thread.sleep(20);
                 }
             }
+            RouterView router = args.length > 7 ? new RouterView(java.net.URI.create(args[7]).resolve("/metrics")) : null;
+            RouterView.Scrape scrape = router != null ? router.scrape() : null;
+            Self.now();
+            // The router's view is read between buckets by code the client has not run yet: run it
+            // now (the router is ready and idle), so its compilation is not charged to the first
+            // bucket; and for as long as the client's own warm-up still runs.
+            for (int i = 0; router != null && (i < 50 || clientWarmup != null && !clientWarmup.isDone()); i++) {
+                RouterView.p99BoundMs(scrape, router.scrape(), RouterView.HANDSHAKE);
+                Thread.sleep(20);
+            }
             if (clientWarmup != null && !clientWarmup.join()) {
                 // Not a warm client after all: a curve labelled +cw would claim what it did not measure.
                 System.exit(1);
             }
+            if (clientWarmup != null) {
+                // A warm client's leftovers (its warm-up, the polling) collected now, before the first
+                // bucket, as the router collects its warm-up's before ready: a collection of the
+                // client's inside a bucket stalls its sessions on its core and reads as the server's latency.
+                System.gc();
+            }
             System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f}%n",
                     (answeringAt - startedEpochNanos) / 1e6, (readyAt - startedEpochNanos) / 1e6);
             ClientRequest request = ClientRequest.to(target, sni).withTimeout(Duration.ofSeconds(10));
+            if (router != null) {
+                scrape = router.scrape();
+            }
             long sessionsBefore = 1;
+            synchronized (FIRST_10S) {
+                FIRST_10S.reset();
+            }
             curveStart = System.nanoTime();
             for (int b = 0; b < buckets; b++) {
                 Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(20), 3);
                 AtomicInteger failed = new AtomicInteger();
                 AtomicInteger issued = new AtomicInteger();
                 CountDownLatch done = new CountDownLatch(size);
+                long[] startLag = new long[1];
+                Self self0 = Self.now();
                 Cpu before = Cpu.of(pid);
                 long t0 = System.nanoTime();
                 if (RATE > 0) {
-                    openLoop(client, request, size, done, latency, failed);
+                    openLoop(client, request, size, done, latency, failed, startLag);
                 } else {
                     for (int w = 0; w < Math.min(concurrency, size); w++) {
                         next(client, request, size, issued, done, latency, failed);
@@ -184,14 +214,23 @@ public final class WarmupCurve {
                 done.await();
                 long wall = System.nanoTime() - t0;
                 Cpu used = Cpu.of(pid).minus(before);
+                Self self = Self.now().minus(self0);
+                String routerSide = "";
+                if (router != null) {
+                    RouterView.Scrape next = router.scrape();
+                    routerSide = String.format(Locale.ROOT, ",\"router_handshake_p99_le_ms\":%s,\"router_answer_p99_le_ms\":%s",
+                            RouterView.p99BoundMs(scrape, next, RouterView.HANDSHAKE), RouterView.p99BoundMs(scrape, next, RouterView.ANSWER));
+                    scrape = next;
+                }
                 System.out.printf(Locale.ROOT, "{\"kind\":\"bucket\",\"bucket\":%d,\"sessions_before\":%d,\"sessions\":%d,\"failed\":%d,"
                                 + "\"wall_ms\":%.1f,\"per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
                                 + "\"cpu_us_per_session\":%.1f,\"jit_us_per_session\":%.1f,\"loops_us_per_session\":%.1f,"
-                                + "\"gc_us_per_session\":%.1f,\"other_us_per_session\":%.1f}%n",
+                                + "\"gc_us_per_session\":%.1f,\"other_us_per_session\":%.1f,\"client_start_lag_max_ms\":%.2f,"
+                                + "\"client_cpu_us_per_session\":%.1f,\"client_jit_ms\":%d,\"client_gc_ms\":%d,\"client_classes_loaded\":%d%s}%n",
                         b, sessionsBefore, size, failed.get(), wall / 1e6, size / (wall / 1e9),
                         latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
                         used.total() / 1e3 / size, used.jit() / 1e3 / size, used.loops() / 1e3 / size, used.gc() / 1e3 / size,
-                        used.other() / 1e3 / size);
+                        used.other() / 1e3 / size, startLag[0] / 1e6, self.cpuNanos() / 1e3 / size, self.jitMillis(), self.gcMillis(), self.classes(), routerSide);
                 System.out.flush();
                 sessionsBefore += size;
             }
@@ -220,10 +259,46 @@ public final class WarmupCurve {
         AtomicInteger issued = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         CompletableFuture<Boolean> warmed = new CompletableFuture<>();
-        for (int w = 0; w < Math.min(concurrency, sessions); w++) {
-            warmNext(client, request, sessions, issued, finished, failed, ignored, warmed);
+        // Open loop, the curve's own code, for its last sessions: warmed by a closed loop alone, the
+        // client still compiled for 0.7-1.7 s of its core in the first bucket (session 26), its
+        // compiled code meeting the open loop's callbacks for the first time there. Not open loop
+        // throughout: cold, the client cannot hold the rate, and a router in its place refuses.
+        int open = RATE > 0 ? Math.min(sessions / 2, (int) (RATE * 12.5)) : 0;
+        int closed = sessions - open;
+        // The warm-up counts its own "first 10 s" (dropped when the curve starts), so the client's
+        // compiled recording has taken both ways before the curve: compiled only inside, it was
+        // recompiled 10 s into the curve, 0.1-0.6 s of the client's core in its fifth bucket (session 26).
+        curveStart = System.nanoTime();
+        for (int w = 0; w < Math.min(concurrency, closed); w++) {
+            warmNext(client, request, closed, issued, finished, failed, ignored, warmed);
         }
-        return warmed;
+        if (open == 0) {
+            return warmed;
+        }
+        return warmed.thenCompose(ok -> {
+            if (!ok) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Boolean> tail = new CompletableFuture<>();
+            Thread sender = new Thread(() -> {
+                AtomicInteger tailFailed = new AtomicInteger();
+                CountDownLatch done = new CountDownLatch(open);
+                openLoop(client, request, open, done, ignored, tailFailed, new long[1]);
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (tailFailed.get() > open / 10) {
+                    System.err.println("WarmupCurve: the client's open-loop warm-up against " + request.target() + " failed "
+                            + tailFailed.get() + " of " + open + " sessions");
+                }
+                tail.complete(tailFailed.get() <= open / 10);
+            }, "client-warmup");
+            sender.setDaemon(true);
+            sender.start();
+            return tail;
+        });
     }
 
     /**
@@ -267,6 +342,28 @@ public final class WarmupCurve {
     }
 
     /**
+     * This client's own JVM over a bucket: its CPU, its JIT's time and its collectors' time (for a
+     * concurrent collector, its cycles, which share the client's core with the sessions).
+     */
+    record Self(long cpuNanos, long jitMillis, long gcMillis, long classes) {
+        static Self now() {
+            long gc = 0;
+            for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                gc += Math.max(0, b.getCollectionTime());
+            }
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            long cpu = java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : 0;
+            return new Self(cpu, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0, gc,
+                    java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        }
+
+        Self minus(Self o) {
+            return new Self(cpuNanos - o.cpuNanos, jitMillis - o.jitMillis, gcMillis - o.gcMillis, classes - o.classes);
+        }
+    }
+
+    /**
      * One bucket open loop ({@code -Dhyrouter.rate}): a session started every 1/rate seconds
      * whatever the earlier ones do, so that every bucket, the first after ready and the warm ones,
      * runs at the same rate, and the CPU per session of the two is compared at equal load (closed
@@ -276,7 +373,7 @@ public final class WarmupCurve {
      * started and counts as failed: the client could not hold the rate.
      */
     private static void openLoop(HytaleClient client, ClientRequest request, int size, CountDownLatch done,
-                                 Histogram latency, AtomicInteger failed) {
+                                 Histogram latency, AtomicInteger failed, long[] maxStartLag) {
         long period = (long) (1e9 / RATE);
         long start = System.nanoTime();
         AtomicInteger inFlight = new AtomicInteger();
@@ -286,6 +383,7 @@ public final class WarmupCurve {
             while ((wait = at - System.nanoTime()) > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
+            maxStartLag[0] = Math.max(maxStartLag[0], -wait);
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 failed.incrementAndGet();
                 done.countDown();
