@@ -184,8 +184,10 @@ public final class WarmupCurve {
                 // client's inside a bucket stalls its sessions on its core and reads as the server's latency.
                 System.gc();
             }
-            System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f}%n",
-                    (answeringAt - startedEpochNanos) / 1e6, (readyAt - startedEpochNanos) / 1e6);
+            // The client's own uptime at the curve's start: its logs (-Xlog:...:uptime) line up with the buckets.
+            System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f,\"client_uptime_ms\":%d}%n",
+                    (answeringAt - startedEpochNanos) / 1e6, (readyAt - startedEpochNanos) / 1e6,
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
             ClientRequest request = ClientRequest.to(target, sni).withTimeout(Duration.ofSeconds(10));
             if (router != null) {
                 scrape = router.scrape();
