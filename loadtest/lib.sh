@@ -117,8 +117,10 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   # serial collector with a small young generation (pauses of 86-221 ms every 11 s), and ZGC's
   # concurrent cycles took its core for 2.4-2.5 s of a bucket (2026-12-05-warm-start.md, session 26).
   # With a 2 GB young generation, collected just before the first bucket, none falls in a 12-bucket
-  # curve at 400/s. CLIENT_FLAGS, after these, still override.
-  [[ "$v" == *+cw* ]] && client_warm=(-XX:+UseParallelGC -Xmn2g -Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:15000)
+  # curve at 400/s. CLIENT_FLAGS, after these, still override. Its warm-up: CLIENT_WARMUP sessions
+  # (default 40,000: after 15,000 it still compiled for 0.14-1.4 s of its core in the first bucket).
+  # A run's first +cw round waits for it if the router is ready first.
+  [[ "$v" == *+cw* ]] && client_warm=(-XX:+UseParallelGC -Xmn2g -Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:${CLIENT_WARMUP:-40000})
   # +rN: open loop at N sessions/s in every bucket (WarmupCurve's -Dhyrouter.rate), so the first buckets
   # and the warm ones are compared at the same load; without it a closed loop of 16.
   [[ "$v" =~ \+r([0-9]+) ]] && client_warm+=(-Dhyrouter.rate="${BASH_REMATCH[1]}")
