@@ -114,8 +114,8 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   [[ "$v" == *+t4* ]] && jvm+=(-XX:Tier4InvocationThreshold=1000 -XX:Tier4MinInvocationThreshold=100 -XX:Tier4CompileThreshold=1500)
   local client_warm=()
   # A warm client also keeps its collector out of the curve: on its one core the JVM would pick the
-  # serial collector with a small young generation (pauses of 86-221 ms every 11 s), and ZGC's
-  # concurrent cycles took its core for 2.4-2.5 s of a bucket (2026-12-05-warm-start.md, session 26).
+  # serial collector with a small young generation (pauses of 86-221 ms every 11 s, session 23), and a
+  # ZGC cycle ran through 2.4-2.5 s of a 2.5 s bucket beside its sessions (2026-12-05-warm-start.md, session 26).
   # With a 2 GB young generation, collected just before the first bucket, none falls in a 12-bucket
   # curve at 400/s. CLIENT_FLAGS, after these, still override. Its warm-up: CLIENT_WARMUP sessions
   # (default 40,000: after 15,000 it still compiled for 0.14-1.4 s of its core in the first bucket).

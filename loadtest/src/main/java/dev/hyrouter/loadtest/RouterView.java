@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * {@code /metrics}, scrape again, and the p99 of what happened in between is the smallest bucket
  * bound holding 99 % of the new samples. The client's latency includes its own delays (its
  * collections, its scheduler); these do not, so a slow stretch of a run can be told the router's
- * or the client's.
+ * or the client's. The rule is the one {@code hist_delta} in loadtest/kinds/saturation.sh applies
+ * to the same histograms (the smallest bound whose new count reaches 99 % of the new total); a
+ * change to one belongs in the other.
  */
 final class RouterView {
     static final String HANDSHAKE = "hyrouter_handshake_latency_seconds";

@@ -261,15 +261,17 @@ public final class WarmupCurve {
         AtomicInteger issued = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         CompletableFuture<Boolean> warmed = new CompletableFuture<>();
-        // Open loop, the curve's own code, for its last sessions: warmed by a closed loop alone, the
-        // client still compiled for 0.7-1.7 s of its core in the first bucket (session 26), its
-        // compiled code meeting the open loop's callbacks for the first time there. Not open loop
-        // throughout: cold, the client cannot hold the rate, and a router in its place refuses.
+        // Open loop, the curve's own code, for its last sessions, so that the open loop's callbacks
+        // are compiled in the warm-up, not in the first bucket (warmed by a closed loop alone, the
+        // client compiled for 0.5-1.4 s of its core there; much of that was its warm-up not being
+        // finished, hence 40,000 sessions in loadtest/lib.sh: session 26). Not open loop throughout:
+        // cold, the client cannot hold the rate, and a router in its place refuses.
         int open = RATE > 0 ? Math.min(sessions / 2, (int) (RATE * 12.5)) : 0;
         int closed = sessions - open;
         // The warm-up counts its own "first 10 s" (dropped when the curve starts), so the client's
-        // compiled recording has taken both ways before the curve: compiled only inside, it was
-        // recompiled 10 s into the curve, 0.1-0.6 s of the client's core in its fifth bucket (session 26).
+        // recording has taken both ways before the curve instead of first meeting its 10-s edge in
+        // the fifth bucket. (Tried against the client's compilations 10-17.5 s into the curve; those
+        // stayed, their cause not found: session 26.)
         curveStart = System.nanoTime();
         for (int w = 0; w < Math.min(concurrency, closed); w++) {
             warmNext(client, request, closed, issued, finished, failed, ignored, warmed);
