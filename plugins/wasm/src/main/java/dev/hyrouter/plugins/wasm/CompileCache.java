@@ -131,7 +131,7 @@ final class CompileCache {
     }
 
     /** Changes whenever what {@link WasmModuleLoader} stores in an entry changes. */
-    private static final String ENTRY_FORMAT = "hyrouter-entry-3 (classes with WasmDeadline checks, the interpreted functions; keyed by the bytes' SHA-256)";
+    private static final String ENTRY_FORMAT = "hyrouter-entry-4 (classes with WasmDeadline checks and dispatch switches split by CompiledSwitches, the interpreted functions; keyed by the bytes' SHA-256)";
 
     /** A digest of the Chicory compiler's own main class, its validator and the entry format: when any changes, another directory. */
     static String compilerDigest() {

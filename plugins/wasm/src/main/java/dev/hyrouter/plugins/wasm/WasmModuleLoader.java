@@ -256,7 +256,7 @@ final class WasmModuleLoader {
                     .withClassCollectorFactory(ByteClassCollector::new).build().compile();
             ClassCollector compiled = result.collector();
             entry = new Cached(compiled.mainClassName(), result.interpretedFunctions().stream().mapToInt(Integer::intValue).sorted().toArray(),
-                    CompiledDeadlines.rewrite(compiled.classBytes()));
+                    CompiledSwitches.split(CompiledDeadlines.rewrite(compiled.classBytes())));
             if (key != null) {
                 cache.putIfAbsent(key, entry.write());
             }
