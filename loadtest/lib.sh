@@ -71,7 +71,7 @@ grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0
 
 client_warm_port=15530
 client_warm_server_for() { # VARIANTS: starts the untuned reference on the client's core if any variant is +cw (the client warms itself there)
-  [[ ",$1," == *"+cw"* ]] || return 0
+  [[ ",$1," =~ \+cw[+,] ]] || return 0
   # Asking for a client certificate, as the router does, so the client's certificate path (its key
   # manager, its signature) is warm too. (A second router in its place refused part of the client's
   # open-loop warm-up, the two sharing one core: session 26.)
@@ -80,11 +80,16 @@ client_warm_server_for() { # VARIANTS: starts the untuned reference on the clien
 }
 
 warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up curve appended to CURVE_FILE
-  # KIND[+warm[N]][+cds][+before][+cw][+rN]: the plugin kind; with +warm the router's own warm-up before ready
+  # KIND[+warm[N]][+cds][+before][+cw|+cwr][+rN]: the plugin kind; with +warm the router's own warm-up before ready
   # (warmup.sessions N, default 15,000), the curve then starting when /readyz says ready; with +cds
   # the class-data archive router/dist/src/dist/train-cds makes for this jar (as router/hyrouter,
   # the distribution and the image start it), made once per run; with +cw the client first warms itself
-  # with 15,000 sessions against the untuned reference on its own core while the router starts.
+  # (CLIENT_WARMUP sessions) against the untuned reference on its own core while the router starts;
+  # with +cwr it warms the same way but first, against a partner router (this jar and variant, on
+  # client_warm_port, no admin listener, no warm-up of its own, on the router's core) started before
+  # the router under test, settles against it again once that router answers, and the partner is
+  # stopped before the curve (WarmupCurve's -Dhyrouter.handoff). Session 27: the client's first-bucket
+  # compilations were 8-454 ms in 6 rounds, against 1.0-2.6 s without the settling and the rest.
   local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0 jvm=()
   kind_="${v%%+*}"
   case "$kind_" in
@@ -93,8 +98,10 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
     large) large_module; cfg=$(router_config "$v" "$large") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw, +rN)" >&2; exit 2 ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw or +cwr, +rN)" >&2; exit 2 ;;
   esac
+  local partner_cfg="$work/$v-partner.yaml"
+  [[ "$v" == *+cwr* ]] && sed -e "s/^listen: .*/listen: \"127.0.0.1:$client_warm_port\"/" "$cfg" > "$partner_cfg"
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
   if [[ "$v" =~ \+warm([0-9]*) ]]; then
     n="${BASH_REMATCH[1]}"
@@ -121,18 +128,39 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   # (default 40,000: after 15,000 it still compiled for 0.14-1.4 s of its core in the first bucket).
   # A run's first +cw round waits for it if the router is ready first.
   [[ "$v" == *+cw* ]] && client_warm=(-XX:+UseParallelGC -Xmn2g -Dhyrouter.clientWarmup=127.0.0.1:$client_warm_port:${CLIENT_WARMUP:-40000})
+  local handoff="$work/handoff-$v-$r"
+  [[ "$v" == *+cwr* ]] && client_warm+=(-Dhyrouter.handoff="$handoff")
   # +rN: open loop at N sessions/s in every bucket (WarmupCurve's -Dhyrouter.rate), so the first buckets
   # and the warm ones are compared at the same load; without it a closed loop of 16.
   [[ "$v" =~ \+r([0-9]+) ]] && client_warm+=(-Dhyrouter.rate="${BASH_REMATCH[1]}")
-  t0=$(date +%s%N)
-  launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
-  pid=$started_pid
-  "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
-    "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
+  if [[ "$v" == *+cwr* ]]; then
+    local partner cpid
+    launch_router "$jar" "$partner_cfg" "$work/$v-$r.partner.log" warn "${jvm[@]+"${jvm[@]}"}"
+    partner=$started_pid
+    wait_ready "$partner" "$work/$v-$r.partner.log" "$client_warm_port"
+    rm -f "$handoff" "$handoff.warmed" "$handoff.settled"
+    "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+      "127.0.0.1:$port" play.localhost 0 0 "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" &
+    cpid=$!; pids+=("$cpid")
+    until [ -f "$handoff.warmed" ] || ! kill -0 "$cpid" 2>/dev/null; do sleep 0.05; done
+    t0=$(date +%s%N)
+    launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+    pid=$started_pid
+    echo "$pid $t0" > "$handoff.tmp" && mv "$handoff.tmp" "$handoff"
+    until [ -f "$handoff.settled" ] || ! kill -0 "$cpid" 2>/dev/null; do sleep 0.05; done
+    stop "$partner"
+    wait "$cpid" || rc=$?
+  else
+    t0=$(date +%s%N)
+    launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+    pid=$started_pid
+    "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
+      "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
+  fi
   stop "$pid"
   cp "$work/$v-$r.log" "$out/$v-$r.log"
-  # A failed curve keeps what its client said (why it stopped).
-  [ "$rc" -eq 0 ] || cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
+  # What its client said: why a failed curve stopped; a +cwr client's settling rounds.
+  cp "$work/$v-$r.client.log" "$out/$v-$r.client.log"
   while read -r line; do
     printf '{"variant":"%s","round":%s,%s\n' "$v" "$r" "${line#\{}" >> "$curve"
   done < "$work/$v-$r.jsonl"

@@ -46,6 +46,16 @@ import org.HdrHistogram.Histogram;
  * server under a warm client, as a new replica meets players whose clients are not new. Without
  * it the client's own JVM is as cold as the server's, and in the first buckets it, not the
  * server, sets the rate.
+ *
+ * <p>With {@code -Dhyrouter.handoff=FILE} as well (the harness's {@code +cwr}), the client warms
+ * first and alone, with the curve's own server name, against a partner the harness started (a router
+ * like the one under test, on another port), and settles (see {@link #settle}); then it creates
+ * {@code FILE.warmed} and waits for {@code FILE} to say "PID EPOCH_NANOS" of the router under test,
+ * which the harness starts only then (the pid and start arguments are placeholders). Once that
+ * router answers, the client settles against the partner again and creates {@code FILE.settled}, and
+ * the harness stops the partner. The curve's client has then run the curve's own code paths, and
+ * what it does between its warm-up and the first bucket (its HTTP client, its probes, a collection)
+ * has been done before it too.
  */
 public final class WarmupCurve {
     private WarmupCurve() {
@@ -123,6 +133,33 @@ public final class WarmupCurve {
         int size = Integer.parseInt(args[5]);
         int concurrency = Integer.parseInt(args[6]);
         try (HytaleClient client = HytaleClient.create(1)) {
+            String handoff = System.getProperty("hyrouter.handoff");
+            boolean warmedFirst = handoff != null;
+            if (warmedFirst && args.length > 7) {
+                // The JDK's HTTP client (the /readyz polls, the router's view) loads classes that break
+                // the JIT's class-hierarchy assumptions in the client's compiled per-session code (its
+                // own CompletableFuture subclass; the first SocketChannel beside Netty's datagram
+                // channels): when it was first used after the warm-up, 40 of those compiled methods were
+                // thrown away and compiled again in the first bucket (session 27). Use it once first.
+                try {
+                    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(args[7])).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                } catch (IOException notUpYet) {
+                    // Expected: the router under test is not started yet.
+                }
+                new RouterView(java.net.URI.create(args[7]).resolve("/metrics")).scrape();
+            }
+            if (warmedFirst) {
+                CompletableFuture<Boolean> w = warmClient(client, System.getProperty("hyrouter.clientWarmup"), concurrency, sni, true);
+                if (w == null || !w.join()) {
+                    System.err.println("WarmupCurve: the client's warm-up against its partner failed");
+                    System.exit(1);
+                }
+                Files.writeString(Path.of(handoff + ".warmed"), "");
+                long[] started = awaitHandoff(Path.of(handoff));
+                pid = started[0];
+                startedEpochNanos = started[1];
+            }
             ClientRequest probe = ClientRequest.to(target, sni).withTimeout(Duration.ofMillis(500));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             long answeringAt = -1;
@@ -141,7 +178,21 @@ public final class WarmupCurve {
                 System.err.println("WarmupCurve: the server did not answer within 60 s");
                 System.exit(1);
             }
-            CompletableFuture<Boolean> clientWarmup = warmClient(client, System.getProperty("hyrouter.clientWarmup"), concurrency);
+            if (warmedFirst) {
+                // The probes above met a router not yet bound: rare branches that sent compiled
+                // per-session methods back to the interpreter. Settle against the partner again (the
+                // router under test runs its own warm-up meanwhile), then the harness stops it.
+                String[] partner = System.getProperty("hyrouter.clientWarmup").split(":");
+                ClientRequest again = ClientRequest.to(new InetSocketAddress(partner[0], Integer.parseInt(partner[1])), sni)
+                        .withTimeout(Duration.ofSeconds(10));
+                if (!settle(client, again, new Histogram(TimeUnit.SECONDS.toNanos(20), 1))) {
+                    System.err.println("WarmupCurve: the client's settling rounds against its partner failed");
+                    System.exit(1);
+                }
+                Files.writeString(Path.of(handoff + ".settled"), "");
+            }
+            CompletableFuture<Boolean> clientWarmup = warmedFirst ? null
+                    : warmClient(client, System.getProperty("hyrouter.clientWarmup"), concurrency, "warmup.client.invalid", false);
             // With the admin listener's /readyz given, the curve starts when the router says it is
             // ready (after a warm-up, if it runs one), as a load balancer would send players then.
             long readyAt = answeringAt;
@@ -178,11 +229,19 @@ public final class WarmupCurve {
                 // Not a warm client after all: a curve labelled +cw would claim what it did not measure.
                 System.exit(1);
             }
-            if (clientWarmup != null) {
+            if (clientWarmup != null || warmedFirst) {
                 // A warm client's leftovers (its warm-up, the polling) collected now, before the first
                 // bucket, as the router collects its warm-up's before ready: a collection of the
                 // client's inside a bucket stalls its sessions on its core and reads as the server's latency.
                 System.gc();
+                if (warmedFirst) {
+                    // Netty's QUIC connections carry a finalizer (JDK 17 cannot turn finalization off):
+                    // the collection finds the warm-up's tens of thousands of dead ones, whose
+                    // finalizers, and the JIT's compilation of their path, then ran on the client's
+                    // core in the first bucket (session 27). Run them now; collect what they released.
+                    System.runFinalization();
+                    System.gc();
+                }
             }
             // The client's own uptime at the curve's start: its logs (-Xlog:...:uptime) line up with the buckets.
             System.out.printf(Locale.ROOT, "{\"kind\":\"start\",\"start_to_answer_ms\":%.1f,\"start_to_ready_ms\":%.1f,\"client_uptime_ms\":%d}%n",
@@ -244,16 +303,79 @@ public final class WarmupCurve {
         }
     }
 
+    /** "PID EPOCH_NANOS" of the router under test, once the harness has written {@code file} (within 3 minutes). */
+    private static long[] awaitHandoff(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                String[] f = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+                return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+            }
+            Thread.sleep(2);
+        }
+        System.err.println("WarmupCurve: no router under test within 3 minutes of the warm-up (" + file + ")");
+        System.exit(1);
+        return null;
+    }
+
     /**
-     * Starts the client's own warm-up against HOST:PORT:SESSIONS (or none); completes when it is
-     * done, with whether at least nine in ten of its sessions were answered.
+     * Settling rounds (+cwr): wait until the client's JIT is quiet (under 5 ms of compilation in
+     * 500 ms), then 2.5 s of sessions at the curve's rate, until a round costs under 20 ms of
+     * compilation (at most 12 rounds). After a change in what the client does (the closed loop's end,
+     * its probes of a router not yet bound) compiled methods went back to the interpreter or to C1,
+     * and HotSpot queues a method for C2 only when it is called: without these rounds the first
+     * bucket paid for them (session 27). False when a round fails more than a tenth of its sessions.
      */
-    private static CompletableFuture<Boolean> warmClient(HytaleClient client, String spec, int concurrency) {
+    private static boolean settle(HytaleClient client, ClientRequest request, Histogram ignored) {
+        int perRound = (int) Math.max(1, RATE * 2.5);
+        for (int round = 1; round <= 12; round++) {
+            long quietSince = Self.now().jitMillis();
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            try {
+                while (System.nanoTime() < waitUntil) {
+                    Thread.sleep(500);
+                    long now = Self.now().jitMillis();
+                    if (now - quietSince < 5) {
+                        break;
+                    }
+                    quietSince = now;
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+            long before = Self.now().jitMillis();
+            AtomicInteger failed = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(perRound);
+            openLoop(client, request, perRound, done, ignored, failed, new long[1]);
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                return false;
+            }
+            long spent = Self.now().jitMillis() - before;
+            System.err.printf(Locale.ROOT, "WarmupCurve: client settling round %d: %d sessions, %d failed, %d ms of JIT%n", round, perRound,
+                    failed.get(), spent);
+            if (failed.get() > perRound / 10) {
+                return false;
+            }
+            if (spent < 20) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Starts the client's own warm-up against HOST:PORT:SESSIONS (or none), with server name
+     * {@code sni}; completes when it is done, with whether at least nine in ten of its sessions were
+     * answered (and, with {@code settle}, its settling rounds held).
+     */
+    private static CompletableFuture<Boolean> warmClient(HytaleClient client, String spec, int concurrency, String sni, boolean settle) {
         if (spec == null || spec.isEmpty()) {
             return null;
         }
         String[] f = spec.split(":");
-        ClientRequest request = ClientRequest.to(new InetSocketAddress(f[0], Integer.parseInt(f[1])), "warmup.client.invalid")
+        ClientRequest request = ClientRequest.to(new InetSocketAddress(f[0], Integer.parseInt(f[1])), sni)
                 .withTimeout(Duration.ofSeconds(10));
         int sessions = Integer.parseInt(f[2]);
         Histogram ignored = new Histogram(TimeUnit.SECONDS.toNanos(20), 1);
@@ -297,7 +419,7 @@ public final class WarmupCurve {
                     System.err.println("WarmupCurve: the client's open-loop warm-up against " + request.target() + " failed "
                             + tailFailed.get() + " of " + open + " sessions");
                 }
-                tail.complete(tailFailed.get() <= open / 10);
+                tail.complete(tailFailed.get() <= open / 10 && (!settle || settle(client, request, ignored)));
             }, "client-warmup");
             sender.setDaemon(true);
             sender.start();
