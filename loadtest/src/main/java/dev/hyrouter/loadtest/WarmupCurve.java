@@ -344,18 +344,11 @@ public final class WarmupCurve {
                 return false;
             }
             long before = Self.now().jitMillis();
-            AtomicInteger failed = new AtomicInteger();
-            CountDownLatch done = new CountDownLatch(perRound);
-            openLoop(client, request, perRound, done, ignored, failed, new long[1]);
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                return false;
-            }
+            int failed = openLoopOf(client, request, perRound, ignored);
             long spent = Self.now().jitMillis() - before;
             System.err.printf(Locale.ROOT, "WarmupCurve: client settling round %d: %d sessions, %d failed, %d ms of JIT%n", round, perRound,
-                    failed.get(), spent);
-            if (failed.get() > perRound / 10) {
+                    failed, spent);
+            if (failed > perRound / 10) {
                 return false;
             }
             if (spent < 20) {
@@ -407,24 +400,31 @@ public final class WarmupCurve {
             }
             CompletableFuture<Boolean> tail = new CompletableFuture<>();
             Thread sender = new Thread(() -> {
-                AtomicInteger tailFailed = new AtomicInteger();
-                CountDownLatch done = new CountDownLatch(open);
-                openLoop(client, request, open, done, ignored, tailFailed, new long[1]);
-                try {
-                    done.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (tailFailed.get() > open / 10) {
+                int tailFailed = openLoopOf(client, request, open, ignored);
+                if (tailFailed > open / 10) {
                     System.err.println("WarmupCurve: the client's open-loop warm-up against " + request.target() + " failed "
-                            + tailFailed.get() + " of " + open + " sessions");
+                            + tailFailed + " of " + open + " sessions");
                 }
-                tail.complete(tailFailed.get() <= open / 10 && (!settle || settle(client, request, ignored)));
+                tail.complete(tailFailed <= open / 10 && (!settle || settle(client, request, ignored)));
             }, "client-warmup");
             sender.setDaemon(true);
             sender.start();
             return tail;
         });
+    }
+
+    /** {@code sessions} sessions open loop at the curve's rate, waited for; how many failed (all of them if interrupted). */
+    private static int openLoopOf(HytaleClient client, ClientRequest request, int sessions, Histogram ignored) {
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(sessions);
+        openLoop(client, request, sessions, done, ignored, failed, new long[1]);
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return sessions;
+        }
+        return failed.get();
     }
 
     /**
