@@ -31,13 +31,14 @@ import org.objectweb.asm.tree.VarInsnNode;
  *
  * <p>Chicory dispatches a call by function index ({@code call_dispatch_N}) and an indirect call by
  * table entry ({@code Indirect_T_N.apply}) through one switch of up to 4,096 cases, each case a
- * call and a return. Two costs follow from the size, both measured on a Go-sized module
- * (perf-reports/loadtest/2026-12-05-warm-start.md, session 27): HotSpot's verifier finds the stack
- * map frame of every switch target by a linear search over the method's frames, so a switch of n
- * cases costs n² / 2 steps to verify, at every start, even from the compile cache; and a method of
- * more than 8,000 bytes of bytecode is never compiled by the JIT ({@code DontCompileHugeMethods}),
- * so every call through such a switch ran in the interpreter. After the split each method has a
- * few hundred frames at most and stays under the JIT's size limit.
+ * call and a return. Two costs follow from the size: HotSpot's verifier finds the stack map frame
+ * of every switch target by a linear search over the method's frames, so a switch of n cases costs
+ * n² / 2 steps to verify, at every start, even from the compile cache (the largest item of the
+ * verifier's in a Go-sized module's start: perf-reports/loadtest/2026-12-05-warm-start.md, session
+ * 27); and a method of more than 8,000 bytes of bytecode is never compiled by the JIT
+ * ({@code DontCompileHugeMethods}), so every call through such a switch ran in the interpreter.
+ * After the split each of these methods has a few hundred frames at most and stays under the JIT's
+ * size limit.
  *
  * <p>Only a method of exactly that shape is rewritten (static; parameters loaded, the last of them
  * an {@code int} the switch reads; then the switch; then blocks that each run straight to a return
