@@ -88,8 +88,9 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   # with +cwr it warms the same way but first, against a partner router (this jar and variant, on
   # client_warm_port, no admin listener, no warm-up of its own, on the router's core) started before
   # the router under test, settles against it again once that router answers, and the partner is
-  # stopped before the curve (WarmupCurve's -Dhyrouter.handoff). Session 27: the client's first-bucket
-  # compilations were 8-454 ms in 6 rounds, against 1.0-2.6 s without the settling and the rest.
+  # stopped before the curve (WarmupCurve's -Dhyrouter.handoff; its settling rounds run at the curve's
+  # rate, so +cwr goes with +rN). Session 27: the client's first-bucket compilations were 8-454 ms in 6
+  # rounds, against 1.0-2.6 s in the rounds before all of its fixes were in.
   local v="$1" r="$2" curve="$3" n kind_ cfg t0 pid rc=0 jvm=()
   kind_="${v%%+*}"
   case "$kind_" in

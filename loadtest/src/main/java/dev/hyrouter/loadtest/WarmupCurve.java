@@ -319,8 +319,8 @@ public final class WarmupCurve {
     }
 
     /**
-     * Settling rounds (+cwr): wait until the client's JIT is quiet (under 5 ms of compilation in
-     * 500 ms), then 2.5 s of sessions at the curve's rate, until a round costs under 20 ms of
+     * Settling rounds (+cwr, which needs a rate: +rN): wait until the client's JIT is quiet (under 5 ms
+     * of compilation in 500 ms), then 2.5 s of sessions at the curve's rate, until a round costs under 20 ms of
      * compilation (at most 12 rounds). After a change in what the client does (the closed loop's end,
      * its probes of a router not yet bound) compiled methods went back to the interpreter or to C1,
      * and HotSpot queues a method for C2 only when it is called: without these rounds the first
@@ -361,9 +361,9 @@ public final class WarmupCurve {
     /**
      * Starts the client's own warm-up against HOST:PORT:SESSIONS (or none), with server name
      * {@code sni}; completes when it is done, with whether at least nine in ten of its sessions were
-     * answered (and, with {@code settle}, its settling rounds held).
+     * answered (and, with {@code thenSettle}, its settling rounds held).
      */
-    private static CompletableFuture<Boolean> warmClient(HytaleClient client, String spec, int concurrency, String sni, boolean settle) {
+    private static CompletableFuture<Boolean> warmClient(HytaleClient client, String spec, int concurrency, String sni, boolean thenSettle) {
         if (spec == null || spec.isEmpty()) {
             return null;
         }
@@ -405,7 +405,7 @@ public final class WarmupCurve {
                     System.err.println("WarmupCurve: the client's open-loop warm-up against " + request.target() + " failed "
                             + tailFailed + " of " + open + " sessions");
                 }
-                tail.complete(tailFailed <= open / 10 && (!settle || settle(client, request, ignored)));
+                tail.complete(tailFailed <= open / 10 && (!thenSettle || settle(client, request, ignored)));
             }, "client-warmup");
             sender.setDaemon(true);
             sender.start();

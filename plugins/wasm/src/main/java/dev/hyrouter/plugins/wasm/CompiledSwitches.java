@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -111,17 +114,17 @@ final class CompiledSwitches {
 
     private static boolean hasLargeSwitch(ClassReader reader) {
         boolean[] found = {false};
-        reader.accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9) {
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
-            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
-                return new org.objectweb.asm.MethodVisitor(Opcodes.ASM9) {
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                return new MethodVisitor(Opcodes.ASM9) {
                     @Override
-                    public void visitTableSwitchInsn(int min, int max, org.objectweb.asm.Label dflt, org.objectweb.asm.Label... labels) {
+                    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
                         found[0] |= labels.length > LIMIT;
                     }
 
                     @Override
-                    public void visitLookupSwitchInsn(org.objectweb.asm.Label dflt, int[] keys, org.objectweb.asm.Label[] labels) {
+                    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
                         found[0] |= labels.length > LIMIT;
                     }
                 };
