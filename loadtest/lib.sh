@@ -181,13 +181,14 @@ wait_ready() { # PID LOG [PORT]: until the server on PORT (default the one under
 
 started_pid=""
 router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
-# The launcher's JIT priority (router/hyrouter: compiler threads at nice 1, Java's lowest priority at nice 19, as root); ROUTER_JIT=normal drops it.
+# The launcher's JIT priority (router/hyrouter: compiler threads at nice 1, C2 at nice 19 until the listeners are bound,
+# Java's lowest priority at nice 19, as root); ROUTER_JIT=normal drops it.
 router_jit=()
 # ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
 read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
 # CLIENT_FLAGS: more JVM flags for the warm-up curve's client (a diagnostic: its own GC log, say).
 read -r -a client_extra <<< "${CLIENT_FLAGS:-}"
-[ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19)
+[ "${ROUTER_JIT:-low}" = low ] && [ "$(id -u)" = 0 ] && router_jit=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=1 -XX:JavaPriority1_To_OSPriority=19 -Dhyrouter.jit.boot_nice=19)
 launch_router() { # JAR CONFIG LOG LOG_LEVEL [JVM_FLAGS...]: the router under test in the background, pid in started_pid
   local jar="$1" cfg="$2" log="$3" level="$4"; shift 4
   # Netty's native libraries from beside the jar where its build put them, as the launchers load them.

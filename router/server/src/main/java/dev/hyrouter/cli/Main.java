@@ -36,6 +36,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        BootCompilerPriority.lowerIfAsked(System.getProperty(BootCompilerPriority.PROPERTY));
         DirectBuffers.preferNoCleaner(System.getProperties());
         NettyJfrEvents.leaveOutUnlessAsked(System.getProperties());
         int code = run(Arrays.asList(args), System.out, System.err);

@@ -72,6 +72,15 @@ final class RunCommand {
                 return 1;
             }
         }
+        // Before the warm-up: what it compiles is what players run (BootCompilerPriority).
+        BootCompilerPriority.Outcome jit = BootCompilerPriority.restore();
+        if (jit != null) {
+            if (jit.ok()) {
+                LOG.info("JIT: {}", jit.message());
+            } else {
+                LOG.warn("JIT: {}", jit.message());
+            }
+        }
         int warmup = config.operations().warmupSessions();
         if (warmup > 0) {
             try {
