@@ -36,7 +36,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        BootCompilerPriority.lowerIfAsked(System.getProperty(BootCompilerPriority.PROPERTY));
+        if (runsTheRouter(args)) {
+            // Not for the other commands: they never bind listeners, so nothing would put C2 back.
+            BootCompilerPriority.lowerIfAsked(System.getProperty(BootCompilerPriority.PROPERTY));
+        }
         DirectBuffers.preferNoCleaner(System.getProperties());
         NettyJfrEvents.leaveOutUnlessAsked(System.getProperties());
         int code = run(Arrays.asList(args), System.out, System.err);
@@ -44,6 +47,10 @@ public final class Main {
             Logging.flush();
             System.exit(code);
         }
+    }
+
+    static boolean runsTheRouter(String[] args) {
+        return args.length == 0 || !List.of("validate", "probe", "plugin").contains(args[0]);
     }
 
     /** Runs a command; returns the exit status ({@link RunCommand#KEEP_RUNNING} when the router runs on). */

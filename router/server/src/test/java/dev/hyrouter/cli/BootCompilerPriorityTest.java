@@ -29,6 +29,16 @@ class BootCompilerPriorityTest {
     }
 
     @Test
+    void onlyTheCommandThatRunsTheRouterLowersTheCompiler() {
+        assertThat(Main.runsTheRouter(new String[0])).isTrue();
+        assertThat(Main.runsTheRouter(new String[] {"-config", "hyrouter.yaml"})).isTrue();
+        assertThat(Main.runsTheRouter(new String[] {"run", "-config", "hyrouter.yaml"})).isTrue();
+        assertThat(Main.runsTheRouter(new String[] {"probe", "--target", "127.0.0.1:5520"})).isFalse();
+        assertThat(Main.runsTheRouter(new String[] {"validate", "hyrouter.yaml"})).isFalse();
+        assertThat(Main.runsTheRouter(new String[] {"plugin", "call"})).isFalse();
+    }
+
+    @Test
     void withoutThePropertyNothingIsDoneOrLogged() {
         BootCompilerPriority.lowerIfAsked(null);
         assertThat(BootCompilerPriority.restore()).isNull();
