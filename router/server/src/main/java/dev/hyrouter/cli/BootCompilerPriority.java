@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * JIT priorities it gives as root) and only as root: raising a thread's priority back needs
  * {@code CAP_SYS_NICE}, and a C2 left at nice 19 would compile late under load. Linux only: the
  * threads are found in {@code /proc/self/task} and reniced with {@code renice(1)} (Java has no call
- * for another thread's nice); anything missing leaves the priorities as the JVM set them.
+ * for another thread's nice); anything missing leaves the priorities as the JVM set them. Only the
+ * C2 threads alive at launch are lowered: one on a machine of two cores; where the JVM adds more as
+ * its queue grows (more cores), those start at the JVM's priority.
  */
 final class BootCompilerPriority {
     static final String PROPERTY = "hyrouter.jit.boot_nice";
