@@ -11,13 +11,13 @@ import java.util.stream.Stream;
 /**
  * HotSpot's C2 compiler threads at a low priority from launch until the router's listeners are
  * bound, then back to the priority they had. On one core C2 took two thirds of the main thread's
- * CPU by ready (380-440 against 570-590 ms), compiling code only the start runs (the jar's central directory, maps
- * growing to their size, the generated key's field arithmetic). Starved, its queue grows, and
- * HotSpot's tiered policy raises the C2 thresholds with the queue's length (its load feedback), so
- * far fewer start-up methods are queued for C2 at all, while C1 still compiles what the start
- * needs. Measured
- * in perf-reports/loadtest/2026-12-05-warm-start.md, session 28. The router's own warm-up
- * ({@code warmup.sessions}) runs after the restore, so what it compiles is what players run.
+ * CPU by ready (380-440 against 570-590 ms), compiling code only the start runs (the jar's central
+ * directory, maps growing to their size, the generated key's field arithmetic). Starved, its queue
+ * grows, and HotSpot's tiered policy raises the C2 thresholds with the queue's length (its load
+ * feedback), so far fewer start-up methods are queued for C2 at all, while C1 still compiles what
+ * the start needs. Measured in perf-reports/loadtest/2026-12-05-warm-start.md, session 28. The
+ * router's own warm-up ({@code warmup.sessions}) runs after the restore, so what it compiles is
+ * what players run.
  *
  * <p>Only where the launcher asks ({@code -Dhyrouter.jit.boot_nice=19}, which it sets beside the
  * JIT priorities it gives as root) and only as root: raising a thread's priority back needs
