@@ -51,7 +51,8 @@ import org.HdrHistogram.Histogram;
  * first and alone, with the curve's own server name, against a partner the harness started (a router
  * like the one under test, on another port), and settles (see {@link #settle}); then it creates
  * {@code FILE.warmed} and waits for {@code FILE} to say "PID EPOCH_NANOS" of the router under test,
- * which the harness starts only then (the pid and start arguments are placeholders). Once that
+ * which the harness starts only then (the pid and start arguments are placeholders); it probes that
+ * router only once its UDP port is bound, and waits up to 10 s for the answer. Once that
  * router answers, the client settles against the partner again and creates {@code FILE.settled}, and
  * the harness stops the partner. The curve's client has then run the curve's own code paths, and
  * what it does between its warm-up and the first bucket (its HTTP client, its probes, a collection)
@@ -160,12 +161,21 @@ public final class WarmupCurve {
                 pid = started[0];
                 startedEpochNanos = started[1];
             }
-            ClientRequest probe = ClientRequest.to(target, sni).withTimeout(Duration.ofMillis(500));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // A warm client probes only a bound port, and waits for the answer: a probe of a port not
+            // yet bound, or one given up, fails the connect, a branch the warm-up never took, and
+            // HotSpot threw out the compiled close path of every session for it; back at C2 only
+            // ~5,000 sessions later, inside the buckets (session 28).
+            Duration probeTimeout = Duration.ofMillis(500);
+            if (warmedFirst) {
+                awaitUdpBound(target.getPort(), deadline);
+                probeTimeout = Duration.ofSeconds(10);
+            }
+            ClientRequest probe = ClientRequest.to(target, sni).withTimeout(probeTimeout);
             long answeringAt = -1;
             while (System.nanoTime() < deadline) {
                 try {
-                    if (client.run(probe).get(1, TimeUnit.SECONDS).answer().isReferral()) {
+                    if (client.run(probe).get(probeTimeout.toMillis() + 500, TimeUnit.MILLISECONDS).answer().isReferral()) {
                         answeringAt = epochNanos();
                         break;
                     }
@@ -179,9 +189,10 @@ public final class WarmupCurve {
                 System.exit(1);
             }
             if (warmedFirst) {
-                // The probes above met a router not yet bound: rare branches that sent compiled
-                // per-session methods back to the interpreter. Settle against the partner again (the
-                // router under test runs its own warm-up meanwhile), then the harness stops it.
+                // Whatever the wait for the router under test changed in the client's compiled code
+                // (session 28: its probes of a port not yet bound, before they waited for the bind),
+                // settle against the partner again (the router under test runs its own warm-up
+                // meanwhile), then the harness stops it.
                 String[] partner = System.getProperty("hyrouter.clientWarmup").split(":");
                 ClientRequest again = ClientRequest.to(new InetSocketAddress(partner[0], Integer.parseInt(partner[1])), sni)
                         .withTimeout(Duration.ofSeconds(10));
@@ -316,6 +327,31 @@ public final class WarmupCurve {
         System.err.println("WarmupCurve: no router under test within 3 minutes of the warm-up (" + file + ")");
         System.exit(1);
         return null;
+    }
+
+    /**
+     * Waits until a UDP socket on this machine is bound to {@code port} (from {@code /proc/net/udp}
+     * and {@code udp6}; nothing is sent), or {@code deadline} ({@link System#nanoTime}) passes.
+     * Whether it was seen bound.
+     */
+    static boolean awaitUdpBound(int port, long deadline) throws InterruptedException {
+        String hexPort = String.format(Locale.ROOT, ":%04X ", port);
+        while (System.nanoTime() < deadline) {
+            for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length > 1 && (f[1] + " ").endsWith(hexPort)) {
+                            return true;
+                        }
+                    }
+                } catch (IOException noTable) {
+                    // No IPv6 table on this machine: the other one decides.
+                }
+            }
+            Thread.sleep(5);
+        }
+        return false;
     }
 
     /**
