@@ -184,6 +184,7 @@ router_jar="${HYROUTER_JAR:-router/dist/target/hyrouter.jar}"
 # The launcher's JIT priority (router/hyrouter: compiler threads at nice 1, C2 at nice 19 until the listeners are bound,
 # Java's lowest priority at nice 19, as root); ROUTER_JIT=normal drops it.
 router_jit=()
+router_env=()
 # ROUTER_FLAGS: more JVM flags for the router under test (a diagnostic or a candidate setting), after the launcher's.
 read -r -a router_extra <<< "${ROUTER_FLAGS:-}"
 # CLIENT_FLAGS: more JVM flags for the warm-up curve's client (a diagnostic: its own GC log, say).
@@ -194,7 +195,10 @@ launch_router() { # JAR CONFIG LOG LOG_LEVEL [JVM_FLAGS...]: the router under te
   # Netty's native libraries from beside the jar where its build put them, as the launchers load them.
   local natives=()
   [ -d "$(dirname "$jar")/native" ] && natives=(-Djava.library.path="$(dirname "$jar")/native")
-  "${server_cpu[@]}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} "${natives[@]+"${natives[@]}"}" "$@" -Dio.netty.leakDetection.level="$leak" \
+  # router_env (a variant's XENV): environment for the router process alone, such as a malloc in LD_PRELOAD.
+  local envp=()
+  [ "${#router_env[@]}" -gt 0 ] && envp=(env "${router_env[@]}")
+  "${server_cpu[@]}" "${envp[@]+"${envp[@]}"}" "${router_java:-$java_bin}" "${router_gc:--XX:+UseParallelGC}" "${router_jit[@]+"${router_jit[@]}"}" "${router_extra[@]+"${router_extra[@]}"}" ${heap:+-Xmx$heap} "${natives[@]+"${natives[@]}"}" "$@" -Dio.netty.leakDetection.level="$leak" \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" -config "$cfg" -log-level "$level" > "$log" 2>&1 &
   started_pid=$!; pids+=("$started_pid")
 }

@@ -65,6 +65,8 @@ for r in $(seq 1 "$rounds"); do
       log) plugin=""; router_level=info ;;
       # The same with more JVM flags (XFLAGS: a candidate setting measured against log in one run).
       logx) plugin=""; router_level=info; read -r -a router_x <<< "${XFLAGS:?variant logx needs XFLAGS}" ;;
+      # The same with more environment for the router (XENV, NAME=VALUE ...: a candidate such as LD_PRELOAD of another malloc).
+      logenv) plugin=""; router_level=info; read -r -a router_env <<< "${XENV:?variant logenv needs XENV}" ;;
       nocert) plugin=""; tls_keys='  client_certificates: "off"' ;;
       # The router on JDK 25 (JDK25_HOME, default Temurin's Debian path); every other variant runs on java_bin.
       jdk25) plugin=""; router_java="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" ;;
@@ -96,7 +98,7 @@ for r in $(seq 1 "$rounds"); do
     else
       with_admin "$cfg"
       start_router "$cfg" "$work/sat-$variant-$r.log" "${router_level:-warn}" "${router_x[@]+"${router_x[@]}"}"
-      pid=$started_pid; router_gc=""; router_level=""; router_java=""; router_x=()
+      pid=$started_pid; router_gc=""; router_level=""; router_java=""; router_x=(); router_env=()
       if [ "${loop_alone:-0}" = 1 ] && [ ${#load_cpu[@]} -gt 0 ]; then
         for task in /proc/"$pid"/task/*; do
           case "$(cat "$task/comm")" in hyrouter-quic*) ;; *) taskset -p -c "${load_cpu[2]}" "${task##*/}" > /dev/null ;; esac
@@ -149,7 +151,7 @@ done
   echo
   cat "$out/environment.md"
   echo
-  echo "Command: \`${jar_note}${XFLAGS:+XFLAGS=\"$XFLAGS\" }loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants$( [ "$warmup" -gt 0 ] && echo " --warmup $warmup")\`"
+  echo "Command: \`${jar_note}${XFLAGS:+XFLAGS=\"$XFLAGS\" }${XENV:+XENV=\"$XENV\" }loadtest/run.sh saturation --count $count --rounds $rounds --variants $variants$( [ "$warmup" -gt 0 ] && echo " --warmup $warmup")\`"
   echo
   echo "Client: \`hyrouter probe --count $count --concurrency 64\` (Netty QUIC, closed loop) on core 1 with the gRPC plugin server;"
   echo "router alone on core 0, one event loop, access log at warn; a warm-up of $warm sessions before each measured run."
@@ -170,7 +172,7 @@ done
   echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"
   echo "loop, its own JVM defaults: what a user writes untuned); untuned-certreq = the same asking for a client certificate, as the"
   echo "protocol requires of a Hytale server. log = the router with its outcome lines on (info, as bundled); nocert = the router"
-  echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25; logx = log with the JVM flags XFLAGS added. Every other router variant runs at warn."
+  echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25; logx = log with the JVM flags XFLAGS added; logenv = log with the environment XENV for the router process (as run: see the command). Every other router variant runs at warn."
   echo
   echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
