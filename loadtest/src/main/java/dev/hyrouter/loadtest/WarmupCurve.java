@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * failures, wall time, the answer latency p50/p99/max, and the server's CPU time in that bucket
  * from {@code /proc/PID/task/&#42;/schedstat} (nanoseconds on a CPU, per thread) split into the JIT
  * compiler threads, the QUIC event loops, the GC and VM thread, and the rest; the total from
- * {@code /proc/PID/stat}, which keeps the time of threads that have ended.
+ * {@code /proc/PID/stat}, which keeps the time of threads that have ended; and the steal time of the
+ * server's cores in the bucket (from {@code /proc/stat}, for the CPUs the server may run on).
  *
  * <p>Usage: {@code WarmupCurve HOST:PORT SNI PID STARTED_EPOCH_NANOS BUCKETS SIZE CONCURRENCY [READYZ_URL]};
  * with a {@code /readyz} URL the buckets start once it answers 200 (after the router's warm-up),
@@ -263,6 +264,7 @@ public final class WarmupCurve {
                 scrape = router.scrape();
             }
             long sessionsBefore = 1;
+            int[] serverCpus = allowedCpus(pid);
             synchronized (FIRST_10S) {
                 FIRST_10S.reset();
             }
@@ -274,6 +276,7 @@ public final class WarmupCurve {
                 CountDownLatch done = new CountDownLatch(size);
                 long[] startLag = new long[1];
                 Self self0 = Self.now();
+                long steal0 = stealTicks(serverCpus);
                 Cpu before = Cpu.of(pid);
                 long t0 = System.nanoTime();
                 if (RATE > 0) {
@@ -286,6 +289,7 @@ public final class WarmupCurve {
                 done.await();
                 long wall = System.nanoTime() - t0;
                 Cpu used = Cpu.of(pid).minus(before);
+                long stealMs = (stealTicks(serverCpus) - steal0) * 1000 / CLOCK_TICKS;
                 Self self = Self.now().minus(self0);
                 String routerSide = "";
                 if (router != null) {
@@ -298,11 +302,12 @@ public final class WarmupCurve {
                                 + "\"wall_ms\":%.1f,\"per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
                                 + "\"cpu_us_per_session\":%.1f,\"jit_us_per_session\":%.1f,\"loops_us_per_session\":%.1f,"
                                 + "\"gc_us_per_session\":%.1f,\"other_us_per_session\":%.1f,\"client_start_lag_max_ms\":%.2f,"
-                                + "\"client_cpu_us_per_session\":%.1f,\"client_jit_ms\":%d,\"client_gc_ms\":%d,\"client_classes_loaded\":%d%s}%n",
+                                + "\"client_cpu_us_per_session\":%.1f,\"client_jit_ms\":%d,\"client_gc_ms\":%d,\"client_classes_loaded\":%d,"
+                                + "\"server_steal_ms\":%d%s}%n",
                         b, sessionsBefore, size, failed.get(), wall / 1e6, size / (wall / 1e9),
                         latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
                         used.total() / 1e3 / size, used.jit() / 1e3 / size, used.loops() / 1e3 / size, used.gc() / 1e3 / size,
-                        used.other() / 1e3 / size, startLag[0] / 1e6, self.cpuNanos() / 1e3 / size, self.jitMillis(), self.gcMillis(), self.classes(), routerSide);
+                        used.other() / 1e3 / size, startLag[0] / 1e6, self.cpuNanos() / 1e3 / size, self.jitMillis(), self.gcMillis(), self.classes(), stealMs, routerSide);
                 System.out.flush();
                 sessionsBefore += size;
             }
@@ -327,6 +332,67 @@ public final class WarmupCurve {
         System.err.println("WarmupCurve: no router under test within 3 minutes of the warm-up (" + file + ")");
         System.exit(1);
         return null;
+    }
+
+    /**
+     * The CPUs a process may run on ({@code Cpus_allowed_list} in {@code /proc/PID/status}, such as
+     * "0" or "0-1,3"): the server's core under {@code taskset}. Empty when it cannot be read.
+     */
+    static int[] allowedCpus(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseCpuList(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // No such process, or no /proc: no steal is reported.
+        }
+        return new int[0];
+    }
+
+    static int[] parseCpuList(String list) {
+        java.util.stream.IntStream.Builder cpus = java.util.stream.IntStream.builder();
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+            for (int c = from; c <= to; c++) {
+                cpus.add(c);
+            }
+        }
+        return cpus.build().toArray();
+    }
+
+    /**
+     * Steal time of {@code cpus} so far, in clock ticks (the eighth value of each {@code cpuN} line
+     * of {@code /proc/stat}): time the hypervisor ran something else while this machine's CPU had
+     * work. A bucket whose server core was stolen from shows the machine, not the server.
+     */
+    static long stealTicks(int[] cpus) {
+        if (cpus.length == 0) {
+            return 0;
+        }
+        try {
+            return stealTicks(Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII), cpus);
+        } catch (IOException noProc) {
+            return 0;
+        }
+    }
+
+    static long stealTicks(java.util.List<String> procStat, int[] cpus) {
+        long sum = 0;
+        for (String line : procStat) {
+            for (int c : cpus) {
+                if (line.startsWith("cpu" + c + " ")) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 8) {
+                        sum += Long.parseLong(f[8]);
+                    }
+                }
+            }
+        }
+        return sum;
     }
 
     /**

@@ -59,7 +59,8 @@ public final class WarmupReport {
         Map<String, TreeMap<Integer, Map<String, List<Double>>>> buckets = new LinkedHashMap<>();
         Map<String, List<Double>> start = new LinkedHashMap<>();
         Map<String, List<Double>> ready = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(curve, StandardCharsets.UTF_8)) {
+        List<String> lines = Files.readAllLines(curve, StandardCharsets.UTF_8);
+        for (String line : lines) {
             Map<String, String> f = fields(line);
             String variant = f.get("variant");
             if ("start".equals(f.get("kind"))) {
@@ -116,6 +117,7 @@ public final class WarmupReport {
             }
             series.addSeries(s);
         }
+        md.append(perRound(lines));
         md.append("\n![CPU per session by sessions served](chart.png)\n");
         md.append("\n## Per variant (JIT, loops, GC + VM: the threads' own CPU; the total is the process's)\n").append(detail);
         Files.createDirectories(out);
@@ -128,6 +130,56 @@ public final class WarmupReport {
         }
         ChartUtils.saveChartAsPNG(out.resolve("chart.png").toFile(), chart, 900, 500);
         System.out.println(md);
+    }
+
+    /**
+     * One row per round of each variant, each judged against its own warm figures (the medians of
+     * its last five buckets): the first 2,000 sessions' CPU, the first 10 s' p99, and the steal
+     * time of the server's core in the first four buckets, where a round that missed can be told
+     * the machine's from the server's.
+     */
+    static String perRound(List<String> lines) {
+        Map<String, List<Map<String, String>>> rounds = new LinkedHashMap<>();
+        Map<String, String> first10 = new LinkedHashMap<>();
+        for (String line : lines) {
+            Map<String, String> f = fields(line);
+            String key = f.get("variant") + "\t" + f.get("round");
+            if ("bucket".equals(f.get("kind"))) {
+                rounds.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+            } else if ("first10s".equals(f.get("kind"))) {
+                first10.put(key, f.get("p99_ms"));
+            }
+        }
+        StringBuilder md = new StringBuilder("\n## Per round (each against its own last five buckets)\n\n"
+                + "| variant | round | first 2,000 ÷ warm CPU | first-10-s p99 ÷ warm p99 (ms / ms) | server core's steal, first four buckets (ms) |\n"
+                + "|---|---:|---:|---|---|\n");
+        for (var e : rounds.entrySet()) {
+            List<Map<String, String>> b = e.getValue();
+            b.sort(java.util.Comparator.comparingInt(m -> Integer.parseInt(m.get("bucket"))));
+            if (b.size() < 2) {
+                continue;
+            }
+            List<Double> cpuLastFirst = new ArrayList<>();
+            List<Double> p99LastFirst = new ArrayList<>();
+            for (int i = b.size() - 1; i >= 0; i--) {
+                cpuLastFirst.add(Double.parseDouble(b.get(i).get("cpu_us_per_session")));
+                p99LastFirst.add(Double.parseDouble(b.get(i).get("p99_ms")));
+            }
+            double warmCpu = warmFigure(cpuLastFirst);
+            double warmP99 = warmFigure(p99LastFirst);
+            double first = firstTwoThousand(Double.parseDouble(b.get(0).get("cpu_us_per_session")),
+                    Double.parseDouble(b.get(1).get("cpu_us_per_session")));
+            String p99 = first10.get(e.getKey());
+            String p99Cell = p99 == null ? "—"
+                    : String.format(Locale.ROOT, "%.2f× (%.1f / %.1f)", Double.parseDouble(p99) / warmP99, Double.parseDouble(p99), warmP99);
+            List<String> steal = new ArrayList<>();
+            for (int i = 0; i < Math.min(4, b.size()); i++) {
+                steal.add(b.get(i).getOrDefault("server_steal_ms", "—"));
+            }
+            String[] vr = e.getKey().split("\t");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f× | %s | %s |%n", vr[0], vr[1], first / warmCpu, p99Cell, String.join(", ", steal)));
+        }
+        return md.toString();
     }
 
     private static double med(TreeMap<Integer, Map<String, List<Double>>> b, int bucket, String key) {

@@ -41,4 +41,26 @@ class WarmupCurveTest {
         }
         assertThat(WarmupCurve.awaitUdpBound(port, inHalfASecond())).isFalse();
     }
+
+    @Test
+    void theServersCoresComeFromItsAllowedListRangesAndAll() {
+        assertThat(WarmupCurve.parseCpuList("0")).containsExactly(0);
+        assertThat(WarmupCurve.parseCpuList("0-1,3")).containsExactly(0, 1, 3);
+        assertThat(WarmupCurve.allowedCpus(ProcessHandle.current().pid())).isNotEmpty();
+        assertThat(WarmupCurve.allowedCpus(-1)).isEmpty();
+    }
+
+    @Test
+    void stealIsTheEighthValueOfEachChosenCoresLineNotTheTotalLine() {
+        java.util.List<String> stat = java.util.List.of(
+                "cpu  204610 34994 22973 284591 553 0 3902 4335 0 0",
+                "cpu0 88682 34971 10067 140394 66 0 1556 1948 0 0",
+                "cpu1 115928 22 12906 144197 487 0 2345 2386 0 0",
+                "cpu10 1 1 1 1 1 1 1 700 0 0",
+                "intr 123 4 5");
+        assertThat(WarmupCurve.stealTicks(stat, new int[] {0})).isEqualTo(1948);
+        assertThat(WarmupCurve.stealTicks(stat, new int[] {1})).isEqualTo(2386);
+        assertThat(WarmupCurve.stealTicks(stat, new int[] {0, 1})).isEqualTo(1948 + 2386);
+        assertThat(WarmupCurve.stealTicks(stat, new int[] {})).isZero();
+    }
 }
