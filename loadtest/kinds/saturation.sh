@@ -25,8 +25,13 @@ hist_delta() {
       printf "%d %.4f %.4f %s %s\n", total, total ? a50 / total : 0, total ? a1 / total : 0, p99, p999 }' "$1" "$2"
 }
 rows="$out/rounds.tsv"
-printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\thandshake_p99_bucket_us\thandshake_p999_bucket_us\tresumed_share\n' > "$rows"
+printf 'variant\tround\tsessions\tfailed\tsessions_per_s\trouter_cpu_util\tcpu_us_per_session\tanswers\tanswer_le50us\tanswer_le1ms\tanswer_p99_bucket_us\tplugin_calls\tcall_le50us\tcall_p99_bucket_us\tmax_overshoot_ms (interrupts more than 1 ms late)\tdatagrams_in\tdatagrams_out\tbytes_in\tbytes_out\tloop_cpu_us_per_session\tloop_alloc_bytes_per_session\tall_alloc_bytes_per_session\tclient_p99_ms\tclient_p999_ms\thandshake_p99_bucket_us\thandshake_p999_bucket_us\tresumed_share\tserver_steal_ms\n' > "$rows"
 hz=$(getconf CLK_TCK)
+# Steal time so far (clock ticks) of the server's core (all CPUs when unpinned): time this virtual
+# machine's hypervisor held that CPU while it had work. A round stolen from reads slow for the
+# machine's reasons, not the server's; the per-round table shows it beside the round's CPU.
+steal_line=cpu; [ ${#server_cpu[@]} -gt 0 ] && steal_line="cpu${server_cpu[2]}"
+steal_ticks() { awk -v c="$steal_line" '$1 == c {print $9 + 0}' /proc/stat 2>/dev/null || echo 0; }
 probe() { # COUNT: a closed-loop run of the project's client on the load core
   "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
     --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s --handshake "${handshake:-full}"
@@ -107,9 +112,9 @@ for r in $(seq 1 "$rounds"); do
       loop_alone=0
     fi
     probe "$warm" > /dev/null 2>&1 || true # warm-up (JIT), unmeasured
-    metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th0"
+    metrics_text > "$work/m0"; t0=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th0"; st0=$(steal_ticks)
     probe "$count" > "$work/probe.json" 2> "$work/probe.err" || status=$?
-    t1=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th1"; metrics_text > "$work/m1"
+    st1=$(steal_ticks); t1=$(cpu_ticks "$pid"); thread_ns "$pid" > "$work/th1"; metrics_text > "$work/m1"
     # The QUIC event loop alone (hyrouter-quic-*; Netty's default name before b5c1b15, cut to 15
     # characters by the kernel): steadier than the process total, which also carries GC, JIT and the admin listener.
     thread_delta "$work/th0" "$work/th1" | sort -t$'\t' -k2 -nr > "$out/$variant-$r.threads.tsv"
@@ -137,12 +142,12 @@ for r in $(seq 1 "$rounds"); do
     interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
     late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
     [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-    printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.3f\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+    printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.3f\t%d\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
       "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
       "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
       "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" "$(awk -v l="$loop_s" -v n="$sessions" 'BEGIN {print l * 1e6 / n}')" \
       "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cl99" "$cl999" "$hp99" "$hp999" \
-      "$(awk -v a="$resumed" -v n="$sessions" 'BEGIN {print n ? a / n : 0}')" >> "$rows"
+      "$(awk -v a="$resumed" -v n="$sessions" 'BEGIN {print n ? a / n : 0}')" "$(( (${st1:-0} - ${st0:-0}) * 1000 / hz ))" >> "$rows"
     echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
   done
 done
@@ -188,5 +193,11 @@ done
           (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
           plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }
     }' "$rows"
+  echo
+  echo "Per round (variants alternating within a round), with the steal time of the server's core over the measured run:"
+  echo
+  echo "| variant | round | sessions/s | CPU µs/session | event loop µs/session | server core's steal, ms |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %.0f | %s |\n", $1, $2, $5, $7, $20, ($28 == "" ? "—" : $28) }' "$rows"
 } > "$out/summary.md"
 cat "$out/summary.md"
