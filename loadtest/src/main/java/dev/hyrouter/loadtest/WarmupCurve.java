@@ -302,12 +302,13 @@ public final class WarmupCurve {
                                 + "\"wall_ms\":%.1f,\"per_s\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
                                 + "\"cpu_us_per_session\":%.1f,\"jit_us_per_session\":%.1f,\"loops_us_per_session\":%.1f,"
                                 + "\"gc_us_per_session\":%.1f,\"other_us_per_session\":%.1f,\"client_start_lag_max_ms\":%.2f,"
-                                + "\"client_cpu_us_per_session\":%.1f,\"client_jit_ms\":%d,\"client_gc_ms\":%d,\"client_classes_loaded\":%d,"
-                                + "\"server_steal_ms\":%d%s}%n",
+                                + "\"client_cpu_us_per_session\":%.1f,\"client_jit_ms\":%d,\"client_gc_ms\":%d,\"client_classes_loaded\":%d%s%s}%n",
                         b, sessionsBefore, size, failed.get(), wall / 1e6, size / (wall / 1e9),
                         latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6,
                         used.total() / 1e3 / size, used.jit() / 1e3 / size, used.loops() / 1e3 / size, used.gc() / 1e3 / size,
-                        used.other() / 1e3 / size, startLag[0] / 1e6, self.cpuNanos() / 1e3 / size, self.jitMillis(), self.gcMillis(), self.classes(), stealMs, routerSide);
+                        used.other() / 1e3 / size, startLag[0] / 1e6, self.cpuNanos() / 1e3 / size, self.jitMillis(), self.gcMillis(), self.classes(),
+                        // Left out when the server's CPUs could not be read: not measured is not "no steal".
+                        serverCpus.length == 0 ? "" : ",\"server_steal_ms\":" + stealMs, routerSide);
                 System.out.flush();
                 sessionsBefore += size;
             }
