@@ -31,7 +31,8 @@ hz=$(getconf CLK_TCK)
 # machine's hypervisor held that CPU while it had work. A round stolen from reads slow for the
 # machine's reasons, not the server's; the per-round table shows it beside the round's CPU.
 steal_line=cpu; [ ${#server_cpu[@]} -gt 0 ] && steal_line="cpu${server_cpu[2]}"
-steal_ticks() { awk -v c="$steal_line" '$1 == c {print $9 + 0}' /proc/stat 2>/dev/null || echo 0; }
+# Empty where /proc/stat cannot be read: the column then says "—", not a steal of 0.
+steal_ticks() { awk -v c="$steal_line" '$1 == c {print $9 + 0}' /proc/stat 2>/dev/null || true; }
 probe() { # COUNT: a closed-loop run of the project's client on the load core
   "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml -cp "$cp" dev.hyrouter.cli.Main probe \
     --target "127.0.0.1:$port" --sni play.localhost --count "$1" --concurrency 64 --timeout 30s --handshake "${handshake:-full}"
@@ -142,12 +143,12 @@ for r in $(seq 1 "$rounds"); do
     interrupts=$(( $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_deadline_interrupts_total "$work/m0") ))
     late=$(( $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m1") - $(metric_sum hyrouter_wasm_late_interrupts_total "$work/m0") ))
     [ "$interrupts" -gt 0 ] && overshoot="$overshoot ($late of $interrupts late)"
-    printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.3f\t%d\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
+    printf '%s\t%d\t%d\t%d\t%.0f\t%.2f\t%.0f\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%.3f\t%s\n' "$variant" "$r" "$sessions" "$failed" "$sps" \
       "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v e="$elapsed" 'BEGIN {print (b - a) / hz / e}')" \
       "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v n="$sessions" 'BEGIN {print (b - a) / hz * 1e6 / n}')" \
       "$answers" "$a50" "$a1" "$ap99" "$calls" "$c50" "$cp99" "${overshoot:--}" "$dg_in" "$dg_out" "$by_in" "$by_out" "$(awk -v l="$loop_s" -v n="$sessions" 'BEGIN {print l * 1e6 / n}')" \
       "$(( alloc_loop / sessions ))" "$(( alloc_all / sessions ))" "$cl99" "$cl999" "$hp99" "$hp999" \
-      "$(awk -v a="$resumed" -v n="$sessions" 'BEGIN {print n ? a / n : 0}')" "$(( (${st1:-0} - ${st0:-0}) * 1000 / hz ))" >> "$rows"
+      "$(awk -v a="$resumed" -v n="$sessions" 'BEGIN {print n ? a / n : 0}')" "$( [ -n "$st0" ] && [ -n "$st1" ] && echo $(( (st1 - st0) * 1000 / hz )) )" >> "$rows"
     echo "loadtest/run.sh: saturation $variant round $r: $(tail -1 "$rows")" >&2
   done
 done

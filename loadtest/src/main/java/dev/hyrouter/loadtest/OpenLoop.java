@@ -241,17 +241,9 @@ public final class OpenLoop {
          */
         private static long socketDrops(int port) {
             long drops = 0;
-            String hexPort = String.format(Locale.ROOT, ":%04X", port);
-            for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
-                try {
-                    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
-                        String[] f = line.trim().split("\\s+");
-                        if (f.length > 12 && f[1].endsWith(hexPort)) {
-                            drops += Long.parseLong(f[f.length - 1]);
-                        }
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // no such table here: nothing to add
+            for (String[] f : UdpTable.boundTo(port)) {
+                if (f.length > 12) {
+                    drops += Long.parseLong(f[f.length - 1]);
                 }
             }
             return drops;

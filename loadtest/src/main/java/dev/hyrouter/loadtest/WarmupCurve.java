@@ -402,19 +402,9 @@ public final class WarmupCurve {
      * Whether it was seen bound.
      */
     static boolean awaitUdpBound(int port, long deadline) throws InterruptedException {
-        String hexPort = String.format(Locale.ROOT, ":%04X ", port);
         while (System.nanoTime() < deadline) {
-            for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
-                try {
-                    for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
-                        String[] f = line.trim().split("\\s+");
-                        if (f.length > 1 && (f[1] + " ").endsWith(hexPort)) {
-                            return true;
-                        }
-                    }
-                } catch (IOException noTable) {
-                    // No IPv6 table on this machine: the other one decides.
-                }
+            if (!UdpTable.boundTo(port).isEmpty()) {
+                return true;
             }
             Thread.sleep(5);
         }
