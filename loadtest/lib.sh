@@ -61,8 +61,8 @@ large_module() { # writes $work/large.wasm once per run
   "$java_bin" -cp bench/target/benchmarks.jar dev.hyrouter.bench.WasmStartup --write "$work/large.wasm" >&2
 }
 
-grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0.0.1:17777 (client's core) if any variant is grpc[+...]
-  [[ ",$1," =~ ,grpc[+,] ]] || return 0
+grpc_example_for() { # VARIANTS: starts the SDK's example plugin server on 127.0.0.1:17777 (client's core) if any variant is grpc[+...] or go-grpc[+...]
+  [[ ",$1," =~ ,(go-)?grpc[+,] ]] || return 0
   local sdk_jar
   sdk_jar=$(ls plugins/sdk/target/hyrouter-plugin-sdk-*-all.jar | head -1)
   "${load_cpu[@]}" "$java_bin" -jar "$sdk_jar" --listen 127.0.0.1:17777 > "$work/grpc-plugin.log" 2>&1 &
@@ -99,8 +99,17 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     c) cfg=$(router_config "$v" "$cw") ;;
     grpc) cfg=$(router_config "$v" "$grpc") ;;
     large) large_module; cfg=$(router_config "$v" "$large") ;;
-    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, each optionally +warm or +warmN, +cds, +before, +cw or +cwr, +rN)" >&2; exit 2 ;;
+    # The Go original (GO_ORIGINAL), without a plugin and with the same gRPC plugin server: it has no
+    # /readyz, so its curve starts at its first answer; +warm, +cds and +before are the router's own.
+    go) cfg=$(go_config "$v") ;;
+    go-grpc) cfg=$(go_config "$v" "$grpc") ;;
+    *) echo "loadtest/run.sh: unknown warm-up variant $v (none, wat, c, grpc, large, go, go-grpc, each optionally +warm or +warmN, +cds, +before, +cw or +cwr, +rN)" >&2; exit 2 ;;
   esac
+  local go=0 readyz=(http://127.0.0.1:19521/readyz)
+  if [[ "$kind_" == go* ]]; then
+    [[ "$v" =~ \+(warm|cds|before) ]] && { echo "loadtest/run.sh: $v: +warm, +cds and +before are the router's, not the Go original's" >&2; exit 2; }
+    go=1; readyz=()
+  fi
   local partner_cfg="$work/$v-partner.yaml"
   [[ "$v" == *+cwr* ]] && sed -e "s/^listen: .*/listen: \"127.0.0.1:$client_warm_port\"/" "$cfg" > "$partner_cfg"
   printf '\nadmin: {listen: "127.0.0.1:19521"}\n' >> "$cfg"
@@ -136,16 +145,16 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
   [[ "$v" =~ \+r([0-9]+) ]] && client_warm+=(-Dhyrouter.rate="${BASH_REMATCH[1]}")
   if [[ "$v" == *+cwr* ]]; then
     local partner cpid
-    launch_router "$jar" "$partner_cfg" "$work/$v-$r.partner.log" warn "${jvm[@]+"${jvm[@]}"}"
+    if [ "$go" = 1 ]; then launch_go "$partner_cfg" "$work/$v-$r.partner.log"; else launch_router "$jar" "$partner_cfg" "$work/$v-$r.partner.log" warn "${jvm[@]+"${jvm[@]}"}"; fi
     partner=$started_pid
     wait_ready "$partner" "$work/$v-$r.partner.log" "$client_warm_port"
     rm -f "$handoff" "$handoff.warmed" "$handoff.settled"
     "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
-      "127.0.0.1:$port" play.localhost 0 0 "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" &
+      "127.0.0.1:$port" play.localhost 0 0 "$4" 1000 16 "${readyz[@]+"${readyz[@]}"}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" &
     cpid=$!; pids+=("$cpid")
     until [ -f "$handoff.warmed" ] || ! kill -0 "$cpid" 2>/dev/null; do sleep 0.05; done
     t0=$(date +%s%N)
-    launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+    if [ "$go" = 1 ]; then launch_go "$cfg" "$work/$v-$r.log"; else launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"; fi
     pid=$started_pid
     echo "$pid $t0" > "$handoff.tmp" && mv "$handoff.tmp" "$handoff"
     until [ -f "$handoff.settled" ] || ! kill -0 "$cpid" 2>/dev/null; do sleep 0.05; done
@@ -153,10 +162,10 @@ warmup_run() { # VARIANT ROUND CURVE_FILE BUCKETS: one fresh router, its warm-up
     wait "$cpid" || rc=$?
   else
     t0=$(date +%s%N)
-    launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"
+    if [ "$go" = 1 ]; then launch_go "$cfg" "$work/$v-$r.log"; else launch_router "$jar" "$cfg" "$work/$v-$r.log" warn "${jvm[@]+"${jvm[@]}"}"; fi
     pid=$started_pid
     "${load_cpu[@]}" "$java_bin" -Dlogback.configurationFile=logback-loadtest.xml "${client_warm[@]+"${client_warm[@]}"}" "${client_extra[@]+"${client_extra[@]}"}" -cp "$cp" dev.hyrouter.loadtest.WarmupCurve \
-      "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 http://127.0.0.1:19521/readyz > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
+      "127.0.0.1:$port" play.localhost "$pid" "$t0" "$4" 1000 16 "${readyz[@]+"${readyz[@]}"}" > "$work/$v-$r.jsonl" 2> "$work/$v-$r.client.log" || rc=$?
   fi
   stop "$pid"
   cp "$work/$v-$r.log" "$out/$v-$r.log"
@@ -177,6 +186,26 @@ wait_ready() { # PID LOG [PORT]: until the server on PORT (default the one under
     sleep 0.3
   done
   cat "$2" >&2; echo "loadtest/run.sh: the server did not answer within 30 s" >&2; return 1
+}
+
+# The Go original (GitHub Hybrowse/hyrouter) as a server under test: GO_ORIGINAL=its binary, built
+# outside this repository (nothing of it is committed; how it was built goes in the report). It reads
+# the same config files; its own generated certificate is Ed25519, which Netty's client (quiche)
+# refuses, so it gets a P-256 one made here, as an operator of it would configure with a real client.
+go_config() { # NAME [PLUGINS_YAML] -> a config for the original: the router's, with a P-256 certificate
+  local f
+  f=$(router_config "$@")
+  if [ ! -f "$work/go-key.pem" ]; then
+    openssl ecparam -name prime256v1 -genkey -noout -out "$work/go-key.pem" 2>/dev/null
+    openssl req -new -x509 -key "$work/go-key.pem" -out "$work/go-cert.pem" -days 30 -subj "/CN=play.localhost" 2>/dev/null
+  fi
+  sed -i "s#^tls:\$#tls:\n  cert_file: $work/go-cert.pem\n  key_file: $work/go-key.pem#" "$f"
+  echo "$f"
+}
+launch_go() { # CONFIG LOG: the original in the background on the server's core, at warn, pid in started_pid
+  local bin="${GO_ORIGINAL:?a go variant needs GO_ORIGINAL=the binary of the Go original, built outside this repository}"
+  "${server_cpu[@]}" "$bin" -config "$1" -log-level warn > "$2" 2>&1 &
+  started_pid=$!; pids+=("$started_pid")
 }
 
 started_pid=""
@@ -314,6 +343,8 @@ environment() {
     echo "| pinning | $pinning |"
     if [ -n "${ROUTER_FLAGS:-}" ]; then echo "| router's extra JVM flags (ROUTER_FLAGS) | \`$ROUTER_FLAGS\` |"; fi
     if [ -n "${CLIENT_FLAGS:-}" ]; then echo "| client's extra JVM flags (CLIENT_FLAGS) | \`$CLIENT_FLAGS\` |"; fi
+    # What the binary is: its build (GO_ORIGINAL_BUILD, free text: commit, toolchain, any module not at its go.sum version) and its digest.
+    if [ -n "${GO_ORIGINAL:-}" ]; then echo "| Go original (GO_ORIGINAL) | \`$GO_ORIGINAL\`, sha256 $(sha256sum "$GO_ORIGINAL" | cut -c1-16)…; ${GO_ORIGINAL_BUILD:-build not stated} |"; fi
     case "$kind" in
       soak|saturation) echo "| load | hyrouter probe: the project's Netty QUIC client, closed loop, 64 sessions in flight |" ;;
       overload) echo "| load | OpenLoop (loadtest): the project's Netty QUIC client, full handshakes, 5 s timeout per session; closed loop of 16 to warm, of C_INFLIGHT (64) to measure C, then an open loop at fixed rates, phases back to back |" ;;

@@ -15,9 +15,11 @@
 #                              [--variants full,resume,0rtt]   # full TLS handshakes (every other variant) vs a client resuming, and 0-RTT
 #                              [--variants full,bare]   # the router vs the minimal Netty QUIC answerer (the reference), full handshakes
 #                              [--variants log,full,nocert,untuned,untuned-certreq,bare]   # issue 30: the router as bundled vs the untuned reference
+#                              [--variants none,go,grpc,go-grpc]   # the router vs the Go original (GO_ORIGINAL=its binary, built outside this repository; GO_ORIGINAL_BUILD=how)
 #                              [--warmup N]   # warm-up sessions before each measured run (default count/4)
 #   loadtest/run.sh flood     [--rate N] [--flood-rate N] [--duration S] [--rounds R] [--variants none,retry-never,retry-auto,retry-always,one-source]
 #   loadtest/run.sh warmup    [--variants none,wat,c,grpc,large] [--rounds R] [--count BUCKETS]   issue 27: CPU per session from the first session (large: a Go-sized generated module, needs wat2wasm)
+#                             [--variants grpc+warm+cds+cw,go-grpc+cw]   # the same for the Go original (go, go-grpc; GO_ORIGINAL as for saturation)
 #   loadtest/run.sh overload  [--rounds R] [--duration S] [--variants router[,router-250ms][,router-buf1048576][,before][,untuned][,untuned-certreq]] [--capacity N] [--quota-us U]
 #                             # rush hour: each server held to U µs of CPU per 100 ms (cgroup v1 quota, default 25000),
 #                             # warmed on the whole core, C measured under the quota (or fixed), then an open-loop client

@@ -67,6 +67,10 @@ for r in $(seq 1 "$rounds"); do
       # JVM defaults), and the same asking for a client certificate as the protocol requires.
       untuned) plugin=""; handshake=full; server=untuned ;;
       untuned-certreq) plugin=""; handshake=full; server=untuned; untuned_args=--request-client-certificate ;;
+      # The Go original (GO_ORIGINAL, lib.sh's launch_go) at warn, without a plugin and with the same
+      # gRPC plugin server; it has no /metrics, so only the CPU and datagram columns apply.
+      go) plugin=""; server=go ;;
+      go-grpc) plugin="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"; server=go ;;
       # The router as bundled: outcome lines on (info), and without the client-certificate request.
       log) plugin=""; router_level=info ;;
       # The same with more JVM flags (XFLAGS: a candidate setting measured against log in one run).
@@ -91,14 +95,16 @@ for r in $(seq 1 "$rounds"); do
             *) echo "loadtest/run.sh: unknown data-plane part $part in $variant (base, mmsgN, gsoN, gro)" >&2; exit 2 ;;
           esac
         done ;;
-      *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop, loop-alone; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt, bare, untuned, untuned-certreq, log, nocert)" >&2; exit 2 ;;
+      *) echo "loadtest/run.sh: unknown saturation variant $variant (none, wat, c, grpc, loop, loop-alone; base, mmsgN, gsoN, gro joined with +; parallel, g1, zgc; full, resume, 0rtt, bare, untuned, untuned-certreq, log, nocert; go, go-grpc with GO_ORIGINAL)" >&2; exit 2 ;;
     esac
-    cfg=$(router_config "sat-$variant" "$plugin")
+    if [ "$server" = go ]; then cfg=$(go_config "sat-$variant" "$plugin"); else cfg=$(router_config "sat-$variant" "$plugin"); fi
     [ -n "${quic_keys:-}" ] && sed -i "s/^  max_idle_timeout: 30s\$/  max_idle_timeout: 30s\n$quic_keys/" "$cfg"
     [ -n "${tls_keys:-}" ] && sed -i "s/^tls:\$/tls:\n$tls_keys/" "$cfg"
     quic_keys=""; tls_keys=""
     if [ "${server:-router}" = bare ]; then
       start_bare "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; no_admin=1 # its metric columns read 0
+    elif [ "$server" = go ]; then
+      launch_go "$cfg" "$work/sat-$variant-$r.log"; pid=$started_pid; wait_ready "$pid" "$work/sat-$variant-$r.log"; no_admin=1
     elif [ "$server" = untuned ]; then
       start_untuned "$work/sat-$variant-$r.log" "${untuned_args:-}"; pid=$started_pid; no_admin=1; untuned_args=""
     else
@@ -178,7 +184,7 @@ done
   echo "allocation and handshake columns are empty). untuned = UntunedQuicServer (Netty's QUIC example with its defaults, one NIO"
   echo "loop, its own JVM defaults: what a user writes untuned); untuned-certreq = the same asking for a client certificate, as the"
   echo "protocol requires of a Hytale server. log = the router with its outcome lines on (info, as bundled); nocert = the router"
-  echo "with \`tls.client_certificates: off\`; jdk25 = the router at warn on JDK 25; logx = log with the JVM flags XFLAGS added; logenv = log with the environment XENV for the router process (as run: see the command). Every other router variant runs at warn."
+  echo "with \`tls.client_certificates: off\`; go / go-grpc = the Go original at warn (GO_ORIGINAL; see the environment table), without a plugin / with the gRPC plugin server; jdk25 = the router at warn on JDK 25; logx = log with the JVM flags XFLAGS added; logenv = log with the environment XENV for the router process (as run: see the command). Every other router variant runs at warn."
   echo
   echo "| variant | median sessions/s | vs first | router core busy | median CPU µs/session | vs first (µs) | answers ≤ 50 µs | answer p99 ≤ µs | calls ≤ 50 µs | call p99 ≤ µs | max overshoot ms (late interrupts) | datagrams in / out per session | bytes in / out per session | event loop CPU µs/session | vs first (µs) | heap allocated per session: loops / all threads (bytes) | client session p99 / p999 ms | handshake p99 / p999 ≤ µs | sessions resumed |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -189,7 +195,7 @@ done
       for (i = 2; i <= m; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
       return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
     END { base = names[1]; bs = med(sps, base); bc = med(cpu, base); bl = med(lc, base)
-      for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare|untuned|log|nocert|jdk25)/)
+      for (i = 1; i <= nv; i++) { v = names[i]; s = med(sps, v); c = med(cpu, v); plain = (v == "none" || v ~ /^(base|mmsg|gso|gro|parallel|g1|zgc|full|resume|0rtt|bare|untuned|log|nocert|jdk25|go$)/)
         printf "| %s | %.0f | %s | %.0f %% | %.0f | %s | %.1f %% | %g | %s | %s | %s | %.2f / %.2f | %.0f / %.0f | %.0f | %s | %.0f / %.0f | %.1f / %.1f | %g / %g | %.0f %% |\n", v, s, (i > 1) ? sprintf("%.2f", s / bs) : "—", med(util, v) * 100, c,
           (i > 1) ? sprintf("%+.0f", c - bc) : "—", med(a50, v) * 100, med(ap99, v), plain ? "—" : sprintf("%.1f %%", med(c50, v) * 100),
           plain ? "—" : sprintf("%g", med(cp99, v)), os[v], med(di, v), med(do_, v), med(bi, v), med(bo, v), med(lc, v), (i > 1) ? sprintf("%+.0f", med(lc, v) - bl) : "—", med(al, v), med(aa, v), med(q99, v), med(q999, v), med(h99, v), med(h999, v), med(rs, v) * 100 }
