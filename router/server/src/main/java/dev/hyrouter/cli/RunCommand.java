@@ -61,6 +61,8 @@ final class RunCommand {
             LOG.error("hyrouter failed to start on {}: {}", config.listen(), describe(e));
             return 1;
         }
+        int warmup = config.operations().warmupSessions();
+        server.announceWarmup(warmup);
         AdminServer admin = null;
         String adminListen = config.operations().adminListen();
         if (!adminListen.isEmpty()) {
@@ -81,7 +83,6 @@ final class RunCommand {
                 LOG.warn("JIT: {}", jit.message());
             }
         }
-        int warmup = config.operations().warmupSessions();
         if (warmup > 0) {
             try {
                 RouterServer.WarmupResult w = server.warmUp(warmup, config.operations().warmupMaxTime());

@@ -466,8 +466,31 @@ public final class RouterServer implements AutoCloseable {
      */
     public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException {
         if (sessions <= 0) {
+            warming = null;
             return new WarmupResult(0, 0, 0, 0);
         }
+        try {
+            return runWarmUp(sessions, maxTime);
+        } finally {
+            // However it ended (a failed start of its client included): a router that cannot warm up still serves, cold.
+            warming = null;
+        }
+    }
+
+    /**
+     * Says "not ready: warming up" from now until {@link #warmUp} ends. Called before the admin
+     * listener starts: without it {@code /readyz} answered 200 between the listener's start and the
+     * warm-up's, and a load balancer or a readiness probe that polled then sent players to a
+     * router about to spend its core on its own sessions (Kubernetes keeps a pod ready until a
+     * probe fails again, up to its failure threshold).
+     */
+    public void announceWarmup(int sessions) {
+        if (sessions > 0) {
+            warming = "warming up: 0 of " + sessions + " sessions";
+        }
+    }
+
+    private WarmupResult runWarmUp(int sessions, Duration maxTime) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + maxTime.toNanos();
         InetSocketAddress bound = address();

@@ -105,6 +105,23 @@ class WarmupTest {
     }
 
     @Test
+    void notReadyFromTheAnnouncementUntilTheWarmUpHasRun() throws Exception {
+        try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", TestPlugin.answering("counting", q -> ConnectResponse.EMPTY)))) {
+            r.server.announceWarmup(0);
+            assertThat(r.server.notReadyReason()).as("no warm-up configured: nothing to wait for").isEmpty();
+            // The run command announces it before the admin listener starts, so no /readyz poll
+            // can find the router ready before its warm-up has begun.
+            r.server.announceWarmup(200);
+            assertThat(r.server.ready()).isFalse();
+            assertThat(r.server.notReadyReason()).isEqualTo("warming up: 0 of 200 sessions");
+            RouterServer.WarmupResult w = r.server.warmUp(200, Duration.ofMinutes(2));
+            assertThat(w.sessions()).isGreaterThanOrEqualTo(200);
+            assertThat(r.server.notReadyReason()).isEmpty();
+            r.assertNothingLeaks();
+        }
+    }
+
+    @Test
     void aWarmUpEndsAtItsTimeLimit() throws Exception {
         try (TestRouter r = TestRouter.start(CONFIG, Map.of("counting", TestPlugin.answering("counting", q -> ConnectResponse.EMPTY)))) {
             RouterServer.WarmupResult w = r.server.warmUp(1_000_000, Duration.ofMillis(300));
