@@ -461,8 +461,9 @@ public final class RouterServer implements AutoCloseable {
      * session 13). The sessions carry a random server name the intake decides with nothing
      * leaving the process (see {@link QuicIntake#beginWarmup}): no allocation, no
      * call to an out-of-process plugin (a gRPC plugin's twin calls a loopback server of the router's own),
-     * no log line or answer counter. Ends after {@code maxTime} however
-     * many ran. Never on an event loop.
+     * no log line or answer counter. The first sessions stop at two thirds of {@code maxTime}
+     * (the settling rounds get the rest); the whole ends after {@code maxTime} however many ran.
+     * Never on an event loop.
      */
     public WarmupResult warmUp(int sessions, Duration maxTime) throws InterruptedException {
         if (sessions <= 0) {
@@ -509,7 +510,13 @@ public final class RouterServer implements AutoCloseable {
                     .withAlpn(AlpnProtocols.expand(core.config().tls().alpn()))
                     .withTimeout(Duration.ofSeconds(5));
             warming = "warming up: 0 of " + sessions + " sessions";
-            runWarmupSessions(client, request, sessions, sessions, deadline, done, failed);
+            // The first sessions stop at two thirds of the time limit, whatever their count: the
+            // settling rounds are what leave the compiler little to do at ready, and on a slow core
+            // (a gRPC plugin's twin, 15,000 sessions) the sessions alone took 45 s of 60, the
+            // settling was cut off at the limit, and the gRPC client's per-call methods sat in C1
+            // code until 2-5 s after the first players (perf-reports/dataplane/2026-12-08-go-original.md).
+            long firstDeadline = t0 + maxTime.toNanos() * 2 / 3;
+            runWarmupSessions(client, request, sessions, sessions, firstDeadline, done, failed);
             awaitQuietCompiler(deadline);
             for (; timed && rounds < MAX_SETTLE_ROUNDS && warmupGoesOn(deadline); rounds++) {
                 long before = jit.getTotalCompilationTime();
