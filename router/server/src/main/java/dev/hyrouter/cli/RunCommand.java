@@ -62,6 +62,7 @@ final class RunCommand {
             return 1;
         }
         int warmup = config.operations().warmupSessions();
+        server.starting();
         server.announceWarmup(warmup);
         AdminServer admin = null;
         String adminListen = config.operations().adminListen();
@@ -108,6 +109,7 @@ final class RunCommand {
         });
         // Other ways the JVM stops (System.exit elsewhere, a signal we do not handle): close without draining.
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeNow, "hyrouter-shutdown"));
+        server.started();
         return KEEP_RUNNING;
     }
 

@@ -485,6 +485,23 @@ public final class RouterServer implements AutoCloseable {
      * router about to spend its core on its own sessions (Kubernetes keeps a pod ready until a
      * probe fails again, up to its failure threshold).
      */
+    /**
+     * Not ready until {@link #started}: the run command holds readiness from before the admin
+     * listener starts until its signal handlers are installed, so a SIGTERM sent by whoever saw
+     * the router ready always meets the drain (before, a probe could see it ready, and stop it,
+     * while the JVM's default handler was still in place).
+     */
+    public void starting() {
+        starting = true;
+    }
+
+    /** The run command's start-up is complete (see {@link #starting}). */
+    public void started() {
+        starting = false;
+    }
+
+    private volatile boolean starting;
+
     public void announceWarmup(int sessions) {
         if (sessions > 0) {
             warming = "warming up: 0 of " + sessions + " sessions";
@@ -627,6 +644,9 @@ public final class RouterServer implements AutoCloseable {
         String w = warming;
         if (w != null) {
             return w;
+        }
+        if (starting) {
+            return "starting";
         }
         Discovery d = discovery;
         if (d != null && !d.synced()) {

@@ -117,6 +117,11 @@ class WarmupTest {
             RouterServer.WarmupResult w = r.server.warmUp(200, Duration.ofMinutes(2));
             assertThat(w.sessions()).isGreaterThanOrEqualTo(200);
             assertThat(r.server.notReadyReason()).isEmpty();
+            // The run command's own start-up holds readiness too, until its signal handlers are in place.
+            r.server.starting();
+            assertThat(r.server.notReadyReason()).isEqualTo("starting");
+            r.server.started();
+            assertThat(r.server.notReadyReason()).isEmpty();
             r.assertNothingLeaks();
         }
     }
