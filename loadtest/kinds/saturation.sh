@@ -44,7 +44,7 @@ for r in $(seq 1 "$rounds"); do
       none) plugin="" ;;
       wat) plugin="  - {name: wat, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/wat-plugin/plugin.wasm}}" ;;
       c) plugin="  - {name: c, type: wasm, stage: mutate, timeout: 1s, wasm: {path: $top/plugins/examples/c-plugin/plugin.wasm}}" ;;
-      grpc) plugin="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}" ;;
+      grpc) plugin="$grpc" ;;
       # Never returns: every call is ended by the watchdog at its 5 ms deadline, on the loop that made it.
       loop) plugin="  - {name: loop, type: wasm, timeout: 5ms, wasm: {path: $top/plugins/wasm/src/test/wat/loop.wasm, max_calls_per_instance: 0}}" ;;
       # The same with the event loop alone on the router's core: the JVM's other threads (JIT, GC,
@@ -70,7 +70,7 @@ for r in $(seq 1 "$rounds"); do
       # The Go original (GO_ORIGINAL, lib.sh's launch_go) at warn, without a plugin and with the same
       # gRPC plugin server; it has no /metrics, so only the CPU and datagram columns apply.
       go) plugin=""; server=go ;;
-      go-grpc) plugin="  - {name: grpc, type: grpc, stage: deny, timeout: 1s, grpc: {address: 127.0.0.1:17777}}"; server=go ;;
+      go-grpc) plugin="$grpc"; server=go ;;
       # The router as bundled: outcome lines on (info), and without the client-certificate request.
       log) plugin=""; router_level=info ;;
       # The same with more JVM flags (XFLAGS: a candidate setting measured against log in one run).

@@ -479,13 +479,6 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /**
-     * Says "not ready: warming up" from now until {@link #warmUp} ends. Called before the admin
-     * listener starts: without it {@code /readyz} answered 200 between the listener's start and the
-     * warm-up's, and a load balancer or a readiness probe that polled then sent players to a
-     * router about to spend its core on its own sessions (Kubernetes keeps a pod ready until a
-     * probe fails again, up to its failure threshold).
-     */
-    /**
      * Not ready until {@link #started}: the run command holds readiness from before the admin
      * listener starts until its signal handlers are installed, so a SIGTERM sent by whoever saw
      * the router ready always meets the drain (before, a probe could see it ready, and stop it,
@@ -502,6 +495,13 @@ public final class RouterServer implements AutoCloseable {
 
     private volatile boolean starting;
 
+    /**
+     * Says "not ready: warming up" from now until {@link #warmUp} ends. Called before the admin
+     * listener starts: without it {@code /readyz} answered 200 between the listener's start and the
+     * warm-up's, and a load balancer or a readiness probe that polled then sent players to a
+     * router about to spend its core on its own sessions (Kubernetes keeps a pod ready until a
+     * probe fails again, up to its failure threshold).
+     */
     public void announceWarmup(int sessions) {
         if (sessions > 0) {
             warming = "warming up: 0 of " + sessions + " sessions";
@@ -526,10 +526,10 @@ public final class RouterServer implements AutoCloseable {
             ClientRequest request = ClientRequest.to(new InetSocketAddress(host, bound.getPort()), name)
                     .withAlpn(AlpnProtocols.expand(core.config().tls().alpn()))
                     .withTimeout(Duration.ofSeconds(5));
-            warming = "warming up: 0 of " + sessions + " sessions";
+            announceWarmup(sessions);
             // The first sessions stop at two thirds of the time limit, whatever their count: the
             // settling rounds are what leave the compiler little to do at ready, and on a slow core
-            // (a gRPC plugin's twin, 15,000 sessions) the sessions alone took 45 s of 60, the
+            // (a gRPC plugin's twin, 15,000 sessions) the sessions alone filled the 60 s, the
             // settling was cut off at the limit, and the gRPC client's per-call methods sat in C1
             // code until 2-5 s after the first players (perf-reports/dataplane/2026-12-08-go-original.md).
             long firstDeadline = t0 + maxTime.toNanos() * 2 / 3;
@@ -557,7 +557,6 @@ public final class RouterServer implements AutoCloseable {
             // (perf-reports/loadtest/2026-12-05-warm-start.md, session 23). Not ready meanwhile,
             // so no player waits for it. -XX:+DisableExplicitGC makes it a no-op.
             System.gc();
-            warming = null;
         }
         return new WarmupResult(done.get(), failed.get(), (System.nanoTime() - t0) / 1_000_000, rounds);
     }
